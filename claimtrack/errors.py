@@ -1,0 +1,37 @@
+"""The one exception family that service functions raise.
+
+Every message is written for a person: it names what was wrong and, where it can, a form
+that would have been accepted. The CLI prints it as one line and maps the class to an exit
+code, so no traceback ever reaches a user for a mistake they can fix.
+"""
+
+
+class ClaimtrackError(Exception):
+    """Base class: a failure the user should read about, not a bug."""
+
+    exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class BadInput(ClaimtrackError):
+    """A value given by the user cannot be accepted (exit code 2)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}" if field else message)
+        self.field = field
+
+
+class NotFound(BadInput):
+    """An id or name the user gave does not exist (exit code 2)."""
+
+
+class DatabaseUnavailable(ClaimtrackError):
+    """The database cannot be opened, reached, or stays locked too long (exit code 3)."""
+
+    exit_code = 3
