@@ -419,20 +419,22 @@ def _check_weekday(name: str | None, day: date, raw: str) -> None:
         )
 
 
+_NEXT = "(?:prochain(?:e)?s )?"  # "douze prochains mois"
+_COMING = "(?: (?:a venir|qui viennent|prochain(?:e)?s))?"  # "douze mois à venir"
 _RELATIVE: list[tuple[str, str]] = [
     # by: within N units of the statement
     (rf"(?:within|in|over|during) the (?:next|coming) {_NUM} {_UNIT}", "by"),
     (rf"within (?:the next )?{_NUM} {_UNIT}", "by"),
     (rf"no later than {_NUM} {_UNIT} (?:after|from) (?:that|then|now|the statement)", "by"),
     (
-        rf"dans les {_NUM} (?:prochain(?:e)?s )?{_UNIT}(?: (?:a venir|qui viennent|prochain(?:e)?s))?",
+        rf"dans les {_NUM} {_NEXT}{_UNIT}{_COMING}",
         "by",
     ),
-    (rf"au cours des {_NUM} (?:prochain(?:e)?s )?{_UNIT}(?: (?:a venir|prochain(?:e)?s))?", "by"),
+    (rf"au cours des {_NUM} {_NEXT}{_UNIT}{_COMING}", "by"),
     (rf"(?:dans un delai de|sous|d'ici|en moins de) {_NUM} {_UNIT}", "by"),
     # until: for at least N units
     (rf"for (?:at least )?(?:another |the next )?{_NUM} (?:more )?{_UNIT}", "until"),
-    (rf"pendant (?:au moins |encore )?(?:les )?{_NUM} (?:prochain(?:e)?s )?{_UNIT}", "until"),
+    (rf"pendant (?:au moins |encore )?(?:les )?{_NUM} {_NEXT}{_UNIT}", "until"),
     # on: N units after the statement
     (rf"in {_NUM} {_UNIT}(?: time)?|{_NUM} {_UNIT} (?:from now|later)", "on"),
     (rf"dans {_NUM} {_UNIT}", "on"),
