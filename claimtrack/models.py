@@ -1,0 +1,239 @@
+"""The tables: one SQLModel class per table, fields and relationships declared once.
+
+Statuses are not stored anywhere: they are derived from verdicts and deadlines by
+``claimtrack.status`` for any moment, so that a claim's timeline can be replayed.
+Time stamps are aware datetimes in UTC on the Python side whatever the database keeps.
+"""
+
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, Column, DateTime, Index, Text, TypeDecorator
+from sqlmodel import Field, Relationship, SQLModel
+
+CLAIM_KINDS = ("commitment", "prediction", "assertion")
+ACTOR_KINDS = ("person", "government", "organisation")
+SOURCE_ROLES = ("origin", "evidence")
+
+# Verdict values by what they may rate. The latest final verdict decides a claim's status.
+FINAL_VERDICTS: dict[str, tuple[str, ...]] = {
+    "commitment": ("kept", "broken", "partial", "unverifiable", "withdrawn"),
+    "prediction": ("kept", "broken", "partial", "unverifiable", "withdrawn"),
+    "assertion": ("true", "false", "misleading", "unverifiable", "withdrawn"),
+}
+INTERIM_VERDICTS = ("in_progress", "stalled")
+ALL_VERDICTS = (
+    "kept",
+    "broken",
+    "partial",
+    "true",
+    "false",
+    "misleading",
+    "unverifiable",
+    "withdrawn",
+    *INTERIM_VERDICTS,
+)
+
+# Stable constraint names, so that migrations can name what they alter on every backend.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """Only for the wall clock of records (created_at); behaviour takes ``now`` as an argument."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware datetime, stored in UTC: SQLite keeps it naive, PostgreSQL as timestamptz."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"refusing a naive datetime {value!r}: give it a time zone")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _moment(**kwargs: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kwargs)
+
+
+def _text(**kwargs: Any) -> Any:
+    return Field(sa_type=Text, **kwargs)
+
+
+class Actor(SQLModel, table=True):
+    """Who makes claims: a person, a government, an organisation."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    kind: str | None = None
+    role: str | None = None
+    affiliation: str | None = None
+    created_at: datetime = _moment(default_factory=utcnow)
+
+
+class ClaimActor(SQLModel, table=True):
+    """A claimant of a claim; a joint statement has several, kept in the order given."""
+
+    __tablename__: ClassVar[str] = "claim_actor"  # type: ignore[misc]
+
+    claim_id: int = Field(foreign_key="claim.id", primary_key=True)
+    actor_id: int = Field(foreign_key="actor.id", primary_key=True, index=True)
+    position: int = 0
+
+    actor: Actor = Relationship(sa_relationship_kwargs={"lazy": "joined"})
+
+
+class ClaimTag(SQLModel, table=True):
+    __tablename__: ClassVar[str] = "claim_tag"  # type: ignore[misc]
+
+    claim_id: int = Field(foreign_key="claim.id", primary_key=True)
+    tag: str = Field(primary_key=True, index=True)
+
+
+class Source(SQLModel, table=True):
+    """A document: an article, a statement, a briefing. Identified by its URL when it has one."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(unique=True, max_length=36)
+    url: str | None = Field(default=None, unique=True)
+    title: str | None = None
+    publisher: str | None = None
+    published_on: date | None = None
+    retrieved_on: date | None = None
+    archive_url: str | None = None
+    language: str | None = None
+    created_at: datetime = _moment(default_factory=utcnow)
+
+
+class ClaimSource(SQLModel, table=True):
+    """A citation: where a claim was made (origin) or what shows its outcome (evidence).
+
+    The exact quote belongs here, not to the source: one article quotes several claims.
+    """
+
+    __tablename__: ClassVar[str] = "claim_source"  # type: ignore[misc]
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True)
+    source_id: int = Field(foreign_key="source.id", index=True)
+    verdict_id: int | None = Field(default=None, foreign_key="verdict.id", index=True)
+    role: str = "origin"
+    quote: str | None = _text(default=None, nullable=True)
+    created_at: datetime = _moment(default_factory=utcnow)
+
+    source: Source = Relationship(sa_relationship_kwargs={"lazy": "joined"})
+
+
+class Verdict(SQLModel, table=True):
+    """One check of a claim against what happened. All are kept; the latest one counts."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True)
+    verdict: str
+    note: str = _text()
+    checked_on: date
+    recorded_at: datetime = _moment(default_factory=utcnow)
+    reviewer: str | None = None
+
+    evidence: list[ClaimSource] = Relationship(
+        sa_relationship_kwargs={"order_by": "ClaimSource.id", "lazy": "selectin"}
+    )
+
+
+class Claim(SQLModel, table=True):
+    """Something said by someone, with when it should come true and how to check it."""
+
+    __table_args__ = (Index("ix_claim_due_at", "due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(unique=True, max_length=36)
+    text: str = _text()
+    language: str = "en"
+    translation: str | None = _text(default=None, nullable=True)
+    kind: str = "commitment"
+    stated_on: date | None = None
+    context: str | None = _text(default=None, nullable=True)
+    criteria: str | None = _text(default=None, nullable=True)
+    deadline_text: str | None = None
+    deadline_kind: str | None = None
+    deadline_date: date | None = None
+    deadline_precision: str | None = None
+    due_at: datetime | None = _moment(default=None, nullable=True)
+    created_at: datetime = _moment(default_factory=utcnow)
+    updated_at: datetime = _moment(default_factory=utcnow)
+
+    actor_links: list[ClaimActor] = Relationship(
+        sa_relationship_kwargs={"order_by": "ClaimActor.position", "lazy": "selectin"}
+    )
+    tag_links: list[ClaimTag] = Relationship(
+        sa_relationship_kwargs={"order_by": "ClaimTag.tag", "lazy": "selectin"}
+    )
+    source_links: list[ClaimSource] = Relationship(
+        sa_relationship_kwargs={
+            "order_by": "ClaimSource.id",
+            "lazy": "selectin",
+            "primaryjoin": "Claim.id == ClaimSource.claim_id",
+            "viewonly": True,
+        }
+    )
+    verdicts: list[Verdict] = Relationship(
+        sa_relationship_kwargs={
+            "order_by": "(Verdict.checked_on, Verdict.recorded_at, Verdict.id)",
+            "lazy": "selectin",
+            "viewonly": True,
+        }
+    )
+
+    @property
+    def claimants(self) -> list[str]:
+        return [link.actor.name for link in self.actor_links]
+
+    @property
+    def tags(self) -> list[str]:
+        return [link.tag for link in self.tag_links]
+
+
+class Event(SQLModel, table=True):
+    """Append-only history: every change to a claim, who made it, when, and what changed."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True)
+    kind: str
+    at: datetime = _moment()
+    actor: str | None = None
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+__all__ = [
+    "ACTOR_KINDS",
+    "ALL_VERDICTS",
+    "CLAIM_KINDS",
+    "FINAL_VERDICTS",
+    "INTERIM_VERDICTS",
+    "SOURCE_ROLES",
+    "Actor",
+    "Claim",
+    "ClaimActor",
+    "ClaimSource",
+    "ClaimTag",
+    "Event",
+    "Source",
+    "UTCDateTime",
+    "Verdict",
+]

@@ -1,0 +1,263 @@
+"""Open the database: where it is, how SQLite is tuned, and bringing its schema to head.
+
+One ``Database`` per process. Writes go through ``Database.write()``: one transaction per
+change, taken with ``BEGIN IMMEDIATE`` on SQLite so that two writers queue on the busy
+timeout instead of failing halfway; reads take no write lock (WAL lets them run beside a
+writer).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlmodel import Session
+
+from claimtrack.errors import BadInput, DatabaseUnavailable
+
+ENV_DB = "CLAIMTRACK_DB"
+ENV_BUSY_TIMEOUT = "CLAIMTRACK_BUSY_TIMEOUT"
+DEFAULT_BUSY_TIMEOUT = 30.0  # seconds a writer waits for another before giving up (exit 3)
+
+# The newest migration this code knows; a test checks it against db/migrations.
+SCHEMA_REVISION = "0001"
+
+
+def data_dir() -> Path:
+    """Where the default database lives: the user's data directory (platformdirs)."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("claimtrack", appauthor=False))
+
+
+def resolve_url(db: str | None) -> str:
+    """``--db``, else ``CLAIMTRACK_DB``, else a SQLite file in the user's data directory.
+
+    A plain path means SQLite; anything with ``://`` is a SQLAlchemy URL.
+    """
+    value = db or os.environ.get(ENV_DB) or ""
+    if not value:
+        folder = data_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{folder / 'claims.db'}"
+    if "://" in value:
+        try:
+            make_url(value)
+        except ArgumentError:
+            raise BadInput(
+                "--db",
+                f"'{value}' is not a database URL; use a file path or "
+                "postgresql+psycopg://user@host/dbname",
+            ) from None
+        return value
+    path = Path(value).expanduser()
+    folder = path.parent.resolve() if str(path.parent) else Path.cwd()
+    if not folder.exists():
+        raise BadInput("--db", f"folder {folder} does not exist; give a path in an existing folder")
+    if not folder.is_dir():
+        raise BadInput("--db", f"{folder} is not a folder; give a path such as ./claims.db")
+    if not os.access(folder, os.W_OK):
+        raise BadInput("--db", f"folder {folder} is not writable; give a path in a folder you own")
+    if path.exists() and path.is_dir():
+        raise BadInput("--db", f"{path} is a folder; give a file path such as {path}/claims.db")
+    return f"sqlite:///{path.resolve()}"
+
+
+def _busy_timeout() -> float:
+    raw = os.environ.get(ENV_BUSY_TIMEOUT)
+    if not raw:
+        return DEFAULT_BUSY_TIMEOUT
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        raise BadInput(ENV_BUSY_TIMEOUT, f"'{raw}' is not a number of seconds, e.g. 30") from None
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with SQLite set for safety under concurrency: WAL, foreign keys, busy timeout."""
+    is_sqlite = make_url(url).get_backend_name() == "sqlite"
+    if not is_sqlite:
+        return create_engine(url, pool_pre_ping=True)
+    timeout = _busy_timeout()
+    engine = create_engine(url, connect_args={"timeout": timeout})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # SQLAlchemy, not the sqlite3 module, decides where transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        immediate = connection.get_execution_options().get("claimtrack_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def _describe(url: str) -> str:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return parsed.database or ":memory:"
+    return parsed.render_as_string(hide_password=True)
+
+
+def unavailable(url: str, error: BaseException) -> DatabaseUnavailable:
+    """The one-line message for a database that cannot be opened, reached or locked."""
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+    if "locked" in reason or "busy" in reason:
+        return DatabaseUnavailable(
+            f"database {_describe(url)} stayed locked by another process; try again, or raise "
+            f"{ENV_BUSY_TIMEOUT} (seconds, now {_busy_timeout():g})"
+        )
+    return DatabaseUnavailable(f"cannot open database {_describe(url)}: {reason}")
+
+
+@dataclass
+class Database:
+    """An open database whose schema is at the revision this code knows."""
+
+    url: str
+    engine: Engine
+    created: bool = False
+    _writer: Engine | None = field(default=None, repr=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction for one change: committed whole at the end, or not at all."""
+        writer = self._writer or self.engine.execution_options(claimtrack_write=True)
+        self._writer = writer
+        try:
+            with Session(writer, expire_on_commit=False) as session, session.begin():
+                yield session
+        except (OperationalError, DBAPIError) as error:
+            if isinstance(error, OperationalError) or error.connection_invalidated:
+                raise unavailable(self.url, error) from error
+            raise
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
+                yield session
+        except OperationalError as error:
+            raise unavailable(self.url, error) from error
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def discard(self) -> None:
+        """Remove a SQLite file this process created, with its WAL and shared-memory files."""
+        self.engine.dispose()
+        database = make_url(self.url).database
+        if not self.created or not self.is_sqlite or not database:
+            return
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(database + suffix).unlink(missing_ok=True)
+
+
+def migrations_dir() -> Path:
+    """The Alembic scripts: inside the wheel as claimtrack/_db, or db/ in a source checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_db" / "migrations", here.parent / "db" / "migrations"):
+        if (candidate / "env.py").exists():
+            return candidate
+    raise DatabaseUnavailable("the migrations are missing from this installation; reinstall it")
+
+
+def examples_dir() -> Path:
+    return migrations_dir().parent / "examples"
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run the Alembic migrations up to ``revision`` (head by default)."""
+    from alembic import command
+
+    command.upgrade(alembic_config(engine), revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
+    command.downgrade(alembic_config(engine), revision)
+
+
+def alembic_config(engine: Engine) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    config.attributes["engine"] = engine
+    return config
+
+
+def _upgrade_known(engine: Engine, url: str, revision: str | None) -> None:
+    from alembic.util import CommandError
+
+    try:
+        upgrade(engine)
+    except CommandError:
+        raise DatabaseUnavailable(
+            f"database {_describe(url)} has schema revision {revision}, which this claimtrack "
+            f"does not know (it knows up to {SCHEMA_REVISION}); upgrade claimtrack"
+        ) from None
+
+
+def open_database(db: str | None = None, *, migrate: bool = True) -> Database:
+    """Open (creating if need be) the database and bring its schema to head.
+
+    ``created`` tells the caller that this call made the file, so a command that then fails
+    on bad input can remove it and leave the disk as it found it.
+    """
+    url = resolve_url(db)
+    parsed = make_url(url)
+    path = (
+        Path(parsed.database) if parsed.get_backend_name() == "sqlite" and parsed.database else None
+    )
+    existed = path is None or path.exists()
+    try:
+        engine = make_engine(url)
+    except ImportError as error:
+        raise DatabaseUnavailable(f"no driver for {_describe(url)}: {error}") from None
+    database = Database(url, engine, created=not existed)
+    try:
+        revision = current_revision(engine)
+        if revision != SCHEMA_REVISION:
+            if not migrate:
+                raise DatabaseUnavailable(
+                    f"database {_describe(url)} is at schema {revision or 'none'}, not "
+                    f"{SCHEMA_REVISION}; run: claimtrack init"
+                )
+            _upgrade_known(engine, url, revision)
+    except (OperationalError, DBAPIError) as error:
+        engine.dispose()
+        database.discard()
+        raise unavailable(url, error) from None
+    except Exception:
+        engine.dispose()
+        database.discard()
+        raise
+    return database
