@@ -131,8 +131,10 @@ def check_verdict(verdict: str, claim_kind: str) -> str:
     if verdict not in ALL_VERDICTS:
         raise BadInput("verdict", f"'{verdict}' is not a verdict; use one of {', '.join(accepted)}")
     if verdict not in accepted:
+        article = "an" if claim_kind[0] in "aeiou" else "a"
         raise BadInput(
-            "verdict", f"'{verdict}' does not rate a {claim_kind}; use one of {', '.join(accepted)}"
+            "verdict",
+            f"'{verdict}' does not rate {article} {claim_kind}; use one of {', '.join(accepted)}",
         )
     return verdict
 

@@ -1,0 +1,5 @@
+import sys
+
+from claimtrack.cli import main
+
+sys.exit(main())

@@ -1,0 +1,619 @@
+"""The `claimtrack` command: parses arguments, calls one service function, prints the result.
+
+No SQL and no rules live here. Errors from the service layer become one line on stderr and
+an exit code (2 bad input, 3 database unavailable). Modules beyond Click are imported inside
+the commands, so `--help` and `parse-deadline` start without loading SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, tzinfo
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from claimtrack.errors import BadInput, ClaimtrackError
+
+if TYPE_CHECKING:
+    from claimtrack.claims import AsOf, Clock
+    from claimtrack.store import Database
+
+ENV_TZ = "CLAIMTRACK_TZ"
+ENV_USER = "CLAIMTRACK_USER"
+
+# --- shared options and helpers ---------------------------------------------------------------
+
+
+def tracker_tz() -> tzinfo:
+    """The time zone deadlines are read in: CLAIMTRACK_TZ (an IANA name), else UTC."""
+    name = os.environ.get(ENV_TZ)
+    if not name:
+        return UTC
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BadInput(
+            ENV_TZ, f"'{name}' is not a time zone; use an IANA name, e.g. Europe/Paris"
+        ) from None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def clock() -> Clock:
+    from getpass import getuser
+
+    from claimtrack.claims import Clock
+
+    try:
+        who = os.environ.get(ENV_USER) or getuser()
+    except Exception:  # no user name on this system: record none rather than fail
+        who = None
+    return Clock(_now(), tracker_tz(), who)
+
+
+def moment_of(value: str | None) -> AsOf:
+    from claimtrack.claims import AsOf
+    from claimtrack.dates import parse_moment
+
+    tz = tracker_tz()
+    return AsOf(parse_moment(value, "--as-of", tz) if value else _now(), tz)
+
+
+def day(value: str | None, field: str) -> date | None:
+    from claimtrack.dates import parse_date
+
+    return parse_date(value, field) if value else None
+
+
+@contextmanager
+def database(db: str | None) -> Iterator[Database]:
+    """Open the database for one command; a file this command created is removed if it fails."""
+    from claimtrack.store import open_database
+
+    opened = open_database(db)
+    try:
+        yield opened
+    except BaseException:
+        opened.discard() if opened.created else opened.dispose()
+        raise
+    opened.dispose()
+
+
+def emit(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def db_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--db",
+        metavar="URL_OR_PATH",
+        help="Database file or URL (default: $CLAIMTRACK_DB, else claims.db in your data folder).",
+    )(function)
+
+
+def json_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")(
+        function
+    )
+
+
+def as_of_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--as-of",
+        metavar="DATE",
+        help="Judge statuses at this moment: YYYY-MM-DD (end of that day) or an ISO date-time.",
+    )(function)
+
+
+# --- commands -----------------------------------------------------------------------------------
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="claimtrack")
+def cli() -> None:
+    """Record public claims with their sources and deadlines, and see which ones are due."""
+
+
+@cli.command()
+@db_option
+def init(db: str | None) -> None:
+    """Create the database, or upgrade it to the current schema. Safe to run again."""
+    from claimtrack.store import SCHEMA_REVISION
+
+    with database(db) as opened:
+        click.echo(f"database ready: {opened.url} (schema {SCHEMA_REVISION})")
+
+
+@cli.command()
+@click.argument("text")
+@click.option("--by", "claimants", multiple=True, required=True, help="Who said it (repeatable).")
+@click.option(
+    "--kind", default="commitment", show_default=True, help="commitment, prediction or assertion."
+)
+@click.option("--stated", metavar="DATE", help="When it was said (YYYY-MM-DD).")
+@click.option(
+    "--due", metavar="PHRASE", help="The deadline as written: 'au plus tard en septembre 2025'."
+)
+@click.option("--source", "url", metavar="URL", help="Where it was said.")
+@click.option("--quote", help="The exact words in that source.")
+@click.option("--title", help="The source's title.")
+@click.option("--publisher", help="The source's publisher.")
+@click.option("--lang", "language", default="en", show_default=True, help="BCP 47 tag of TEXT.")
+@click.option("--translation", help="An English translation.")
+@click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
+@click.option("--criteria", help="How the outcome will be checked.")
+@click.option("--context", help="Circumstances worth knowing.")
+@db_option
+@json_option
+def add(
+    text: str,
+    claimants: tuple[str, ...],
+    kind: str,
+    stated: str | None,
+    due: str | None,
+    url: str | None,
+    quote: str | None,
+    title: str | None,
+    publisher: str | None,
+    language: str,
+    translation: str | None,
+    tags: tuple[str, ...],
+    criteria: str | None,
+    context: str | None,
+    db: str | None,
+    as_json: bool,
+) -> None:
+    """Record a claim as it was said, and echo how its deadline was read."""
+    from claimtrack import claims, render, shapes
+
+    if (quote or title or publisher) and not url:
+        raise BadInput(
+            "--quote", "a quote, title or publisher needs the --source URL it belongs to"
+        )
+    citations = []
+    if url:
+        info = claims.SourceInfo(url=url, title=title, publisher=publisher, language=language)
+        citations.append(claims.Citation(info, quote))
+    stated_on = day(stated, "--stated")
+    now = clock()
+    with database(db) as opened, opened.write() as session:
+        claim = claims.add_claim(
+            session,
+            text,
+            claimants=claimants,
+            clock=now,
+            kind=kind,
+            language=language,
+            translation=translation,
+            stated_on=stated_on,
+            deadline=due,
+            citations=citations,
+            tags=tags,
+            criteria=criteria,
+            context=context,
+        )
+        status = claims.status_of(claim, claims.AsOf(now.now, now.tz))
+        if as_json:
+            emit(shapes.claim_json(claim, status, now.tz))
+            return
+        click.echo(f"added claim #{claim.id} ({status})")
+        click.echo(f"deadline: {render.deadline_line(claims.deadline_of(claim), now.tz)}")
+
+
+@cli.command()
+@click.argument("claim_id", type=int)
+@click.option("--text", help="Corrected text, as said.")
+@click.option("--kind", help="commitment, prediction or assertion.")
+@click.option("--stated", metavar="DATE", help="When it was said (YYYY-MM-DD).")
+@click.option("--due", metavar="PHRASE", help="A new deadline phrase.")
+@click.option("--no-deadline", is_flag=True, help="Remove the deadline.")
+@click.option("--lang", "language", help="BCP 47 tag of the text.")
+@click.option("--translation", help="An English translation.")
+@click.option("--criteria", help="How the outcome will be checked.")
+@click.option("--context", help="Circumstances worth knowing.")
+@click.option("--tag", "tags", multiple=True, help="Add a tag (repeatable).")
+@click.option("--untag", multiple=True, help="Remove a tag (repeatable).")
+@db_option
+@json_option
+def edit(
+    claim_id: int,
+    text: str | None,
+    kind: str | None,
+    stated: str | None,
+    due: str | None,
+    no_deadline: bool,
+    language: str | None,
+    translation: str | None,
+    criteria: str | None,
+    context: str | None,
+    tags: tuple[str, ...],
+    untag: tuple[str, ...],
+    db: str | None,
+    as_json: bool,
+) -> None:
+    """Correct what was recorded of a claim; its history keeps the values before and after."""
+    from claimtrack import claims, render, shapes
+
+    if due and no_deadline:
+        raise BadInput("--no-deadline", "give either --due PHRASE or --no-deadline, not both")
+    changes: dict[str, Any] = {}
+    if due is not None or no_deadline:
+        changes["deadline"] = "" if no_deadline else due
+    stated_on = day(stated, "--stated")
+    now = clock()
+    with database(db) as opened, opened.write() as session:
+        claim = claims.edit_claim(
+            session,
+            claim_id,
+            clock=now,
+            text=text,
+            kind=kind,
+            language=language,
+            translation=translation,
+            stated_on=stated_on,
+            criteria=criteria,
+            context=context,
+            add_tags=tags,
+            remove_tags=untag,
+            **changes,
+        )
+        status = claims.status_of(claim, claims.AsOf(now.now, now.tz))
+        if as_json:
+            emit(shapes.claim_json(claim, status, now.tz))
+            return
+        click.echo(render.claim_text(claim, status, now.tz))
+
+
+@cli.command("list")
+@click.option("--status", help="Only claims with this status (pending, due, kept, …).")
+@click.option("--by", "claimant", help="Only claims by a claimant whose name contains this.")
+@click.option("--tag", help="Only claims with this tag.")
+@click.option("--due-before", metavar="DATE", help="Only deadlines before this day (YYYY-MM-DD).")
+@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option("--offset", type=click.IntRange(min=0), default=0)
+@as_of_option
+@db_option
+@json_option
+def list_command(
+    status: str | None,
+    claimant: str | None,
+    tag: str | None,
+    due_before: str | None,
+    limit: int,
+    offset: int,
+    as_of: str | None,
+    db: str | None,
+    as_json: bool,
+) -> None:
+    """List claims with their status, soonest deadline first."""
+    from claimtrack import claims, render, shapes
+
+    moment = moment_of(as_of)
+    before = day(due_before, "--due-before")
+    with database(db) as opened, opened.read() as session:
+        rows = claims.list_claims(
+            session,
+            moment,
+            status=status,
+            claimant=claimant,
+            tag=tag,
+            due_before=before,
+            limit=limit,
+            offset=offset,
+        )
+        if as_json:
+            emit([shapes.claim_json(claim, s, moment.tz) for claim, s in rows])
+        else:
+            click.echo(render.list_text(rows))
+
+
+@cli.command()
+@click.argument("claim_id", type=int)
+@as_of_option
+@db_option
+@json_option
+def show(claim_id: int, as_of: str | None, db: str | None, as_json: bool) -> None:
+    """Show one claim with its claimants, deadline, sources, quotes and verdicts."""
+    from claimtrack import claims, render, shapes
+
+    moment = moment_of(as_of)
+    with database(db) as opened, opened.read() as session:
+        claim = claims.get_claim(session, claim_id)
+        status = claims.status_of(claim, moment)
+        if as_json:
+            emit(shapes.claim_json(claim, status, moment.tz))
+        else:
+            click.echo(render.claim_text(claim, status, moment.tz))
+
+
+@cli.command()
+@click.argument("claim_ids", type=int, nargs=-1, required=True)
+@as_of_option
+@db_option
+@json_option
+def status(claim_ids: tuple[int, ...], as_of: str | None, db: str | None, as_json: bool) -> None:
+    """The status of one or several claims, now or at --as-of."""
+    from claimtrack import claims
+
+    moment = moment_of(as_of)
+    with database(db) as opened, opened.read() as session:
+        found = claims.claim_statuses(session, claim_ids, moment)
+    if as_json:
+        emit([{"id": i, "status": s, "as_of": moment.moment.isoformat()} for i, s in found])
+    else:
+        for claim_id, claim_status in found:
+            click.echo(f"#{claim_id}  {claim_status}")
+
+
+@cli.command()
+@click.argument("claim_id", type=int)
+@click.argument("url")
+@click.option("--title", help="The source's title.")
+@click.option("--publisher", help="Who published it.")
+@click.option("--published", metavar="DATE", help="When it was published (YYYY-MM-DD).")
+@click.option("--retrieved", metavar="DATE", help="When you read it (YYYY-MM-DD).")
+@click.option("--quote", help="The exact words in the source.")
+@click.option("--archive-url", metavar="URL", help="An archived copy.")
+@click.option("--role", default="origin", show_default=True, help="origin or evidence.")
+@click.option("--lang", "language", help="BCP 47 tag of the source.")
+@db_option
+@json_option
+def source(
+    claim_id: int,
+    url: str,
+    title: str | None,
+    publisher: str | None,
+    published: str | None,
+    retrieved: str | None,
+    quote: str | None,
+    archive_url: str | None,
+    role: str,
+    language: str | None,
+    db: str | None,
+    as_json: bool,
+) -> None:
+    """Cite a source for a claim, with the exact quote."""
+    from claimtrack import claims, shapes
+
+    info = claims.SourceInfo(
+        url=url,
+        title=title,
+        publisher=publisher,
+        published_on=day(published, "--published"),
+        retrieved_on=day(retrieved, "--retrieved"),
+        archive_url=archive_url,
+        language=language,
+    )
+    now = clock()
+    with database(db) as opened, opened.write() as session:
+        link = claims.add_source(
+            session, claim_id, claims.Citation(info, quote), clock=now, role=role
+        )
+        if as_json:
+            emit(shapes.source_json(link))
+        else:
+            click.echo(f"claim #{claim_id} cites {link.source.url} ({role})")
+
+
+@cli.command()
+@click.argument("claim_id", type=int)
+@click.argument("value", metavar="VERDICT")
+@click.option("--note", required=True, help="What the check found.")
+@click.option("--checked-on", metavar="DATE", help="When it was checked (default: today).")
+@click.option("--source", "urls", multiple=True, metavar="URL", help="Evidence (repeatable).")
+@click.option("--quote", help="The exact words of the (single) evidence source.")
+@click.option("--reviewer", help="Who checked (default: $CLAIMTRACK_USER or your login).")
+@db_option
+@json_option
+def verdict(
+    claim_id: int,
+    value: str,
+    note: str,
+    checked_on: str | None,
+    urls: tuple[str, ...],
+    quote: str | None,
+    reviewer: str | None,
+    db: str | None,
+    as_json: bool,
+) -> None:
+    """Record the outcome of a check: kept, broken, partial, true, false, misleading,
+    unverifiable, withdrawn, or in_progress / stalled for now."""
+    from claimtrack import claims, shapes
+
+    if quote and len(urls) != 1:
+        raise BadInput(
+            "--quote", "a quote belongs to one evidence source: give exactly one --source"
+        )
+    evidence = [claims.Citation(claims.SourceInfo(url=url), quote) for url in urls]
+    checked = day(checked_on, "--checked-on")
+    now = clock()
+    with database(db) as opened, opened.write() as session:
+        row = claims.record_verdict(
+            session,
+            claim_id,
+            value,
+            note=note,
+            clock=now,
+            checked_on=checked,
+            evidence=evidence,
+            reviewer=reviewer,
+        )
+        claim = claims.get_claim(session, claim_id)
+        status = claims.status_of(claim, claims.AsOf(now.now, now.tz))
+        if as_json:
+            emit(shapes.claim_json(claim, status, now.tz))
+        else:
+            click.echo(
+                f"claim #{claim_id}: {row.verdict} on {row.checked_on.isoformat()} → {status}"
+            )
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--kind", help="person, government or organisation.")
+@click.option("--role", help="e.g. Prime Minister of Iraq.")
+@click.option("--affiliation", help="e.g. Government of Iraq.")
+@db_option
+def actor(
+    name: str, kind: str | None, role: str | None, affiliation: str | None, db: str | None
+) -> None:
+    """Describe a claimant: what kind of actor, and in which role."""
+    from claimtrack import claims
+
+    with database(db) as opened, opened.write() as session:
+        found = claims.save_actor(session, name, kind=kind, role=role, affiliation=affiliation)
+        click.echo(
+            f"{found.name}: {found.kind or 'kind not given'}, {found.role or 'no role given'}"
+        )
+
+
+@cli.command("search")
+@click.argument("query")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@as_of_option
+@db_option
+@json_option
+def search_command(
+    query: str, limit: int, as_of: str | None, db: str | None, as_json: bool
+) -> None:
+    """Find claims by words in their text, translation, quotes, notes, claimants or tags."""
+    from claimtrack import claims, render, shapes
+
+    moment = moment_of(as_of)
+    with database(db) as opened, opened.read() as session:
+        rows = [
+            (c, claims.status_of(c, moment))
+            for c in claims.search_claims(session, query, limit=limit)
+        ]
+        if as_json:
+            emit([shapes.claim_json(claim, s, moment.tz) for claim, s in rows])
+        else:
+            click.echo(render.list_text(rows))
+
+
+@cli.command()
+@click.argument("claim_id", type=int)
+@db_option
+@json_option
+def history(claim_id: int, db: str | None, as_json: bool) -> None:
+    """Every change made to a claim, oldest first."""
+    from claimtrack import claims, render, shapes
+
+    with database(db) as opened, opened.read() as session:
+        events = claims.history(session, claim_id)
+        if as_json:
+            emit([shapes.event_json(event) for event in events])
+        else:
+            click.echo(render.history_text(events))
+
+
+def _report_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    function = click.option(
+        "--days",
+        type=click.IntRange(min=0),
+        default=30,
+        show_default=True,
+        help="Window for upcoming deadlines and recent verdicts.",
+    )(function)
+    function = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "markdown", "json"]),
+        default="text",
+        show_default=True,
+    )(function)
+    function = as_of_option(function)
+    return json_option(function)
+
+
+@cli.command()
+@_report_options
+@db_option
+def report(as_of: str | None, days: int, fmt: str, as_json: bool, db: str | None) -> None:
+    """What awaits a check, what comes due soon, verdicts lately, and counts by status."""
+    from claimtrack import reports
+
+    moment = moment_of(as_of)
+    with database(db) as opened, opened.read() as session:
+        click.echo(
+            reports.render(reports.build_report(session, moment, days), "json" if as_json else fmt)
+        )
+
+
+@cli.command("parse-deadline")
+@click.argument("phrase")
+@click.option("--stated", metavar="DATE", help="When it was said, for relative phrases.")
+@json_option
+def parse_deadline_command(phrase: str, stated: str | None, as_json: bool) -> None:
+    """Show how a deadline phrase is read, without storing anything."""
+    from claimtrack.dates import parse_deadline
+
+    tz = tracker_tz()
+    reading = parse_deadline(phrase, stated=day(stated, "--stated"))
+    if as_json:
+        emit(reading.to_json(tz))
+        return
+    click.echo(f"kind:      {reading.kind}")
+    click.echo(f"last day:  {reading.date.isoformat()}")
+    click.echo(f"precision: {reading.precision}")
+    click.echo(f"due at:    {reading.due_at(tz).isoformat()}")
+
+
+@cli.command()
+@_report_options
+@click.option(
+    "--keep", metavar="PATH", help="Keep the demo database at PATH instead of a temporary file."
+)
+def demo(as_of: str | None, days: int, fmt: str, as_json: bool, keep: str | None) -> None:
+    """Load the seed article's claims into a temporary database and print their deadline report."""
+    import tempfile
+    from pathlib import Path
+
+    from claimtrack import examples, reports
+
+    moment = moment_of(as_of)
+    with tempfile.TemporaryDirectory(prefix="claimtrack-demo-") as folder:
+        path = keep or str(Path(folder) / "demo.db")
+        with database(path) as opened:
+            with opened.write() as session:
+                loaded = examples.load(session, examples.seed_path(), clock())
+            if not as_json and fmt == "text":
+                click.echo(f"Loaded {len(loaded)} claims from the seed article into {path}\n")
+            with opened.read() as session:
+                built = reports.build_report(session, moment, days)
+                click.echo(reports.render(built, "json" if as_json else fmt))
+
+
+# --- entry point ----------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; every failure a user can cause ends as one line on stderr and an exit code."""
+    try:
+        cli.main(args=argv, prog_name="claimtrack", standalone_mode=False)
+    except ClaimtrackError as error:
+        click.echo(f"claimtrack: error: {error.message}", err=True)
+        return error.exit_code
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except click.ClickException as error:
+        hint = f" (see: {error.ctx.command_path} --help)" if getattr(error, "ctx", None) else ""
+        click.echo(f"claimtrack: error: {error.format_message()}{hint}", err=True)
+        return 2
+    except click.Abort:
+        click.echo("claimtrack: interrupted", err=True)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""The database: schema from migrations matching the models, SQLite settings, UTC time stamps."""
+
+from datetime import UTC, datetime, timedelta, timezone
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+from claimtrack import claims, store
+from claimtrack.models import Claim
+
+ENV_INCLUDE = {
+    "include_object": lambda obj, name, type_, *_: (
+        not (type_ == "table" and name.startswith("claim_fts"))
+    )
+}
+
+
+def test_models_and_migrations_agree(database):
+    with database.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True, **ENV_INCLUDE})
+        assert compare_metadata(context, SQLModel.metadata) == []
+
+
+def test_code_knows_the_newest_migration():
+    scripts = ScriptDirectory(str(store.migrations_dir()))
+    assert scripts.get_current_head() == store.SCHEMA_REVISION
+
+
+def test_downgrade_to_nothing_and_upgrade_again(database, clock):
+    with database.write() as session:
+        claims.add_claim(session, "x", claimants=["a"], clock=clock)
+    store.downgrade(database.engine, "base")
+    assert store.current_revision(database.engine) is None
+    store.upgrade(database.engine)
+    assert store.current_revision(database.engine) == store.SCHEMA_REVISION
+    with database.read() as session:
+        assert claims.count_claims(session) == 0
+
+
+def test_sqlite_runs_in_wal_with_foreign_keys_and_a_busy_timeout(database):
+    with database.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 30000
+
+
+def test_time_stamps_are_stored_in_utc_and_read_back_aware(database):
+    paris_noon = datetime(2024, 9, 27, 12, 0, tzinfo=timezone(timedelta(hours=2)))
+    clock = claims.Clock(paris_noon, UTC, "t")
+    with database.write() as session:
+        claim_id = claims.add_claim(session, "x", claimants=["a"], clock=clock).id
+    with database.read() as session:
+        created = session.get(Claim, claim_id).created_at
+        raw = session.execute(text("SELECT created_at FROM claim")).scalar()
+    assert created == paris_noon and created.tzinfo == UTC
+    assert raw.startswith("2024-09-27 10:00:00")
+
+
+def test_a_failed_change_is_rolled_back_whole(database, clock):
+    try:
+        with database.write() as session:
+            claims.add_claim(session, "first", claimants=["a"], clock=clock)
+            raise RuntimeError("crash in the middle of a change")
+    except RuntimeError:
+        pass
+    with database.read() as session:
+        assert claims.count_claims(session) == 0
+
+
+def test_default_database_lives_in_the_user_data_folder(monkeypatch, tmp_path):
+    monkeypatch.delenv("CLAIMTRACK_DB", raising=False)
+    monkeypatch.setattr(store, "data_dir", lambda: tmp_path / "data")
+    assert store.resolve_url(None) == f"sqlite:///{tmp_path / 'data' / 'claims.db'}"
+    monkeypatch.setenv("CLAIMTRACK_DB", str(tmp_path / "env.db"))
+    assert store.resolve_url(None) == f"sqlite:///{tmp_path / 'env.db'}"
+    assert store.resolve_url(str(tmp_path / "flag.db")) == f"sqlite:///{tmp_path / 'flag.db'}"
