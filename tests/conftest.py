@@ -63,7 +63,7 @@ def clock() -> claims.Clock:
 
 
 def dump(path: Path) -> dict[str, list[tuple]]:
-    """Every row of every table (search index included): to prove a refused command wrote nothing."""
+    """Every row of every table, search index included: proof that a refusal wrote nothing."""
     from sqlmodel import SQLModel
 
     engine = store.make_engine(f"sqlite:///{path}")
@@ -86,7 +86,10 @@ IRAQ = (
     "Washington conclura la mission internationale dirigée par les États-Unis en Irak au cours "
     "des douze prochains mois ; elle se terminera au plus tard en septembre 2025."
 )
-SYRIA = "La présence des forces de la coalition en Syrie se poursuivra au moins jusqu’en septembre 2026."
+SYRIA = (
+    "La présence des forces de la coalition en Syrie se poursuivra au moins jusqu’en "
+    "septembre 2026."
+)
 ARTICLE_QUOTE = (
     "Cette élimination progressive aura lieu au cours des douze prochains mois et se terminera "
     "au plus tard en septembre 2025."

@@ -95,7 +95,8 @@ def test_status_of_several_claims_as_of_past_and_future_dates(run, seeded):
     after = run("status", "1", "2", "--as-of", "2025-10-01", "--json").json()
     assert [s["status"] for s in after] == ["due", "pending"]
     later = run("status", "1", "2", "--as-of", "2026-10-01").out
-    assert "#1  due" in later and "#2  due" in later
+    assert "#1  due" in later
+    assert "#2  due" in later
     assert before[0]["as_of"] == "2025-09-30T23:59:59.999999+00:00"
 
 
@@ -187,7 +188,8 @@ def test_edit_moves_the_due_moment_and_no_deadline_makes_it_unrated(run, seeded)
     moved = run("edit", "2", "--due", "fin 2026", "--json").json()
     assert moved["deadline"]["date"] == "2026-12-31"
     cleared = run("edit", "2", "--no-deadline", "--json").json()
-    assert cleared["deadline"] is None and cleared["status"] == "unrated"
+    assert cleared["deadline"] is None
+    assert cleared["status"] == "unrated"
 
 
 def test_report_json_lists_due_claims_with_days_overdue_and_counts(run, seeded):
@@ -197,12 +199,14 @@ def test_report_json_lists_due_claims_with_days_overdue_and_counts(run, seeded):
     assert [(c["id"], c["days_left"]) for c in report["upcoming"]] == [(2, 15)]
     assert report["counts"] == {"pending": 1, "due": 1, "unrated": 1}
     markdown = run("report", "--as-of", "2026-09-15", "--format", "markdown").out
-    assert "# Deadline report as of 2026-09-15" in markdown and "| 1 | 350 days |" in markdown
+    assert "# Deadline report as of 2026-09-15" in markdown
+    assert "| 1 | 350 days |" in markdown
 
 
 def test_actor_command_describes_a_claimant(run, seeded):
     result = run("actor", "Sabrina Singh", "--kind", "person", "--role", "Pentagon spokesperson")
-    assert result.code == 0 and "Pentagon spokesperson" in result.out
+    assert result.code == 0
+    assert "Pentagon spokesperson" in result.out
 
 
 def test_init_is_idempotent_and_keeps_data(run, seeded, db_path):
@@ -255,14 +259,16 @@ def test_bad_input_gets_one_line_exit_2_and_writes_nothing(run, seeded, db_path,
 def test_database_in_a_missing_folder_is_refused_and_nothing_is_created(run, tmp_path):
     result = run("list", "--db", str(tmp_path / "nowhere" / "claims.db"))
     assert result.code == 2
-    assert "does not exist" in result.err and len(result.err.splitlines()) == 1
+    assert "does not exist" in result.err
+    assert len(result.err.splitlines()) == 1
     assert not (tmp_path / "nowhere").exists()
 
 
 def test_database_under_a_file_is_refused(run, tmp_path):
     (tmp_path / "file").write_text("x")
     result = run("list", "--db", str(tmp_path / "file" / "claims.db"))
-    assert result.code == 2 and "is not a folder" in result.err
+    assert result.code == 2
+    assert "is not a folder" in result.err
 
 
 def test_a_file_that_is_not_a_database_gets_exit_3(run, tmp_path):
@@ -270,7 +276,8 @@ def test_a_file_that_is_not_a_database_gets_exit_3(run, tmp_path):
     path.write_text("this is not a database, it is a shopping list\n" * 100)
     result = run("list", "--db", str(path))
     assert result.code == 3
-    assert "cannot open database" in result.err and len(result.err.splitlines()) == 1
+    assert "cannot open database" in result.err
+    assert len(result.err.splitlines()) == 1
     assert path.read_text().startswith("this is not a database")
 
 
@@ -286,12 +293,14 @@ def test_demo_reports_both_seed_deadlines_as_awaiting_a_check(run):
     awaiting = result.out.split("Awaiting a check")[1].split("Deadlines in the next")[0]
     assert "by 2025-09-30 (month) — “au plus tard en septembre 2025”" in awaiting
     assert "until 2026-09-30 (month) — “au moins jusqu’en septembre 2026”" in awaiting
-    assert "420 days overdue" in awaiting and "55 days overdue" in awaiting
+    assert "420 days overdue" in awaiting
+    assert "55 days overdue" in awaiting
     assert "Claims by status: due 3, unrated 3, false 1" in result.out
 
 
 def test_demo_as_of_october_2025_shows_iraq_due_and_syria_still_pending(run):
     report = run("demo", "--as-of", "2025-10-15", "--json").json()
     due = {c["deadline"]["date"] for c in report["due"]}
-    assert "2025-09-30" in due and "2026-09-30" not in due
+    assert "2025-09-30" in due
+    assert "2026-09-30" not in due
     assert report["counts"]["pending"] == 1

@@ -55,7 +55,8 @@ def test_time_stamps_are_stored_in_utc_and_read_back_aware(database):
     with database.read() as session:
         created = session.get(Claim, claim_id).created_at
         raw = session.execute(text("SELECT created_at FROM claim")).scalar()
-    assert created == paris_noon and created.tzinfo == UTC
+    assert created == paris_noon
+    assert created.tzinfo == UTC
     assert raw.startswith("2024-09-27 10:00:00")
 
 
