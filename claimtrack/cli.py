@@ -88,8 +88,20 @@ def database(db: str | None) -> Iterator[Database]:
     opened.dispose()
 
 
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
 def emit(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    click.echo(_dumps(data))
+
+
+def print_claim(claim: Any, moment: AsOf, as_json: bool, text: Callable[[str], str]) -> None:
+    """A claim as JSON, or the text ``text(status)`` gives, with its status at ``moment``."""
+    from claimtrack import claims, shapes
+
+    status = claims.status_of(claim, moment)
+    click.echo(_dumps(shapes.claim_json(claim, status, moment.tz)) if as_json else text(status))
 
 
 def db_option(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -173,7 +185,7 @@ def add(
     as_json: bool,
 ) -> None:
     """Record a claim as it was said, and echo how its deadline was read."""
-    from claimtrack import claims, render, shapes
+    from claimtrack import claims, render
 
     if (quote or title or publisher) and not url:
         raise BadInput(
@@ -201,12 +213,13 @@ def add(
             criteria=criteria,
             context=context,
         )
-        status = claims.status_of(claim, claims.AsOf(now.now, now.tz))
-        if as_json:
-            emit(shapes.claim_json(claim, status, now.tz))
-            return
-        click.echo(f"added claim #{claim.id} ({status})")
-        click.echo(f"deadline: {render.deadline_line(claims.deadline_of(claim), now.tz)}")
+        reading = render.deadline_line(claims.deadline_of(claim), now.tz)
+        print_claim(
+            claim,
+            claims.AsOf(now.now, now.tz),
+            as_json,
+            lambda status: f"added claim #{claim.id} ({status})\ndeadline: {reading}",
+        )
 
 
 @cli.command()
@@ -241,7 +254,7 @@ def edit(
     as_json: bool,
 ) -> None:
     """Correct what was recorded of a claim; its history keeps the values before and after."""
-    from claimtrack import claims, render, shapes
+    from claimtrack import claims, render
 
     if due and no_deadline:
         raise BadInput("--no-deadline", "give either --due PHRASE or --no-deadline, not both")
@@ -266,11 +279,12 @@ def edit(
             remove_tags=untag,
             **changes,
         )
-        status = claims.status_of(claim, claims.AsOf(now.now, now.tz))
-        if as_json:
-            emit(shapes.claim_json(claim, status, now.tz))
-            return
-        click.echo(render.claim_text(claim, status, now.tz))
+        print_claim(
+            claim,
+            claims.AsOf(now.now, now.tz),
+            as_json,
+            lambda status: render.claim_text(claim, status, now.tz),
+        )
 
 
 @cli.command("list")
@@ -323,16 +337,14 @@ def list_command(
 @json_option
 def show(claim_id: int, as_of: str | None, db: str | None, as_json: bool) -> None:
     """Show one claim with its claimants, deadline, sources, quotes and verdicts."""
-    from claimtrack import claims, render, shapes
+    from claimtrack import claims, render
 
     moment = moment_of(as_of)
     with database(db) as opened, opened.read() as session:
         claim = claims.get_claim(session, claim_id)
-        status = claims.status_of(claim, moment)
-        if as_json:
-            emit(shapes.claim_json(claim, status, moment.tz))
-        else:
-            click.echo(render.claim_text(claim, status, moment.tz))
+        print_claim(
+            claim, moment, as_json, lambda status: render.claim_text(claim, status, moment.tz)
+        )
 
 
 @cli.command()

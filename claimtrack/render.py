@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import json
 import textwrap
+from datetime import UTC, tzinfo
 
 from claimtrack.claims import deadline_of, evidence_by_verdict
 from claimtrack.dates import Deadline
 from claimtrack.models import Claim, ClaimSource, Event
 
 
-def deadline_line(deadline: Deadline | None, tz: object = None) -> str:
+def deadline_line(deadline: Deadline | None, tz: tzinfo = UTC, *, due: bool = True) -> str:
+    """ "by 2025-09-30 (month) — “au plus tard en septembre 2025”", with the due moment."""
     if deadline is None:
         return "no deadline"
-    return (
-        f"{deadline.kind} {deadline.date.isoformat()} ({deadline.precision}) — “{deadline.text}”, "
-        f"due {deadline.due_at(tz).isoformat() if tz else deadline.due_at().isoformat()}"
-    )
+    line = f"{deadline.kind} {deadline.date.isoformat()} ({deadline.precision}) — “{deadline.text}”"
+    return f"{line}, due {deadline.due_at(tz).isoformat()}" if due else line
 
 
 def _source_line(link: ClaimSource) -> str:
@@ -38,7 +38,7 @@ def _indented(text: str, indent: str) -> list[str]:
     return textwrap.wrap(text, width=88, initial_indent=indent, subsequent_indent=indent)
 
 
-def claim_text(claim: Claim, status: str, tz: object = None) -> str:
+def claim_text(claim: Claim, status: str, tz: tzinfo = UTC) -> str:
     lines = [f"#{claim.id}  {status}  [{claim.kind}, {claim.language}]  {claim.uuid}"]
     lines += _indented(f"“{claim.text}”", "  ")
     if claim.translation:

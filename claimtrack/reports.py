@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from claimtrack.claims import AsOf, deadline_of, list_claims
 from claimtrack.models import Claim, Verdict
+from claimtrack.render import deadline_line
 from claimtrack.shapes import claim_json
 from claimtrack.status import STATUSES, is_final
 
@@ -86,10 +87,7 @@ def _who(claim: Claim) -> str:
 
 
 def _deadline_line(claim: Claim) -> str:
-    deadline = deadline_of(claim)
-    if deadline is None:
-        return "no deadline"
-    return f"{deadline.kind} {deadline.date.isoformat()} ({deadline.precision}) — “{deadline.text}”"
+    return deadline_line(deadline_of(claim), due=False)
 
 
 def _plural(n: int, word: str) -> str:
@@ -99,18 +97,22 @@ def _plural(n: int, word: str) -> str:
 def render_text(report: Report) -> str:
     lines = [f"Deadline report as of {report.as_of.day.isoformat()} ({report.as_of.tz})", ""]
     wrap = textwrap.TextWrapper(width=88, initial_indent="      ", subsequent_indent="      ")
+
+    def block(claim: Claim, headline: str) -> list[str]:
+        return [
+            f"  #{claim.id}  {headline} · {_who(claim)}",
+            *wrap.wrap(f"“{claim.text}”"),
+            f"      deadline: {_deadline_line(claim)}",
+        ]
+
     lines.append(f"Awaiting a check — deadline passed, no verdict ({len(report.due)}):")
     for claim, overdue in report.due:
-        lines.append(f"  #{claim.id}  {_plural(overdue, 'day')} overdue · {_who(claim)}")
-        lines += wrap.wrap(f"“{claim.text}”")
-        lines.append(f"      deadline: {_deadline_line(claim)}")
+        lines += block(claim, f"{_plural(overdue, 'day')} overdue")
     if not report.due:
         lines.append("  nothing")
     lines += ["", f"Deadlines in the next {report.days} days ({len(report.upcoming)}):"]
     for claim, status, left in report.upcoming:
-        lines.append(f"  #{claim.id}  {_plural(left, 'day')} left ({status}) · {_who(claim)}")
-        lines += wrap.wrap(f"“{claim.text}”")
-        lines.append(f"      deadline: {_deadline_line(claim)}")
+        lines += block(claim, f"{_plural(left, 'day')} left ({status})")
     if not report.upcoming:
         lines.append("  nothing")
     lines += ["", f"Verdicts in the last {report.days} days ({len(report.recent_verdicts)}):"]
