@@ -83,7 +83,7 @@ def database(db: str | None) -> Iterator[Database]:
     try:
         yield opened
     except BaseException:
-        opened.discard() if opened.created else opened.dispose()
+        opened.discard()  # removes the file only if this command created it
         raise
     opened.dispose()
 
@@ -94,6 +94,16 @@ def _dumps(data: Any) -> str:
 
 def emit(data: Any) -> None:
     click.echo(_dumps(data))
+
+
+def print_rows(rows: list[tuple[Any, str]], moment: AsOf, as_json: bool) -> None:
+    """Claims with their statuses: a JSON list of claim shapes, or a table."""
+    from claimtrack import render, shapes
+
+    if as_json:
+        emit([shapes.claim_json(claim, status, moment.tz) for claim, status in rows])
+    else:
+        click.echo(render.list_text(rows))
 
 
 def print_claim(claim: Any, moment: AsOf, as_json: bool, text: Callable[[str], str]) -> None:
@@ -309,7 +319,7 @@ def list_command(
     as_json: bool,
 ) -> None:
     """List claims with their status, soonest deadline first."""
-    from claimtrack import claims, render, shapes
+    from claimtrack import claims
 
     moment = moment_of(as_of)
     before = day(due_before, "--due-before")
@@ -324,10 +334,7 @@ def list_command(
             limit=limit,
             offset=offset,
         )
-        if as_json:
-            emit([shapes.claim_json(claim, s, moment.tz) for claim, s in rows])
-        else:
-            click.echo(render.list_text(rows))
+        print_rows(rows, moment, as_json)
 
 
 @cli.command()
@@ -498,7 +505,7 @@ def search_command(
     query: str, limit: int, as_of: str | None, db: str | None, as_json: bool
 ) -> None:
     """Find claims by words in their text, translation, quotes, notes, claimants or tags."""
-    from claimtrack import claims, render, shapes
+    from claimtrack import claims
 
     moment = moment_of(as_of)
     with database(db) as opened, opened.read() as session:
@@ -506,10 +513,7 @@ def search_command(
             (c, claims.status_of(c, moment))
             for c in claims.search_claims(session, query, limit=limit)
         ]
-        if as_json:
-            emit([shapes.claim_json(claim, s, moment.tz) for claim, s in rows])
-        else:
-            click.echo(render.list_text(rows))
+        print_rows(rows, moment, as_json)
 
 
 @cli.command()

@@ -252,12 +252,9 @@ def open_database(db: str | None = None, *, migrate: bool = True) -> Database:
                     f"{SCHEMA_REVISION}; run: claimtrack init"
                 )
             _upgrade_known(engine, url, revision)
-    except (OperationalError, DBAPIError) as error:
-        engine.dispose()
-        database.discard()
-        raise unavailable(url, error) from None
-    except Exception:
-        engine.dispose()
-        database.discard()
+    except Exception as error:
+        database.discard()  # disposes the engine; removes the file only if this call made it
+        if isinstance(error, DBAPIError):  # OperationalError is one
+            raise unavailable(url, error) from None
         raise
     return database

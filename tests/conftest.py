@@ -96,20 +96,26 @@ ARTICLE_QUOTE = (
 )
 
 
+# Who made the seed's joint statement, in which language, and when.
+JOINT_STATEMENT = (
+    "--by",
+    "Government of the United States",
+    "--by",
+    "Government of Iraq",
+    "--lang",
+    "fr",
+    "--stated",
+    "2024-09-27",
+)
+
+
 @pytest.fixture
 def seeded(run) -> Any:
     """The seed's two deadline claims, added through the CLI as a user would."""
     iraq = run(
         "add",
         IRAQ,
-        "--by",
-        "Government of the United States",
-        "--by",
-        "Government of Iraq",
-        "--lang",
-        "fr",
-        "--stated",
-        "2024-09-27",
+        *JOINT_STATEMENT,
         "--due",
         "au plus tard en septembre 2025",
         "--source",
@@ -130,14 +136,7 @@ def seeded(run) -> Any:
     syria = run(
         "add",
         SYRIA,
-        "--by",
-        "Government of the United States",
-        "--by",
-        "Government of Iraq",
-        "--lang",
-        "fr",
-        "--stated",
-        "2024-09-27",
+        *JOINT_STATEMENT,
         "--due",
         "au moins jusqu'en septembre 2026",
         "--tag",
