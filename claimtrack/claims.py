@@ -27,6 +27,7 @@ from claimtrack.models import (
     CLAIM_KINDS,
     FINAL_VERDICTS,
     INTERIM_VERDICTS,
+    LOOK_NOW,
     SOURCE_ROLES,
     Actor,
     Claim,
@@ -242,6 +243,8 @@ def _set_deadline(claim: Claim, deadline: Deadline | None, tz: tzinfo) -> None:
     claim.deadline_date = deadline.date if deadline else None
     claim.deadline_precision = deadline.precision if deadline else None
     claim.due_at = deadline.due_at(tz) if deadline else None
+    # A new or changed deadline: the monitor plans its reminders and flag on its next sweep.
+    claim.watch_at = LOOK_NOW if deadline else None
 
 
 def deadline_of(claim: Claim) -> Deadline | None:

@@ -8,12 +8,17 @@ Time stamps are aware datetimes in UTC on the Python side whatever the database 
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, TypeDecorator
+from sqlalchemy import JSON, Column, DateTime, Index, Text, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 CLAIM_KINDS = ("commitment", "prediction", "assertion")
 ACTOR_KINDS = ("person", "government", "organisation")
 SOURCE_ROLES = ("origin", "evidence")
+ALERT_KINDS = ("reminder", "due")
+
+# A claim's ``watch_at`` set to this asks the monitor to look at the claim on its next
+# sweep: a new or changed deadline, whose alerts the monitor has not planned yet.
+LOOK_NOW = datetime(1970, 1, 1, tzinfo=UTC)
 
 # Verdict values by what they may rate. The latest final verdict decides a claim's status.
 FINAL_VERDICTS: dict[str, tuple[str, ...]] = {
@@ -159,7 +164,10 @@ class Verdict(SQLModel, table=True):
 class Claim(SQLModel, table=True):
     """Something said by someone, with when it should come true and how to check it."""
 
-    __table_args__ = (Index("ix_claim_due_at", "due_at"),)
+    __table_args__ = (
+        Index("ix_claim_due_at", "due_at"),
+        Index("ix_claim_watch_at", "watch_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     uuid: str = Field(unique=True, max_length=36)
@@ -175,6 +183,10 @@ class Claim(SQLModel, table=True):
     deadline_date: date | None = None
     deadline_precision: str | None = None
     due_at: datetime | None = _moment(default=None, nullable=True)
+    # When the monitor must next look at this claim: its next reminder or its deadline,
+    # LOOK_NOW after a change, NULL when nothing is left to flag. Monitor bookkeeping that
+    # lets a sweep read only the claims it has work for (an index range), never all claims.
+    watch_at: datetime | None = _moment(default=None, nullable=True)
     created_at: datetime = _moment(default_factory=utcnow)
     updated_at: datetime = _moment(default_factory=utcnow)
 
@@ -220,19 +232,69 @@ class Event(SQLModel, table=True):
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
+class Alert(SQLModel, table=True):
+    """A flag raised by the monitor: a reminder before a deadline, or the deadline passed.
+
+    The unique key makes the flag exist at most once however many passes race to insert
+    it; a changed deadline has a new ``due_at`` and so arms new alerts. The row is also an
+    outbox: it stays undelivered (``next_attempt_at`` set) until every channel took it.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("claim_id", "kind", "due_at", "days_before"),
+        Index("ix_alert_next_attempt_at", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True)
+    kind: str  # reminder | due
+    due_at: datetime = _moment()  # the claim's deadline moment this alert is about
+    days_before: int = 0  # 0 for ``due``; N for the reminder N days before
+    fires_at: datetime = _moment()  # when the alert became due: due_at less days_before
+    flagged_at: datetime = _moment()
+    delivered_at: datetime | None = _moment(default=None, nullable=True)
+    attempts: int = 0
+    last_error: str | None = _text(default=None, nullable=True)
+    # When a delivery may next be tried: NULL once delivered; moved ahead while a pass holds
+    # the alert (a lease) and after a failure (backoff).
+    next_attempt_at: datetime | None = _moment(default=None, nullable=True)
+
+
+class Delivery(SQLModel, table=True):
+    """One channel accepted one alert, so a retry after a partial failure skips it."""
+
+    alert_id: int = Field(foreign_key="alert.id", primary_key=True)
+    channel: str = Field(primary_key=True)
+    delivered_at: datetime = _moment()
+
+
+class MonitorState(SQLModel, table=True):
+    """What the monitor must remember between runs, such as the reminder offsets in force."""
+
+    __tablename__: ClassVar[str] = "monitor_state"  # type: ignore[misc]
+
+    name: str = Field(primary_key=True)
+    value: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
 __all__ = [
     "ACTOR_KINDS",
+    "ALERT_KINDS",
     "ALL_VERDICTS",
     "CLAIM_KINDS",
     "FINAL_VERDICTS",
     "INTERIM_VERDICTS",
+    "LOOK_NOW",
     "SOURCE_ROLES",
     "Actor",
+    "Alert",
     "Claim",
     "ClaimActor",
     "ClaimSource",
     "ClaimTag",
+    "Delivery",
     "Event",
+    "MonitorState",
     "Source",
     "UTCDateTime",
     "Verdict",

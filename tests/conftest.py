@@ -34,6 +34,8 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("CLAIMTRACK_DB", str(path))
     monkeypatch.setenv("CLAIMTRACK_USER", "tester")
     monkeypatch.delenv("CLAIMTRACK_TZ", raising=False)
+    monkeypatch.delenv("CLAIMTRACK_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config-home"))  # no user config
     return path
 
 
