@@ -1,0 +1,237 @@
+"""The configuration file: one TOML file for the time zone, reminders, the monitor's timing
+and the channels that reports go to.
+
+Found at ``--config``, else ``$CLAIMTRACK_CONFIG``, else ``config.toml`` in the user's config
+folder; with no file at all the defaults below apply (UTC, reminders 30 and 7 days before,
+a sweep every minute, a digest on Monday at 09:00, reports on standard output). A file with
+a mistake is refused whole, with the key that is wrong: a monitor that silently ignored a
+misspelt channel would be worse than one that does not start.
+
+Secrets never live in the file: a channel names the environment variables that hold them.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from datetime import UTC, tzinfo
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from claimtrack.errors import BadInput
+
+ENV_CONFIG = "CLAIMTRACK_CONFIG"
+FORMATS = ("text", "markdown", "json")
+Format = Literal["text", "markdown", "json"]
+
+
+def default_path() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("claimtrack", appauthor=False)) / "config.toml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class StdoutChannel(_Strict):
+    """The terminal or the service log that the monitor's standard output goes to."""
+
+    type: Literal["stdout"]
+    name: str = "stdout"
+    format: Format = "text"
+
+
+class FileChannel(_Strict):
+    """Reports appended to a file, e.g. one that a desk's shared folder syncs."""
+
+    type: Literal["file"]
+    name: str = "file"
+    path: Path
+    format: Format = "text"
+
+    @field_validator("path")
+    @classmethod
+    def _expand(cls, path: Path) -> Path:
+        return path.expanduser()
+
+
+class EmailChannel(_Strict):
+    """A plain-text email over SMTP: ``plain`` (no TLS), ``starttls`` or ``ssl``."""
+
+    type: Literal["email"]
+    name: str = "email"
+    host: str = Field(min_length=1)
+    port: int | None = Field(default=None, ge=1, le=65535)
+    security: Literal["plain", "starttls", "ssl"] = "starttls"
+    sender: str = Field(alias="from", min_length=3, pattern=r"@")
+    to: list[Annotated[str, Field(pattern=r"@")]] = Field(min_length=1)
+    username_env: str | None = None  # names of environment variables, never the secrets
+    password_env: str | None = None
+    ca_file: Path | None = None  # a CA bundle to trust instead of the system's
+    timeout: float = Field(default=30.0, gt=0)
+    format: Format = "text"
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or {"plain": 25, "starttls": 587, "ssl": 465}[self.security]
+
+
+class WebhookChannel(_Strict):
+    """A JSON document POSTed to a URL (a chat tool's incoming hook, a newsroom's service)."""
+
+    type: Literal["webhook"]
+    name: str = "webhook"
+    url: str = Field(pattern=r"^https?://[^/\s]+")
+    token_env: str | None = None  # sent as "Authorization: Bearer <token>"
+    ca_file: Path | None = None
+    timeout: float = Field(default=10.0, gt=0)
+
+
+Channel = Annotated[
+    StdoutChannel | FileChannel | EmailChannel | WebhookChannel, Field(discriminator="type")
+]
+
+
+class Config(_Strict):
+    """Everything the monitor and the CLI read from the configuration file."""
+
+    timezone: str = "UTC"
+    reminders: list[Annotated[int, Field(ge=1, le=3660)]] = [30, 7]
+    sweep_interval: float = Field(default=60.0, ge=1, le=86400)
+    digest: str = "0 9 * * mon"  # crontab (minute hour day month weekday); "" for none
+    digest_days: int = Field(default=30, ge=0, le=3660)
+    retry_after: float = Field(default=60.0, ge=1)  # first retry of a failed delivery
+    retry_max: float = Field(default=3600.0, ge=1)  # the longest wait between retries
+    lease: float = Field(default=300.0, ge=10)  # how long a pass holds alerts it delivers
+    channels: list[Channel] = Field(
+        default_factory=lambda: [StdoutChannel(type="stdout")], min_length=1
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, name: str) -> str:
+        zone_of(name)
+        return name
+
+    @field_validator("reminders")
+    @classmethod
+    def _distinct(cls, days: list[int]) -> list[int]:
+        return sorted(set(days), reverse=True)
+
+    @field_validator("digest")
+    @classmethod
+    def _crontab(cls, value: str) -> str:
+        value = value.strip()
+        if value in ("", "off"):
+            return ""
+        from apscheduler.triggers.cron import CronTrigger
+
+        try:
+            CronTrigger.from_crontab(value, timezone=UTC)
+        except ValueError as error:
+            raise ValueError(f"'{value}' is not a crontab schedule ({error})") from None
+        return value
+
+    @field_validator("channels")
+    @classmethod
+    def _named_once(cls, channels: list[Any]) -> list[Any]:
+        names = [channel.name for channel in channels]
+        for name in names:
+            if names.count(name) > 1:
+                raise ValueError(f"two channels are named '{name}'; give each its own name")
+        return channels
+
+    @property
+    def tz(self) -> tzinfo:
+        return zone_of(self.timezone)
+
+
+def zone_of(name: str) -> tzinfo:
+    if name.upper() == "UTC":
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"'{name}' is not a time zone; use an IANA name, e.g. Europe/Paris"
+        ) from None
+
+
+ACCEPTED = {
+    "missing": "this key is required",
+    "extra_forbidden": "unknown key (misspelt?); the README lists the keys",
+    "union_tag_invalid": "unknown channel type; use stdout, file, email or webhook",
+    "union_tag_not_found": "a channel needs a type: stdout, file, email or webhook",
+}
+PATTERNS = {
+    "url": "give an http:// or https:// URL, e.g. https://hooks.example.org/claimtrack",
+    "from": "give an email address, e.g. claimtrack@example.org",
+    "to": 'give email addresses, e.g. ["desk@example.org"]',
+}
+
+
+def _key(location: tuple[int | str, ...]) -> str:
+    """A pydantic error location as a person writes the key: ``channels[2].port``."""
+    key = ""
+    for part in location:
+        if isinstance(part, int):
+            key += f"[{part + 1}]"
+        elif part in ("stdout", "file", "email", "webhook") and key.endswith("]"):
+            continue  # the discriminator pydantic adds after a channel's index
+        else:
+            key += f".{part}" if key else str(part)
+    return key
+
+
+def _describe(error: ValidationError) -> tuple[str, str]:
+    first = error.errors(include_url=False)[0]
+    location = tuple(first["loc"])
+    key = _key(location) or "(file)"
+    message = ACCEPTED.get(first["type"]) or str(first["msg"]).removeprefix("Value error, ")
+    if first["type"] == "string_pattern_mismatch":
+        field = next((part for part in reversed(location) if isinstance(part, str)), "")
+        message = PATTERNS.get(field, message)
+    if first["type"] == "too_short" and key == "channels":
+        message = 'give at least one channel, e.g. [[channels]] type = "stdout"'
+    return key, message
+
+
+def parse(data: dict[str, Any], source: str) -> Config:
+    """A configuration from TOML data, or BadInput naming the key that is wrong."""
+    try:
+        return Config.model_validate(data)
+    except ValidationError as error:
+        key, message = _describe(error)
+        raise BadInput(f"config {source}: {key}", message) from None
+
+
+def locate(path: str | os.PathLike[str] | None) -> tuple[Path, bool]:
+    """The configuration file to read, and whether the user named it (then it must exist)."""
+    if path:
+        return Path(path).expanduser(), True
+    if os.environ.get(ENV_CONFIG):
+        return Path(os.environ[ENV_CONFIG]).expanduser(), True
+    return default_path(), False
+
+
+def load(path: str | os.PathLike[str] | None = None) -> Config:
+    """Read the configuration; defaults when no file is named and none is at the default place."""
+    location, named = locate(path)
+    if not location.exists():
+        if named:
+            raise BadInput("--config", f"{location} does not exist; give the path of a TOML file")
+        return Config()
+    try:
+        data = tomllib.loads(location.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise BadInput("--config", f"cannot read {location}: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise BadInput(
+            f"config {location}", f"not valid TOML ({error}); see the README's example"
+        ) from None
+    return parse(data, str(location))
