@@ -11,15 +11,18 @@ import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
 from claimtrack.claims import AsOf, deadline_of, list_claims
-from claimtrack.models import Claim, Verdict
+from claimtrack.models import Alert, Claim, Verdict
 from claimtrack.render import deadline_line
 from claimtrack.shapes import claim_json
 from claimtrack.status import STATUSES, is_final
+
+if TYPE_CHECKING:
+    from claimtrack.notify import Message
 
 
 @dataclass
@@ -94,31 +97,34 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+_WRAP = textwrap.TextWrapper(width=88, initial_indent="      ", subsequent_indent="      ")
+
+
+def _block(claim: Claim, headline: str) -> list[str]:
+    """A claim in a text report: headline, who, the words as said, the deadline."""
+    return [
+        f"  #{claim.id}  {headline} · {_who(claim)}",
+        *_WRAP.wrap(f"“{claim.text}”"),
+        f"      deadline: {_deadline_line(claim)}",
+    ]
+
+
 def render_text(report: Report) -> str:
     lines = [f"Deadline report as of {report.as_of.day.isoformat()} ({report.as_of.tz})", ""]
-    wrap = textwrap.TextWrapper(width=88, initial_indent="      ", subsequent_indent="      ")
-
-    def block(claim: Claim, headline: str) -> list[str]:
-        return [
-            f"  #{claim.id}  {headline} · {_who(claim)}",
-            *wrap.wrap(f"“{claim.text}”"),
-            f"      deadline: {_deadline_line(claim)}",
-        ]
-
     lines.append(f"Awaiting a check — deadline passed, no verdict ({len(report.due)}):")
     for claim, overdue in report.due:
-        lines += block(claim, f"{_plural(overdue, 'day')} overdue")
+        lines += _block(claim, f"{_plural(overdue, 'day')} overdue")
     if not report.due:
         lines.append("  nothing")
     lines += ["", f"Deadlines in the next {report.days} days ({len(report.upcoming)}):"]
     for claim, status, left in report.upcoming:
-        lines += block(claim, f"{_plural(left, 'day')} left ({status})")
+        lines += _block(claim, f"{_plural(left, 'day')} left ({status})")
     if not report.upcoming:
         lines.append("  nothing")
     lines += ["", f"Verdicts in the last {report.days} days ({len(report.recent_verdicts)}):"]
     for claim, verdict in report.recent_verdicts:
         lines.append(f"  #{claim.id}  {verdict.verdict} on {verdict.checked_on.isoformat()}")
-        lines += wrap.wrap(verdict.note)
+        lines += _WRAP.wrap(verdict.note)
     if not report.recent_verdicts:
         lines.append("  nothing")
     counts = ", ".join(f"{status} {n}" for status, n in report.counts.items()) or "no claims"
@@ -161,9 +167,126 @@ def render_markdown(report: Report) -> str:
     return "\n".join(lines)
 
 
+def _header(report: Report) -> str:
+    return f"{_plural(len(report.due), 'claim')} awaiting a check"
+
+
+def digest_message(report: Report) -> Message:
+    """The periodic digest: the whole report, for every channel."""
+    from claimtrack.notify import Message
+
+    return Message(
+        subject=f"claimtrack digest: {_header(report)}",
+        text=render_text(report),
+        markdown=render_markdown(report),
+        data={"report": "digest", **to_json(report)},
+    )
+
+
 def render(report: Report, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(to_json(report), ensure_ascii=False, indent=2)
     if fmt == "markdown":
         return render_markdown(report)
     return render_text(report)
+
+
+# --- the report of one monitor pass: the alerts it delivers ------------------------------------
+
+
+@dataclass
+class AlertItem:
+    """An alert to deliver, with its claim and the claim's status at delivery."""
+
+    alert: Alert
+    claim: Claim
+    status: str
+
+
+def _alert_days(item: AlertItem, as_of: AsOf) -> tuple[str, int]:
+    """Days overdue for ``due``, days left for a reminder: calendar days in the zone."""
+    deadline = deadline_of(item.claim)
+    last_day = deadline.date if deadline else item.alert.due_at.astimezone(as_of.tz).date()
+    if item.alert.kind == "due":
+        return "overdue_days", max(0, (as_of.day - last_day).days)
+    return "days_left", max(0, (last_day - as_of.day).days)
+
+
+def _alert_headline(item: AlertItem, as_of: AsOf) -> str:
+    key, n = _alert_days(item, as_of)
+    headline = _plural(n, "day") + (" overdue" if key == "overdue_days" else " left")
+    expected = "due" if item.alert.kind == "due" else None
+    if item.status not in ("due", "pending", expected):
+        headline += f" (now {item.status})"
+    return headline
+
+
+def alerts_subject(items: list[AlertItem]) -> str:
+    due = sum(item.alert.kind == "due" for item in items)
+    reminders = len(items) - due
+    parts = []
+    if due:
+        parts.append(f"{due} deadline{'' if due == 1 else 's'} passed")
+    if reminders:
+        parts.append(_plural(reminders, "reminder"))
+    return "claimtrack: " + ", ".join(parts)
+
+
+def alerts_json(items: list[AlertItem], as_of: AsOf) -> dict[str, Any]:
+    alerts = []
+    for item in items:
+        key, n = _alert_days(item, as_of)
+        alerts.append(
+            {
+                "alert_id": item.alert.id,
+                "kind": item.alert.kind,
+                "claim_id": item.claim.id,
+                "due_at": item.alert.due_at.isoformat(),
+                "days_before": item.alert.days_before,
+                "fires_at": item.alert.fires_at.isoformat(),
+                "flagged_at": item.alert.flagged_at.isoformat(),
+                key: n,
+                "claim": claim_json(item.claim, item.status, as_of.tz),
+            }
+        )
+    return {"report": "alerts", "as_of": as_of.moment.isoformat(), "alerts": alerts}
+
+
+def alerts_text(items: list[AlertItem], as_of: AsOf) -> str:
+    lines = [f"{alerts_subject(items)} — as of {as_of.moment.isoformat()}"]
+    due = [item for item in items if item.alert.kind == "due"]
+    coming = [item for item in items if item.alert.kind == "reminder"]
+    if due:
+        lines += ["", f"Deadline passed — awaiting a check ({len(due)}):"]
+        for item in due:
+            lines += [*_block(item.claim, _alert_headline(item, as_of)), ""]
+    if coming:
+        lines += ["", f"Deadline coming ({len(coming)}):"]
+        for item in coming:
+            lines += [*_block(item.claim, _alert_headline(item, as_of)), ""]
+    lines.append(f"alerts {', '.join(str(item.alert.id) for item in items)}")
+    return "\n".join(lines)
+
+
+def alerts_markdown(items: list[AlertItem], as_of: AsOf) -> str:
+    lines = [f"# {alerts_subject(items)}", "", f"As of {as_of.moment.isoformat()}.", ""]
+    lines += ["| alert | # | when | claimants | claim | deadline |", "|---|---|---|---|---|---|"]
+    lines += [
+        f"| {item.alert.id} | {item.claim.id} | {_alert_headline(item, as_of)} | "
+        f"{_md(_who(item.claim))} | {_md(item.claim.text)} | {_md(_deadline_line(item.claim))} |"
+        for item in items
+    ]
+    return "\n".join(lines)
+
+
+def alerts_message(items: list[AlertItem], as_of: AsOf) -> Message:
+    """One report for one channel in one pass: every alert it has not yet accepted."""
+    from claimtrack.notify import Message
+
+    return Message(
+        subject=alerts_subject(items),
+        text=alerts_text(items, as_of),
+        markdown=alerts_markdown(items, as_of),
+        data=alerts_json(items, as_of),
+        alert_ids=tuple(item.alert.id for item in items if item.alert.id is not None),
+    )

@@ -1,0 +1,494 @@
+"""The deadline monitor's logic, with no scheduler in it: what is due at a moment, the flag
+pass, delivery through the outbox, and when to wake up next.
+
+Every function takes ``now``: the scheduler passes the wall clock, ``claimtrack check
+--as-of`` and the tests pass what they like. The database is the only state:
+
+- each claim's ``watch_at`` says when the monitor must next look at it (its next reminder or
+  its deadline; ``LOOK_NOW`` after a change), so a sweep reads an index range of the claims
+  it has work for, never all claims;
+- an alert is inserted only if absent on its unique key, so racing passes, two monitors, a
+  crash and a re-run never flag twice;
+- an alert stays in the outbox until every channel accepted it: delivery is at least once,
+  and the alert id travels with each report as the key to drop duplicates.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import bindparam, exists, func, insert, update
+from sqlmodel import Session, col, select
+
+from claimtrack.claims import AsOf
+from claimtrack.config import Config
+from claimtrack.models import (
+    INTERIM_VERDICTS,
+    LOOK_NOW,
+    Alert,
+    Claim,
+    Delivery,
+    Event,
+    MonitorState,
+    Verdict,
+)
+from claimtrack.notify import DeliveryFailed, Sender
+from claimtrack.store import Database
+
+log = logging.getLogger("claimtrack.monitor")
+
+BATCH = 500  # claims looked at per transaction: short write locks, flat memory
+OUTBOX_BATCH = 1000  # alerts in one report; more wait for the next pass, which comes at once
+WHO = "monitor"
+
+
+# --- what is due: pure ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Planned:
+    """An alert a claim calls for: ``due`` when its deadline passed, or a reminder."""
+
+    kind: str
+    due_at: datetime
+    days_before: int
+    fires_at: datetime
+
+
+@dataclass(frozen=True)
+class Plan:
+    alerts: tuple[Planned, ...]
+    watch_at: datetime | None  # when to look at the claim again; None: nothing left to flag
+
+
+def fires_at(due_at: datetime, days_before: int, tz: tzinfo) -> datetime:
+    """``days_before`` calendar days before the deadline, on the tracker's wall clock: a
+    reminder for a deadline at midnight in Paris comes at midnight in Paris, across DST."""
+    local = due_at.astimezone(tz) - relativedelta(days=days_before)
+    return local.astimezone(UTC)
+
+
+def plan(
+    due_at: datetime | None,
+    settled: bool,
+    reminders: Sequence[int],
+    now: datetime,
+    tz: tzinfo,
+) -> Plan:
+    """The alerts a claim calls for at ``now``, and when it next needs looking at.
+
+    A settled claim (a final verdict checked by now) and a claim without a deadline call for
+    nothing. Once the deadline has passed only ``due`` is flagged: reminders for a moment
+    gone by would be noise. Before it, only the latest reminder whose time has come is
+    flagged, so a monitor back from a long stop does not send a 30-day reminder next to
+    the 7-day one.
+    """
+    if due_at is None or settled:
+        return Plan((), None)
+    if due_at <= now:
+        return Plan((Planned("due", due_at, 0, due_at),), None)
+    times = {days: fires_at(due_at, days, tz) for days in reminders}
+    passed = [days for days, moment in times.items() if moment <= now]
+    alerts: tuple[Planned, ...] = ()
+    if passed:
+        days = min(passed)
+        alerts = (Planned("reminder", due_at, days, times[days]),)
+    later = [moment for moment in times.values() if moment > now]
+    return Plan(alerts, min([*later, due_at]))
+
+
+def _settled(day: Any) -> Any:
+    """SQL: the claim has a final verdict checked on or before ``day``."""
+    return (
+        exists()
+        .where(col(Verdict.claim_id) == Claim.id)
+        .where(col(Verdict.verdict).not_in(INTERIM_VERDICTS))
+        .where(col(Verdict.checked_on) <= day)
+    )
+
+
+def _to_look_at(
+    session: Session, now: datetime, tz: tzinfo, limit: int, lock: bool
+) -> list[tuple[int, datetime | None, bool]]:
+    day = now.astimezone(tz).date()
+    query = (
+        select(Claim.id, Claim.due_at, _settled(day).label("settled"))
+        .where(col(Claim.watch_at) <= now)
+        .order_by(col(Claim.watch_at), col(Claim.id))
+        .limit(limit)
+    )
+    if lock:  # PostgreSQL: two monitors share the work instead of waiting on each other
+        query = query.with_for_update(of=Claim, skip_locked=True)  # type: ignore[arg-type]
+    return [(row[0], row[1], bool(row[2])) for row in session.exec(query).all()]
+
+
+def due_as_of(session: Session, now: datetime, config: Config) -> list[tuple[int, Planned]]:
+    """The alerts a pass at ``now`` would flag, without writing anything."""
+    found: list[tuple[int, Planned]] = []
+    for claim_id, due_at, settled in _to_look_at(session, now, config.tz, 10**9, lock=False):
+        for planned in plan(due_at, settled, config.reminders, now, config.tz).alerts:
+            flagged = session.exec(
+                select(Alert.id).where(
+                    Alert.claim_id == claim_id,
+                    Alert.kind == planned.kind,
+                    Alert.due_at == planned.due_at,
+                    Alert.days_before == planned.days_before,
+                )
+            ).first()
+            if flagged is None:
+                found.append((claim_id, planned))
+    return found
+
+
+# --- the flag pass ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Flagged:
+    alert_id: int
+    claim_id: int
+    kind: str
+    due_at: datetime
+    days_before: int
+    fires_at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "alert_id": self.alert_id,
+            "claim_id": self.claim_id,
+            "kind": self.kind,
+            "due_at": self.due_at.isoformat(),
+            "days_before": self.days_before,
+            "fires_at": self.fires_at.isoformat(),
+        }
+
+
+def _insert_if_absent(session: Session, rows: list[dict[str, Any]]) -> list[Flagged]:
+    """Insert alerts, skipping any that exist; return those this call inserted."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    table = Alert.__table__  # type: ignore[attr-defined]
+    statement = (
+        dialect_insert(table)
+        .on_conflict_do_nothing(index_elements=["claim_id", "kind", "due_at", "days_before"])
+        .returning(
+            table.c.id,
+            table.c.claim_id,
+            table.c.kind,
+            table.c.due_at,
+            table.c.days_before,
+            table.c.fires_at,
+        )
+    )
+    inserted = session.execute(statement, rows).all()
+    return [Flagged(*row) for row in inserted]
+
+
+def _sync_reminders(db: Database, config: Config, now: datetime) -> None:
+    """New reminder offsets re-plan every claim still waiting for one (once per change)."""
+    with db.write() as session:
+        state = session.get(MonitorState, "reminders")
+        if state is not None and state.value == config.reminders:
+            return
+        if state is None:
+            session.add(MonitorState(name="reminders", value=config.reminders))
+        else:
+            state.value = config.reminders
+            session.execute(
+                update(Claim).where(col(Claim.watch_at) > now).values(watch_at=LOOK_NOW)
+            )
+
+
+def flag(db: Database, now: datetime, config: Config, batch: int = BATCH) -> list[Flagged]:
+    """Flag every alert due at ``now`` exactly once; one transaction per batch of claims.
+
+    A crash between batches leaves the claims not yet looked at with ``watch_at`` in the
+    past, so the next pass takes them up: nothing is missed, nothing flagged twice.
+    """
+    _sync_reminders(db, config, now)
+    flagged: list[Flagged] = []
+    table = Claim.__table__  # type: ignore[attr-defined]
+    while True:
+        with db.write() as session:
+            looked_at = _to_look_at(session, now, config.tz, batch, lock=True)
+            if not looked_at:
+                break
+            rows: list[dict[str, Any]] = []
+            watch: list[dict[str, Any]] = []
+            for claim_id, due_at, settled in looked_at:
+                planned = plan(due_at, settled, config.reminders, now, config.tz)
+                watch.append({"claim": claim_id, "watch": planned.watch_at})
+                rows += [
+                    {
+                        "claim_id": claim_id,
+                        "kind": alert.kind,
+                        "due_at": alert.due_at,
+                        "days_before": alert.days_before,
+                        "fires_at": alert.fires_at,
+                        "flagged_at": now,
+                        "attempts": 0,
+                        "next_attempt_at": now,
+                    }
+                    for alert in planned.alerts
+                ]
+            new = _insert_if_absent(session, rows) if rows else []
+            if new:
+                session.execute(insert(Event), [_flag_event(alert, now) for alert in new])
+            session.execute(
+                update(table)
+                .where(table.c.id == bindparam("claim"))
+                .values(watch_at=bindparam("watch")),
+                watch,
+            )
+        flagged += new
+        if len(looked_at) < batch:
+            break
+    return sorted(flagged, key=lambda alert: alert.alert_id)
+
+
+def _flag_event(alert: Flagged, now: datetime) -> dict[str, Any]:
+    data = alert.to_json()
+    del data["claim_id"]
+    return {"claim_id": alert.claim_id, "kind": "flagged", "at": now, "actor": WHO, "data": data}
+
+
+# --- delivery through the outbox ----------------------------------------------------------------
+
+
+@dataclass
+class Delivered:
+    """What one delivery round did: alerts every channel now has, alerts a channel refused."""
+
+    delivered: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)  # channel name: why it refused
+    sent: dict[str, int] = field(default_factory=dict)  # channel name: alerts it accepted
+
+
+def _lease(db: Database, now: datetime, config: Config, limit: int) -> list[int]:
+    """Take the alerts waiting for delivery, for ``config.lease`` seconds: a monitor that
+    dies while sending leaves them to the next pass, this monitor's or another's."""
+    with db.write() as session:
+        query = (
+            select(Alert)
+            .where(col(Alert.next_attempt_at) <= now)
+            .order_by(col(Alert.id))
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        alerts = session.exec(query).all()
+        for alert in alerts:
+            alert.attempts += 1
+            alert.next_attempt_at = now + timedelta(seconds=config.lease)
+        return [alert.id for alert in alerts if alert.id is not None]
+
+
+def backoff(attempts: int, config: Config) -> timedelta:
+    """Wait before retrying: ``retry_after``, doubling with each failed attempt, capped."""
+    seconds = config.retry_after * 2 ** max(0, attempts - 1)
+    return timedelta(seconds=min(seconds, config.retry_max))
+
+
+def deliver(
+    db: Database,
+    now: datetime,
+    config: Config,
+    senders: Sequence[Sender],
+    limit: int = OUTBOX_BATCH,
+) -> Delivered:
+    """Send one report per channel with the alerts it has not yet accepted; record the result.
+
+    An alert leaves the outbox only when every channel took it; a channel that failed gets
+    it again on a later pass, after a growing delay, and the error stays on the alert row.
+    """
+    from claimtrack import reports
+    from claimtrack.claims import status_of
+
+    result = Delivered()
+    leased = _lease(db, now, config, limit)
+    if not leased:
+        return result
+    as_of = AsOf(now, config.tz)
+    accepted: set[tuple[int, str]] = set()
+    with db.read() as session:
+        alerts = session.exec(
+            select(Alert).where(col(Alert.id).in_(leased)).order_by(col(Alert.id))
+        ).all()
+        claim_ids = {alert.claim_id for alert in alerts}
+        claims = {
+            claim.id: claim
+            for claim in session.exec(select(Claim).where(col(Claim.id).in_(claim_ids))).all()
+        }
+        accepted = {
+            (row.alert_id, row.channel)
+            for row in session.exec(select(Delivery).where(col(Delivery.alert_id).in_(leased)))
+        }
+        items = [
+            reports.AlertItem(alert, claim, status_of(claim, as_of))
+            for alert in alerts
+            for claim in [claims[alert.claim_id]]
+        ]
+        taken: list[tuple[int, str]] = []
+        for sender in senders:
+            todo = [item for item in items if (item.alert.id, sender.name) not in accepted]
+            if not todo:
+                continue
+            try:
+                sender.send(reports.alerts_message(todo, as_of))
+            except DeliveryFailed as error:
+                result.errors[sender.name] = str(error)
+            except Exception as error:  # a bug in a channel must not lose the flag either
+                log.exception("channel %s failed unexpectedly", sender.name)
+                result.errors[sender.name] = f"{type(error).__name__}: {error}"
+            else:
+                taken += [(item.alert.id, sender.name) for item in todo if item.alert.id]
+                result.sent[sender.name] = len(todo)
+    _record(db, now, config, alerts, accepted | set(taken), set(taken), senders, result)
+    return result
+
+
+def _record(
+    db: Database,
+    now: datetime,
+    config: Config,
+    alerts: Sequence[Alert],
+    accepted: set[tuple[int, str]],
+    taken: set[tuple[int, str]],
+    senders: Sequence[Sender],
+    result: Delivered,
+) -> None:
+    names = [sender.name for sender in senders]
+    with db.write() as session:
+        if taken:
+            session.execute(
+                insert(Delivery),
+                [{"alert_id": a, "channel": c, "delivered_at": now} for a, c in sorted(taken)],
+            )
+        for leased in alerts:
+            alert = session.get(Alert, leased.id)
+            if alert is None or alert.delivered_at is not None:
+                continue
+            missing = [name for name in names if (alert.id, name) not in accepted]
+            if not missing:
+                alert.delivered_at = now
+                alert.next_attempt_at = None
+                alert.last_error = None
+                session.add(
+                    Event(
+                        claim_id=alert.claim_id,
+                        kind="delivered",
+                        at=now,
+                        actor=WHO,
+                        data={"alert_id": alert.id, "channels": names},
+                    )
+                )
+                result.delivered.append(leased.id or 0)
+            else:
+                alert.last_error = "; ".join(
+                    f"{name}: {result.errors.get(name, 'not sent')}" for name in missing
+                )
+                alert.next_attempt_at = now + backoff(alert.attempts, config)
+                result.failed.append(leased.id or 0)
+
+
+# --- a whole pass, and when to run the next ----------------------------------------------------
+
+
+def next_wakeup(session: Session, now: datetime) -> datetime | None:
+    """The earliest moment the monitor has work: a claim's next reminder or deadline, or a
+    delivery to retry. Both are index lookups. May be at or before ``now``: work is waiting."""
+    watch = session.exec(select(func.min(Claim.watch_at))).one()
+    retry = session.exec(select(func.min(Alert.next_attempt_at))).one()
+    moments = [moment for moment in (watch, retry) if moment is not None]
+    return min(moments) if moments else None
+
+
+@dataclass
+class PassResult:
+    as_of: datetime
+    flagged: list[Flagged]
+    delivery: Delivered
+    next_wakeup: datetime | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "flagged": [alert.to_json() for alert in self.flagged],
+            "delivered": len(self.delivery.delivered),
+            "failed": len(self.delivery.failed),
+            "channels": {
+                name: {"accepted": self.delivery.sent.get(name, 0), "error": error}
+                for name, error in {
+                    **dict.fromkeys(self.delivery.sent, None),
+                    **self.delivery.errors,
+                }.items()
+            },
+            "next_wakeup": self.next_wakeup.isoformat() if self.next_wakeup else None,
+        }
+
+    def summary(self) -> str:
+        """The one log line of a pass."""
+        kinds = {kind: sum(a.kind == kind for a in self.flagged) for kind in ("due", "reminder")}
+        parts = [
+            f"pass as of {self.as_of.isoformat()}:",
+            f"flagged {len(self.flagged)} (due {kinds['due']}, reminder {kinds['reminder']}),",
+            f"delivered {len(self.delivery.delivered)},",
+            f"failed {len(self.delivery.failed)}",
+        ]
+        if self.delivery.errors:
+            parts.append(
+                "(" + "; ".join(f"{n}: {e}" for n, e in self.delivery.errors.items()) + ")"
+            )
+        wake = self.next_wakeup.isoformat() if self.next_wakeup else "none"
+        parts.append(f"; next wake-up {wake}")
+        return " ".join(parts)
+
+
+def run_pass(db: Database, config: Config, now: datetime, senders: Sequence[Sender]) -> PassResult:
+    """One monitor pass: flag what is due, deliver the outbox, and say when to come back."""
+    flagged = flag(db, now, config)
+    delivery = deliver(db, now, config, senders)
+    with db.read() as session:
+        wake = next_wakeup(session, now)
+    return PassResult(now, flagged, delivery, wake)
+
+
+def count_awaiting(session: Session, as_of: AsOf) -> int:
+    """Claims awaiting a check at ``as_of``: deadline passed, no final verdict by then."""
+    query = (
+        select(func.count())
+        .select_from(Claim)
+        .where(col(Claim.due_at) <= as_of.moment)
+        .where(~_settled(as_of.day))
+    )
+    return int(session.exec(query).one())
+
+
+def send_digest(
+    db: Database, config: Config, now: datetime, senders: Sequence[Sender]
+) -> dict[str, str]:
+    """The periodic digest: the whole deadline report to every channel. Returns failures.
+
+    Not kept in the outbox: each digest is complete, so one that fails is replaced by the
+    next, and the alerts it summarises were delivered on their own.
+    """
+    from claimtrack import reports
+
+    as_of = AsOf(now, config.tz)
+    with db.read() as session:
+        message = reports.digest_message(reports.build_report(session, as_of, config.digest_days))
+    errors: dict[str, str] = {}
+    for sender in senders:
+        try:
+            sender.send(message)
+        except Exception as error:
+            errors[sender.name] = str(error)
+    return errors
