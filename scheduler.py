@@ -1,15 +1,14 @@
-"""Run the deadline monitor as a long-lived process: `python scheduler.py`.
+"""Run the deadline monitor as a long-lived process: `python scheduler.py [--config PATH]
+[--db URL_OR_PATH]`, the same as the installed `claimtrack monitor`.
 
-The monitor itself (APScheduler wiring, sweep, wake-up, delivery) is the next piece of work
-(issue "Deadline monitor"); until it lands this entry point says so and exits non-zero
-rather than pretending to watch deadlines.
+It catches up at start (every deadline that passed while it was down is flagged once), flags
+each deadline within a second of passing, sends reminders and the digest, and stops cleanly
+on SIGTERM or Ctrl-C. See the README's "Deadline monitor" section for the configuration.
 """
 
 import sys
 
+from claimtrack.cli import main
+
 if __name__ == "__main__":
-    print(
-        "claimtrack: the deadline monitor is not built yet; use `claimtrack report`",
-        file=sys.stderr,
-    )
-    sys.exit(2)
+    sys.exit(main(["monitor", *sys.argv[1:]]))

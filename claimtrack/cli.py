@@ -21,6 +21,7 @@ from claimtrack.errors import BadInput, ClaimtrackError
 
 if TYPE_CHECKING:
     from claimtrack.claims import AsOf, Clock
+    from claimtrack.config import Config
     from claimtrack.store import Database
 
 ENV_TZ = "CLAIMTRACK_TZ"
@@ -29,19 +30,39 @@ ENV_USER = "CLAIMTRACK_USER"
 # --- shared options and helpers ---------------------------------------------------------------
 
 
-def tracker_tz() -> tzinfo:
-    """The time zone deadlines are read in: CLAIMTRACK_TZ (an IANA name), else UTC."""
+def settings(path: str | None = None) -> Config:
+    """The configuration file (``--config``, $CLAIMTRACK_CONFIG or the default place), with
+    $CLAIMTRACK_TZ, when set, overriding its time zone."""
+    from claimtrack import config
+
+    loaded = config.load(path)
     name = os.environ.get(ENV_TZ)
     if not name:
-        return UTC
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
+        return loaded
     try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise BadInput(
-            ENV_TZ, f"'{name}' is not a time zone; use an IANA name, e.g. Europe/Paris"
-        ) from None
+        config.zone_of(name)
+    except ValueError as error:
+        raise BadInput(ENV_TZ, str(error)) from None
+    return loaded.model_copy(update={"timezone": name})
+
+
+def tracker_tz(path: str | None = None) -> tzinfo:
+    """The time zone deadlines are read in: $CLAIMTRACK_TZ, else the configuration's, else UTC.
+
+    Without a configuration file this reads no TOML and imports no validation library.
+    """
+    from claimtrack.config import locate, zone_of
+
+    name = os.environ.get(ENV_TZ)
+    if name:
+        try:
+            return zone_of(name)
+        except ValueError as error:
+            raise BadInput(ENV_TZ, str(error)) from None
+    location, named = locate(path)
+    if not named and not location.exists():
+        return UTC
+    return settings(path).tz
 
 
 def _now() -> datetime:
@@ -126,6 +147,16 @@ def json_option(function: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")(
         function
     )
+
+
+def config_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--config",
+        "config_path",
+        metavar="PATH",
+        help="Configuration file (default: $CLAIMTRACK_CONFIG, else config.toml in your "
+        "config folder).",
+    )(function)
 
 
 def as_of_option(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -565,6 +596,64 @@ def report(as_of: str | None, days: int, fmt: str, as_json: bool, db: str | None
         )
 
 
+@cli.command()
+@as_of_option
+@click.option("--fail-on-due", is_flag=True, help="Exit 1 when a claim is awaiting a check.")
+@click.option("--digest", is_flag=True, help="Also send the digest: the whole report.")
+@config_option
+@db_option
+@json_option
+def check(
+    as_of: str | None,
+    fail_on_due: bool,
+    digest: bool,
+    config_path: str | None,
+    db: str | None,
+    as_json: bool,
+) -> None:
+    """One monitor pass: flag what is due, deliver reports to the channels, print what was
+    done, exit. For cron, or to look before starting the monitor."""
+    from claimtrack import monitor, notify, render
+    from claimtrack.claims import AsOf
+    from claimtrack.dates import parse_moment
+
+    cfg = settings(config_path)
+    notify.check_environment(cfg)
+    moment = AsOf(parse_moment(as_of, "--as-of", cfg.tz) if as_of else _now(), cfg.tz)
+    # With --json, stdout holds one JSON document: the stdout channel writes to stderr.
+    stream = sys.stderr if as_json else sys.stdout
+    senders = notify.senders(cfg, stdout=stream)
+    with database(db) as opened:
+        result = monitor.run_pass(opened, cfg, moment.moment, senders)
+        digest_errors = monitor.send_digest(opened, cfg, moment.moment, senders) if digest else {}
+        with opened.read() as session:
+            awaiting = monitor.count_awaiting(session, moment)
+    for name, error in {**result.delivery.errors, **digest_errors}.items():
+        click.echo(f"claimtrack: warning: channel {name} failed: {error}", err=True)
+    if as_json:
+        emit(result.to_json() | {"awaiting_check": awaiting})
+    else:
+        click.echo(render.check_text(result, awaiting))
+    if fail_on_due and awaiting:
+        raise click.exceptions.Exit(1)
+
+
+@cli.command("monitor")
+@config_option
+@db_option
+def monitor_command(config_path: str | None, db: str | None) -> None:
+    """Run the deadline monitor until stopped: catch up at start, flag each deadline as it
+    passes, remind before, send the digest. SIGTERM or Ctrl-C finish the pass under way."""
+    from claimtrack import notify, scheduling
+
+    cfg = settings(config_path)
+    notify.check_environment(cfg)
+    with database(db) as opened:
+        code = scheduling.run(opened, cfg, notify.senders(cfg))
+    if code:
+        raise click.exceptions.Exit(code)
+
+
 @cli.command("parse-deadline")
 @click.argument("phrase")
 @click.option("--stated", metavar="DATE", help="When it was said, for relative phrases.")
@@ -615,7 +704,8 @@ def demo(as_of: str | None, days: int, fmt: str, as_json: bool, keep: str | None
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; every failure a user can cause ends as one line on stderr and an exit code."""
     try:
-        cli.main(args=argv, prog_name="claimtrack", standalone_mode=False)
+        # Outside standalone mode Click returns the code of an Exit instead of raising it.
+        code = cli.main(args=argv, prog_name="claimtrack", standalone_mode=False)
     except ClaimtrackError as error:
         click.echo(f"claimtrack: error: {error.message}", err=True)
         return error.exit_code
@@ -628,7 +718,7 @@ def main(argv: list[str] | None = None) -> int:
     except click.Abort:
         click.echo("claimtrack: interrupted", err=True)
         return 130
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":

@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 import textwrap
 from datetime import UTC, tzinfo
+from typing import TYPE_CHECKING
 
 from claimtrack.claims import deadline_of, evidence_by_verdict
 from claimtrack.dates import Deadline
 from claimtrack.models import Claim, ClaimSource, Event
+
+if TYPE_CHECKING:
+    from claimtrack.monitor import PassResult
 
 
 def deadline_line(deadline: Deadline | None, tz: tzinfo = UTC, *, due: bool = True) -> str:
@@ -92,4 +96,29 @@ def history_text(events: list[Event]) -> str:
         who = f" by {event.actor}" if event.actor else ""
         lines.append(f"{event.at.isoformat()}  {event.kind}{who}")
         lines.append("    " + json.dumps(event.data, ensure_ascii=False, sort_keys=True))
+    return "\n".join(lines)
+
+
+def check_text(result: PassResult, awaiting: int) -> str:
+    """What one ``check`` pass did, for a terminal or a cron mail."""
+    lines = [f"check as of {result.as_of.isoformat()}"]
+    if result.flagged:
+        lines.append(f"flagged {len(result.flagged)}:")
+        for alert in result.flagged:
+            what = "deadline passed" if alert.kind == "due" else f"{alert.days_before} days before"
+            lines.append(
+                f"  #{alert.claim_id}  {alert.kind}: {what} (due {alert.due_at.isoformat()}; "
+                f"alert {alert.alert_id})"
+            )
+    else:
+        lines.append("flagged nothing new")
+    delivery = result.delivery
+    sent = ", ".join(f"{name} {n}" for name, n in delivery.sent.items()) or "none"
+    lines.append(
+        f"delivered {len(delivery.delivered)} alerts (accepted by channel: {sent}); "
+        f"failed {len(delivery.failed)}"
+    )
+    lines.append(f"awaiting a check: {awaiting} claim{'' if awaiting == 1 else 's'}")
+    wake = result.next_wakeup.isoformat() if result.next_wakeup else "nothing scheduled"
+    lines.append(f"next alert or retry: {wake}")
     return "\n".join(lines)

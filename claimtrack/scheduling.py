@@ -1,0 +1,211 @@
+"""The long-running monitor: the pass of ``claimtrack.monitor`` wired to APScheduler 3.
+
+Three jobs share one worker thread, so passes never overlap:
+- ``sweep`` every ``sweep_interval`` seconds, and once at start (the catch-up);
+- ``wakeup``, one shot at the next known reminder, deadline or retry, re-armed after every
+  pass, so a deadline is flagged within a second of passing rather than at the next sweep;
+- ``digest`` on the configured crontab, the whole report to every channel.
+
+The job store is APScheduler's memory store: the jobs are derived from the configuration
+and the database at start, so nothing is pickled and a restart loses nothing.
+
+SIGTERM and Ctrl-C stop the scheduler, let the pass under way finish (its transactions
+commit or roll back whole either way), and exit 0.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from types import FrameType
+from typing import Any
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.exc import SQLAlchemyError
+
+from claimtrack import monitor
+from claimtrack.config import Config
+from claimtrack.errors import ClaimtrackError
+from claimtrack.notify import Sender
+from claimtrack.store import Database
+
+log = logging.getLogger("claimtrack.monitor")
+
+
+def wall_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def make_scheduler(config: Config, kind: type[BaseScheduler] = BlockingScheduler) -> BaseScheduler:
+    return kind(
+        timezone=config.tz,
+        jobstores={"default": MemoryJobStore()},
+        executors={"default": ThreadPoolExecutor(max_workers=1)},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+    )
+
+
+class _Stop(Exception):
+    """Raised in the main thread by the signal handler to leave the scheduler's loop."""
+
+
+class Monitor:
+    """The monitor process: jobs, passes, and a clean stop."""
+
+    def __init__(
+        self,
+        db: Database,
+        config: Config,
+        senders: Sequence[Sender],
+        scheduler: BaseScheduler | None = None,
+        clock: Callable[[], datetime] = wall_clock,
+    ) -> None:
+        self.db = db
+        self.config = config
+        self.senders = list(senders)
+        self.scheduler = scheduler or make_scheduler(config)
+        self.clock = clock
+        self.stopping = threading.Event()
+        self._pass = threading.Lock()  # held while a pass runs; the stop waits on it
+
+    def install(self) -> None:
+        """The sweep (first run now: the catch-up) and the digest."""
+        self.scheduler.add_job(
+            self.sweep,
+            IntervalTrigger(seconds=self.config.sweep_interval, timezone=self.config.tz),
+            id="sweep",
+            next_run_time=self.clock(),
+        )
+        if self.config.digest:
+            self.scheduler.add_job(
+                self.digest,
+                CronTrigger.from_crontab(self.config.digest, timezone=self.config.tz),
+                id="digest",
+            )
+
+    def sweep(self) -> monitor.PassResult | None:
+        return self.run_once(self.clock())
+
+    def run_once(self, now: datetime) -> monitor.PassResult | None:
+        """One pass at ``now``; logs one line; re-arms the wake-up. Never raises: a database
+        outage is logged and the next sweep tries again."""
+        if self.stopping.is_set():
+            return None
+        with self._pass:
+            try:
+                result = monitor.run_pass(self.db, self.config, now, self.senders)
+            except (ClaimtrackError, SQLAlchemyError) as error:
+                log.error("pass as of %s failed: %s", now.isoformat(), _one_line(error))
+                return None
+            log.info(result.summary())
+            if not self.stopping.is_set():
+                self.arm(result.next_wakeup)
+            return result
+
+    def arm(self, when: datetime | None) -> None:
+        """Set the one-shot wake-up for ``when`` (at once if it is already past)."""
+        if when is None:
+            if self.scheduler.get_job("wakeup"):
+                self.scheduler.remove_job("wakeup")
+            return
+        self.scheduler.add_job(
+            self.sweep,
+            DateTrigger(run_date=max(when, self.clock()), timezone=UTC),
+            id="wakeup",
+            replace_existing=True,
+        )
+
+    def digest(self) -> None:
+        if self.stopping.is_set():
+            return
+        now = self.clock()
+        with self._pass:
+            try:
+                errors = monitor.send_digest(self.db, self.config, now, self.senders)
+            except (ClaimtrackError, SQLAlchemyError) as error:
+                log.error("digest as of %s failed: %s", now.isoformat(), _one_line(error))
+                return
+        sent = [s.name for s in self.senders if s.name not in errors]
+        failed = "; ".join(f"{name}: {error}" for name, error in errors.items())
+        log.info(
+            "digest as of %s: sent to %s%s",
+            now.isoformat(),
+            ", ".join(sent) or "no channel",
+            f"; failed {failed}" if failed else "",
+        )
+
+    def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
+        if self.stopping.is_set():
+            log.info("still finishing the pass under way")
+            return
+        log.info("%s received: finishing the pass under way, then stopping", _signame(signum))
+        self.stopping.set()
+        raise _Stop
+
+    def run(self) -> int:
+        """Run until SIGTERM or Ctrl-C; the pass under way finishes; returns the exit code 0."""
+        previous = {
+            signum: signal.signal(signum, self._on_signal)
+            for signum in (signal.SIGTERM, signal.SIGINT)
+        }
+        log.info(
+            "monitor started on %s: sweep every %gs, reminders %s days before, digest %s, "
+            "channels %s",
+            self.db.url.split("@")[-1],
+            self.config.sweep_interval,
+            "/".join(str(d) for d in self.config.reminders) or "none",
+            f"'{self.config.digest}'" if self.config.digest else "off",
+            ", ".join(s.name for s in self.senders),
+        )
+        try:
+            self.install()
+            self.scheduler.start()
+        except _Stop:
+            pass
+        finally:
+            self.stopping.set()
+            with self._pass:  # the pass under way, if any, ends here
+                pass
+            if self.scheduler.running:
+                self.scheduler.shutdown(wait=False)
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+        log.info("monitor stopped")
+        return 0
+
+
+def _signame(signum: int) -> str:
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(getattr(error, "orig", None) or error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    """One line per event on stderr; APScheduler's own chatter only when it matters."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    root = logging.getLogger("claimtrack")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def run(db: Database, config: Config, senders: Sequence[Sender], **kwargs: Any) -> int:
+    configure_logging()
+    return Monitor(db, config, senders, **kwargs).run()

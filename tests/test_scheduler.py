@@ -1,0 +1,219 @@
+"""The long-running monitor: its APScheduler jobs, and stopping it with a signal mid-pass."""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import text
+from sqlmodel import select
+
+from claimtrack import claims, examples, monitor, scheduling, store
+from claimtrack.config import Config
+from claimtrack.errors import DatabaseUnavailable
+from claimtrack.models import Alert
+from tests.conftest import NOW
+from tests.test_monitor import FakeChannel, add
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def paused() -> Iterator[BackgroundScheduler]:
+    """A real APScheduler that holds its jobs without running them: we read their times."""
+    scheduler = scheduling.make_scheduler(Config(), BackgroundScheduler)
+    scheduler.start(paused=True)
+    yield scheduler
+    scheduler.shutdown(wait=False)
+
+
+def test_after_a_pass_the_wakeup_job_is_armed_for_the_next_known_moment(database, clock, paused):
+    add(database, clock, "Iraq mission ends", "au plus tard en septembre 2025")
+    add(database, clock, "Report published", "2026-12-30")  # 30-day reminder on 2026-12-01
+    desk = FakeChannel("desk")
+    mon = scheduling.Monitor(database, Config(), [desk], scheduler=paused, clock=lambda: NOW)
+    result = mon.run_once(NOW)
+    assert [a.kind for a in result.flagged] == ["due"]
+    assert paused.get_job("wakeup").next_run_time == datetime(2026, 12, 1, tzinfo=UTC)
+
+    at_reminder = datetime(2026, 12, 1, tzinfo=UTC)
+    mon.clock = lambda: at_reminder
+    assert [(a.kind, a.days_before) for a in mon.run_once(at_reminder).flagged] == [
+        ("reminder", 30)
+    ]
+    assert paused.get_job("wakeup").next_run_time == datetime(2026, 12, 24, tzinfo=UTC)
+
+
+def test_with_nothing_left_to_watch_no_wakeup_stays_armed(database, clock, paused):
+    add(database, clock, "Iraq mission ends", "au plus tard en septembre 2025")
+    mon = scheduling.Monitor(
+        database, Config(), [FakeChannel("d")], scheduler=paused, clock=lambda: NOW
+    )
+    mon.arm(NOW + timedelta(days=1))
+    mon.run_once(NOW)
+    assert paused.get_job("wakeup") is None
+
+
+def test_the_sweep_runs_at_start_and_the_digest_on_its_crontab(database, paused):
+    config = Config(timezone="Europe/Paris", digest="0 9 * * mon", sweep_interval=120)
+    mon = scheduling.Monitor(database, config, [], scheduler=paused, clock=lambda: NOW)
+    mon.install()
+    assert paused.get_job("sweep").next_run_time == NOW  # the catch-up, at once
+    digest = paused.get_job("digest").next_run_time
+    assert digest == datetime(2026, 11, 30, 8, tzinfo=UTC)  # Monday 09:00 in Paris
+    assert digest.astimezone(config.tz).hour == 9
+
+
+def test_a_failed_pass_is_logged_and_the_monitor_goes_on(database, paused, caplog, monkeypatch):
+    def unreachable(*args: Any) -> None:
+        raise DatabaseUnavailable("cannot open database x: server closed the connection")
+
+    monkeypatch.setattr(monitor, "run_pass", unreachable)
+    mon = scheduling.Monitor(database, Config(), [], scheduler=paused, clock=lambda: NOW)
+    assert mon.run_once(NOW) is None
+    assert "failed: cannot open database x: server closed the connection" in caplog.text
+
+
+def test_the_digest_sends_the_whole_report(database, clock, paused):
+    add(database, clock, "Iraq mission ends", "au plus tard en septembre 2025")
+    desk = FakeChannel("desk")
+    scheduling.Monitor(database, Config(), [desk], scheduler=paused, clock=lambda: NOW).digest()
+    [message] = desk.messages
+    assert message.subject == "claimtrack digest: 1 claim awaiting a check"
+    assert message.data["report"] == "digest"
+    assert message.data["due"][0]["overdue_days"] == 420
+
+
+# --- the real process, stopped by a signal -------------------------------------------------------
+
+
+class Lines:
+    """A child's stderr, read line by line in a thread, so a test can wait for a line."""
+
+    def __init__(self, stream: Any) -> None:
+        self.seen: list[str] = []
+        self._queue: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, args=(stream,), daemon=True).start()
+
+    def _read(self, stream: Any) -> None:
+        for line in stream:
+            self._queue.put(line)
+
+    def wait_for(self, needle: str, timeout: float = 60) -> str:
+        while True:
+            line = self._queue.get(timeout=timeout)
+            self.seen.append(line)
+            if needle in line:
+                return line
+
+
+@pytest.fixture
+def slow_hook() -> Iterator[tuple[str, threading.Event, threading.Event, list[bytes]]]:
+    """A webhook that holds each request until the test releases it."""
+    arrived, release, bodies = threading.Event(), threading.Event(), []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            bodies.append(self.rfile.read(int(self.headers["Content-Length"])))
+            arrived.set()
+            release.wait(60)
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/hook", arrived, release, bodies
+    finally:
+        release.set()
+        server.shutdown()
+        server.server_close()
+
+
+def seed_database(path: Path) -> None:
+    opened = store.open_database(str(path))
+    try:
+        with opened.write() as session:
+            examples.load(session, examples.seed_path(), claims.Clock(NOW, UTC, "tester"))
+    finally:
+        opened.dispose()
+
+
+def start(command: list[str], db_path: Path, config: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "CLAIMTRACK_DB": str(db_path), "CLAIMTRACK_CONFIG": str(config)}
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+@pytest.mark.slow
+def test_sigterm_during_a_pass_lets_it_finish_and_exits_0(db_path, tmp_path, slow_hook):
+    url, arrived, release, bodies = slow_hook
+    seed_database(db_path)
+    config = tmp_path / "monitor.toml"
+    config.write_text(f'[[channels]]\ntype = "webhook"\nurl = "{url}"\n', encoding="utf-8")
+    process = start([sys.executable, "scheduler.py"], db_path, config)
+    log = Lines(process.stderr)
+    try:
+        log.wait_for("monitor started")
+        assert arrived.wait(60), "the first pass never reached the webhook"
+        process.send_signal(signal.SIGTERM)  # the pass is under way: the webhook holds it
+        log.wait_for("SIGTERM received")
+        release.set()
+        assert process.wait(timeout=60) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    log.wait_for("monitor stopped")
+    summary = next(line for line in log.seen if "pass as of" in line)
+    assert "flagged 3 (due 3, reminder 0), delivered 3, failed 0" in summary
+    assert len(bodies) == 1
+
+    opened = store.open_database(str(db_path))
+    try:
+        with opened.read() as session:
+            assert session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+            rows = session.exec(select(Alert)).all()
+    finally:
+        opened.dispose()
+    assert len(rows) == 3
+    assert all(a.delivered_at is not None and a.next_attempt_at is None for a in rows)
+
+
+@pytest.mark.slow
+def test_the_installed_monitor_stops_on_ctrl_c_with_exit_0(db_path, tmp_path):
+    script = shutil.which("claimtrack", path=str(Path(sys.executable).parent))
+    if script is None:
+        pytest.skip("claimtrack console script not installed")
+    seed_database(db_path)
+    config = tmp_path / "monitor.toml"
+    config.write_text('sweep_interval = 3600\n[[channels]]\ntype = "stdout"\n', encoding="utf-8")
+    process = start([script, "monitor"], db_path, config)
+    log = Lines(process.stderr)
+    try:
+        log.wait_for("pass as of")
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=60) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    out = process.stdout.read()
+    assert "claimtrack: 3 deadlines passed" in out
+    assert "Washington conclura la mission internationale" in out
+    log.wait_for("monitor stopped")
