@@ -112,16 +112,21 @@ def _settled(day: Any) -> Any:
     )
 
 
-def _to_look_at(
-    session: Session, now: datetime, tz: tzinfo, limit: int, lock: bool
-) -> list[tuple[int, datetime | None, bool]]:
+def look_at_query(now: datetime, tz: tzinfo, limit: int) -> Any:
+    """The claims a sweep has work for: an index range on ``watch_at``, whatever the size."""
     day = now.astimezone(tz).date()
-    query = (
+    return (
         select(Claim.id, Claim.due_at, _settled(day).label("settled"))
         .where(col(Claim.watch_at) <= now)
         .order_by(col(Claim.watch_at), col(Claim.id))
         .limit(limit)
     )
+
+
+def _to_look_at(
+    session: Session, now: datetime, tz: tzinfo, limit: int, lock: bool
+) -> list[tuple[int, datetime | None, bool]]:
+    query = look_at_query(now, tz, limit)
     if lock:  # PostgreSQL: two monitors share the work instead of waiting on each other
         query = query.with_for_update(of=Claim, skip_locked=True)  # type: ignore[arg-type]
     return [(row[0], row[1], bool(row[2])) for row in session.exec(query).all()]
@@ -365,38 +370,60 @@ def _record(
     senders: Sequence[Sender],
     result: Delivered,
 ) -> None:
+    """One transaction: what each channel took, and each alert delivered or set to retry.
+    Statements go by the batch (executemany), not one ORM round trip per alert."""
     names = [sender.name for sender in senders]
+    ids = [alert.id for alert in alerts]
     with db.write() as session:
         if taken:
             session.execute(
                 insert(Delivery),
                 [{"alert_id": a, "channel": c, "delivered_at": now} for a, c in sorted(taken)],
             )
-        for leased in alerts:
-            alert = session.get(Alert, leased.id)
-            if alert is None or alert.delivered_at is not None:
-                continue
-            missing = [name for name in names if (alert.id, name) not in accepted]
+        current = session.exec(
+            select(Alert.id, Alert.claim_id, Alert.attempts)
+            .where(col(Alert.id).in_(ids))
+            .where(col(Alert.delivered_at).is_(None))
+            .order_by(col(Alert.id))
+        ).all()
+        done: list[dict[str, Any]] = []
+        retry: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
+        for alert_id, claim_id, attempts in current:
+            missing = [name for name in names if (alert_id, name) not in accepted]
             if not missing:
-                alert.delivered_at = now
-                alert.next_attempt_at = None
-                alert.last_error = None
-                session.add(
-                    Event(
-                        claim_id=alert.claim_id,
-                        kind="delivered",
-                        at=now,
-                        actor=WHO,
-                        data={"alert_id": alert.id, "channels": names},
-                    )
+                done.append({"id": alert_id, "delivered_at": now})
+                events.append(
+                    {
+                        "claim_id": claim_id,
+                        "kind": "delivered",
+                        "at": now,
+                        "actor": WHO,
+                        "data": {"alert_id": alert_id, "channels": names},
+                    }
                 )
-                result.delivered.append(leased.id or 0)
+                result.delivered.append(alert_id)
             else:
-                alert.last_error = "; ".join(
-                    f"{name}: {result.errors.get(name, 'not sent')}" for name in missing
+                error = "; ".join(f"{n}: {result.errors.get(n, 'not sent')}" for n in missing)
+                retry.append(
+                    {
+                        "id": alert_id,
+                        "last_error": error,
+                        "next_attempt_at": now + backoff(attempts, config),
+                    }
                 )
-                alert.next_attempt_at = now + backoff(alert.attempts, config)
-                result.failed.append(leased.id or 0)
+                result.failed.append(alert_id)
+        if done:
+            table = Alert.__table__  # type: ignore[attr-defined]
+            session.execute(
+                update(table)
+                .where(table.c.id == bindparam("alert"))
+                .values(delivered_at=now, next_attempt_at=None, last_error=None),
+                [{"alert": row["id"]} for row in done],
+            )
+            session.execute(insert(Event), events)
+        if retry:
+            session.execute(update(Alert), retry)  # ORM bulk UPDATE by primary key
 
 
 # --- a whole pass, and when to run the next ----------------------------------------------------
@@ -448,8 +475,7 @@ class PassResult:
                 "(" + "; ".join(f"{n}: {e}" for n, e in self.delivery.errors.items()) + ")"
             )
         wake = self.next_wakeup.isoformat() if self.next_wakeup else "none"
-        parts.append(f"; next wake-up {wake}")
-        return " ".join(parts)
+        return " ".join(parts) + f"; next wake-up {wake}"
 
 
 def run_pass(db: Database, config: Config, now: datetime, senders: Sequence[Sender]) -> PassResult:
