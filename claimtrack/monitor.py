@@ -199,6 +199,10 @@ def _insert_if_absent(session: Session, rows: list[dict[str, Any]]) -> list[Flag
 
 def _sync_reminders(db: Database, config: Config, now: datetime) -> None:
     """New reminder offsets re-plan every claim still waiting for one (once per change)."""
+    with db.read() as session:  # the common case: unchanged, and no write lock taken
+        state = session.get(MonitorState, "reminders")
+        if state is not None and state.value == config.reminders:
+            return
     with db.write() as session:
         state = session.get(MonitorState, "reminders")
         if state is not None and state.value == config.reminders:
@@ -285,7 +289,7 @@ def _lease(db: Database, now: datetime, config: Config, limit: int) -> list[int]
         query = (
             select(Alert)
             .where(col(Alert.next_attempt_at) <= now)
-            .order_by(col(Alert.id))
+            .order_by(col(Alert.next_attempt_at), col(Alert.id))  # the index order: no scan
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
@@ -432,8 +436,14 @@ def _record(
 def next_wakeup(session: Session, now: datetime) -> datetime | None:
     """The earliest moment the monitor has work: a claim's next reminder or deadline, or a
     delivery to retry. Both are index lookups. May be at or before ``now``: work is waiting."""
-    watch = session.exec(select(func.min(Claim.watch_at))).one()
-    retry = session.exec(select(func.min(Alert.next_attempt_at))).one()
+    # "IS NOT NULL" lets SQLite seek past the NULLs (settled claims, delivered alerts)
+    # instead of stepping over them one by one.
+    watch = session.exec(
+        select(func.min(Claim.watch_at)).where(col(Claim.watch_at).is_not(None))
+    ).one()
+    retry = session.exec(
+        select(func.min(Alert.next_attempt_at)).where(col(Alert.next_attempt_at).is_not(None))
+    ).one()
     moments = [moment for moment in (watch, retry) if moment is not None]
     return min(moments) if moments else None
 

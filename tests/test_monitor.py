@@ -321,3 +321,32 @@ def test_the_pass_report_names_each_claim_with_how_long_overdue(database, clock,
     with database.read() as session:
         claim = session.exec(select(Claim)).one()
     assert claim.watch_at is None  # nothing left to flag for it
+
+
+def test_a_pass_reads_no_table_whole(database, clock):
+    """The sweep must cost O(newly due): every statement of a pass is an index search."""
+    from sqlalchemy import event
+
+    for n in range(30):
+        add(database, clock, f"claim {n}", f"20{20 + n % 10}-0{1 + n % 9}-15")
+    monitor.run_pass(database, Config(), NOW, [FakeChannel("desk")])  # the catch-up
+    add(database, clock, "Soon due", "2026-11-30")
+    statements: list[tuple[str, object]] = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT") and not executemany:
+            statements.append((statement, parameters))
+
+    event.listen(database.engine, "before_cursor_execute", keep)
+    try:
+        result = monitor.run_pass(database, Config(), NOW + timedelta(days=7), [FakeChannel("d")])
+    finally:
+        event.remove(database.engine, "before_cursor_execute", keep)
+    assert [a.kind for a in result.flagged] == ["due"]
+    assert len(statements) >= 8
+    with database.engine.connect() as connection:
+        for statement, parameters in statements:
+            plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+            steps = [row[-1] for row in plan]
+            scans = [s for s in steps if s.startswith("SCAN ") and "USING" not in s]
+            assert not scans, (statement, steps)
