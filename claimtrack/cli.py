@@ -30,39 +30,43 @@ ENV_USER = "CLAIMTRACK_USER"
 # --- shared options and helpers ---------------------------------------------------------------
 
 
+def _env_zone() -> str | None:
+    """$CLAIMTRACK_TZ, checked: when set it overrides the configuration's time zone."""
+    from claimtrack.config import zone_of
+
+    name = os.environ.get(ENV_TZ)
+    if name:
+        try:
+            zone_of(name)
+        except ValueError as error:
+            raise BadInput(ENV_TZ, str(error)) from None
+    return name or None
+
+
 def settings(path: str | None = None) -> Config:
     """The configuration file (``--config``, $CLAIMTRACK_CONFIG or the default place), with
     $CLAIMTRACK_TZ, when set, overriding its time zone."""
     from claimtrack import config
 
     loaded = config.load(path)
-    name = os.environ.get(ENV_TZ)
-    if not name:
-        return loaded
-    try:
-        config.zone_of(name)
-    except ValueError as error:
-        raise BadInput(ENV_TZ, str(error)) from None
-    return loaded.model_copy(update={"timezone": name})
+    name = _env_zone()
+    return loaded.model_copy(update={"timezone": name}) if name else loaded
 
 
-def tracker_tz(path: str | None = None) -> tzinfo:
+def tracker_tz() -> tzinfo:
     """The time zone deadlines are read in: $CLAIMTRACK_TZ, else the configuration's, else UTC.
 
     Without a configuration file this reads no TOML and imports no validation library.
     """
     from claimtrack.config import locate, zone_of
 
-    name = os.environ.get(ENV_TZ)
+    name = _env_zone()
     if name:
-        try:
-            return zone_of(name)
-        except ValueError as error:
-            raise BadInput(ENV_TZ, str(error)) from None
-    location, named = locate(path)
+        return zone_of(name)
+    location, named = locate(None)
     if not named and not location.exists():
         return UTC
-    return settings(path).tz
+    return settings().tz
 
 
 def _now() -> datetime:
@@ -81,11 +85,12 @@ def clock() -> Clock:
     return Clock(_now(), tracker_tz(), who)
 
 
-def moment_of(value: str | None) -> AsOf:
+def moment_of(value: str | None, tz: tzinfo | None = None) -> AsOf:
+    """``--as-of`` read in ``tz`` (default: the tracker's zone), or now."""
     from claimtrack.claims import AsOf
     from claimtrack.dates import parse_moment
 
-    tz = tracker_tz()
+    tz = tz or tracker_tz()
     return AsOf(parse_moment(value, "--as-of", tz) if value else _now(), tz)
 
 
@@ -614,12 +619,10 @@ def check(
     """One monitor pass: flag what is due, deliver reports to the channels, print what was
     done, exit. For cron, or to look before starting the monitor."""
     from claimtrack import monitor, notify, render
-    from claimtrack.claims import AsOf
-    from claimtrack.dates import parse_moment
 
     cfg = settings(config_path)
     notify.check_environment(cfg)
-    moment = AsOf(parse_moment(as_of, "--as-of", cfg.tz) if as_of else _now(), cfg.tz)
+    moment = moment_of(as_of, cfg.tz)
     # With --json, stdout holds one JSON document: the stdout channel writes to stderr.
     stream = sys.stderr if as_json else sys.stdout
     senders = notify.senders(cfg, stdout=stream)

@@ -326,7 +326,6 @@ def deliver(
     if not leased:
         return result
     as_of = AsOf(now, config.tz)
-    accepted: set[tuple[int, str]] = set()
     with db.read() as session:
         alerts = session.exec(
             select(Alert).where(col(Alert.id).in_(leased)).order_by(col(Alert.id))
@@ -360,7 +359,7 @@ def deliver(
             else:
                 taken += [(item.alert.id, sender.name) for item in todo if item.alert.id]
                 result.sent[sender.name] = len(todo)
-    _record(db, now, config, alerts, accepted | set(taken), set(taken), senders, result)
+    _record(db, now, config, leased, accepted | set(taken), set(taken), senders, result)
     return result
 
 
@@ -368,7 +367,7 @@ def _record(
     db: Database,
     now: datetime,
     config: Config,
-    alerts: Sequence[Alert],
+    ids: Sequence[int],
     accepted: set[tuple[int, str]],
     taken: set[tuple[int, str]],
     senders: Sequence[Sender],
@@ -377,7 +376,6 @@ def _record(
     """One transaction: what each channel took, and each alert delivered or set to retry.
     Statements go by the batch (executemany), not one ORM round trip per alert."""
     names = [sender.name for sender in senders]
-    ids = [alert.id for alert in alerts]
     with db.write() as session:
         if taken:
             session.execute(
@@ -390,13 +388,11 @@ def _record(
             .where(col(Alert.delivered_at).is_(None))
             .order_by(col(Alert.id))
         ).all()
-        done: list[dict[str, Any]] = []
         retry: list[dict[str, Any]] = []
         events: list[dict[str, Any]] = []
         for alert_id, claim_id, attempts in current:
             missing = [name for name in names if (alert_id, name) not in accepted]
             if not missing:
-                done.append({"id": alert_id, "delivered_at": now})
                 events.append(
                     {
                         "claim_id": claim_id,
@@ -417,13 +413,13 @@ def _record(
                     }
                 )
                 result.failed.append(alert_id)
-        if done:
+        if result.delivered:
             table = Alert.__table__  # type: ignore[attr-defined]
             session.execute(
                 update(table)
                 .where(table.c.id == bindparam("alert"))
                 .values(delivered_at=now, next_attempt_at=None, last_error=None),
-                [{"alert": row["id"]} for row in done],
+                [{"alert": alert_id} for alert_id in result.delivered],
             )
             session.execute(insert(Event), events)
         if retry:

@@ -167,16 +167,12 @@ def render_markdown(report: Report) -> str:
     return "\n".join(lines)
 
 
-def _header(report: Report) -> str:
-    return f"{_plural(len(report.due), 'claim')} awaiting a check"
-
-
 def digest_message(report: Report) -> Message:
     """The periodic digest: the whole report, for every channel."""
     from claimtrack.notify import Message
 
     return Message(
-        subject=f"claimtrack digest: {_header(report)}",
+        subject=f"claimtrack digest: {_plural(len(report.due), 'claim')} awaiting a check",
         text=render_text(report),
         markdown=render_markdown(report),
         data={"report": "digest", **to_json(report)},
@@ -215,8 +211,7 @@ def _alert_days(item: AlertItem, as_of: AsOf) -> tuple[str, int]:
 def _alert_headline(item: AlertItem, as_of: AsOf) -> str:
     key, n = _alert_days(item, as_of)
     headline = _plural(n, "day") + (" overdue" if key == "overdue_days" else " left")
-    expected = "due" if item.alert.kind == "due" else None
-    if item.status not in ("due", "pending", expected):
+    if item.status not in ("due", "pending"):  # it changed since the alert was raised
         headline += f" (now {item.status})"
     return headline
 
