@@ -173,16 +173,20 @@ class Flagged:
         }
 
 
-def _insert_if_absent(session: Session, rows: list[dict[str, Any]]) -> list[Flagged]:
-    """Insert alerts, skipping any that exist; return those this call inserted."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
+def _insert_skipping_existing(session: Session, table: Any) -> Any:
+    """``INSERT … ON CONFLICT DO NOTHING`` in the session's dialect, for ``table``."""
+    if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(table)
+
+
+def _insert_if_absent(session: Session, rows: list[dict[str, Any]]) -> list[Flagged]:
+    """Insert alerts, skipping any that exist; return those this call inserted."""
     table = Alert.__table__  # type: ignore[attr-defined]
     statement = (
-        dialect_insert(table)
+        _insert_skipping_existing(session, table)
         .on_conflict_do_nothing(index_elements=["claim_id", "kind", "due_at", "days_before"])
         .returning(
             table.c.id,
@@ -204,12 +208,18 @@ def _sync_reminders(db: Database, config: Config, now: datetime) -> None:
         if state is not None and state.value == config.reminders:
             return
     with db.write() as session:
-        state = session.get(MonitorState, "reminders")
-        if state is not None and state.value == config.reminders:
-            return
+        # Two monitors starting at once: the row lock (PostgreSQL) or the write lock (SQLite)
+        # lets one re-plan; the other then finds the offsets already recorded.
+        state = session.execute(
+            select(MonitorState).where(MonitorState.name == "reminders").with_for_update()
+        ).scalar_one_or_none()
         if state is None:
-            session.add(MonitorState(name="reminders", value=config.reminders))
-        else:
+            session.execute(
+                _insert_skipping_existing(session, MonitorState.__table__)  # type: ignore[attr-defined]
+                .values(name="reminders", value=config.reminders)
+                .on_conflict_do_nothing(index_elements=["name"])
+            )
+        elif state.value != config.reminders:
             state.value = config.reminders
             session.execute(
                 update(Claim).where(col(Claim.watch_at) > now).values(watch_at=LOOK_NOW)

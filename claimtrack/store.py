@@ -27,7 +27,8 @@ ENV_BUSY_TIMEOUT = "CLAIMTRACK_BUSY_TIMEOUT"
 DEFAULT_BUSY_TIMEOUT = 30.0  # seconds a writer waits for another before giving up (exit 3)
 
 # The newest migration this code knows; a test checks it against db/migrations.
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
+BACKENDS = ("sqlite", "postgresql")  # the databases claimtrack is built and tested for
 
 
 def data_dir() -> Path:
@@ -48,14 +49,13 @@ def resolve_url(db: str | None) -> str:
         folder.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{folder / 'claims.db'}"
     if "://" in value:
+        accepted = "use a file path or postgresql+psycopg://user@host/dbname"
         try:
-            make_url(value)
+            backend = make_url(value).get_backend_name()
         except ArgumentError:
-            raise BadInput(
-                "--db",
-                f"'{value}' is not a database URL; use a file path or "
-                "postgresql+psycopg://user@host/dbname",
-            ) from None
+            raise BadInput("--db", f"'{value}' is not a database URL; {accepted}") from None
+        if backend not in BACKENDS:
+            raise BadInput("--db", f"claimtrack does not support {backend} databases; {accepted}")
         return value
     path = Path(value).expanduser()
     folder = path.parent.resolve() if str(path.parent) else Path.cwd()

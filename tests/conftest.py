@@ -1,21 +1,36 @@
-"""Each test gets its own database file, and a `run` helper that calls the CLI as a user would."""
+"""Each test gets its own database, and a `run` helper that calls the CLI as a user would.
+
+Every test that touches the database runs twice: on a SQLite file and on a PostgreSQL
+database of its own, created on the server named by ``CLAIMTRACK_TEST_POSTGRES_URL`` and
+dropped afterwards. Without that variable the PostgreSQL half is skipped, with the reason
+shown. A test that checks something only one backend has is marked ``sqlite_only`` or
+``postgres_only``.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
 
 from claimtrack import claims, store
 from claimtrack.cli import main
 from claimtrack.search import claim_fts
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+POSTGRES_ENV = "CLAIMTRACK_TEST_POSTGRES_URL"
+BACKENDS = ("sqlite", "postgresql")
 
 
 @dataclass
@@ -28,19 +43,80 @@ class Result:
         return json.loads(self.out)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: the test checks something only SQLite has")
+    config.addinivalue_line("markers", "postgres_only: the test needs a PostgreSQL server")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run every test that uses the `backend` fixture on each database it applies to."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    names = BACKENDS
+    if metafunc.definition.get_closest_marker("sqlite_only"):
+        names = ("sqlite",)
+    elif metafunc.definition.get_closest_marker("postgres_only"):
+        names = ("postgresql",)
+    metafunc.parametrize("backend", names, indirect=True)
+
+
 @pytest.fixture
-def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "claims.db"
-    monkeypatch.setenv("CLAIMTRACK_DB", str(path))
+def backend(request: pytest.FixtureRequest) -> str:
+    if request.param == "postgresql" and not os.environ.get(POSTGRES_ENV):
+        pytest.skip(
+            f"PostgreSQL tests need {POSTGRES_ENV}, e.g. "
+            "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+        )
+    return request.param
+
+
+def postgres_admin() -> Any:
+    """An autocommit engine on the test server (CREATE DATABASE runs outside a transaction)."""
+    return create_engine(os.environ[POSTGRES_ENV], isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture
+def db_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """The test's own database: a SQLite file path, or a fresh PostgreSQL database's URL."""
+    if backend == "sqlite":
+        yield str(tmp_path / "claims.db")
+        return
+    name = f"claimtrack_test_{uuid4().hex[:16]}"
+    admin = postgres_admin()
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(os.environ[POSTGRES_ENV]).set(database=name).render_as_string(False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, db: str) -> None:
+    monkeypatch.setenv("CLAIMTRACK_DB", db)
     monkeypatch.setenv("CLAIMTRACK_USER", "tester")
     monkeypatch.delenv("CLAIMTRACK_TZ", raising=False)
     monkeypatch.delenv("CLAIMTRACK_CONFIG", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config-home"))  # no user config
-    return path
 
 
 @pytest.fixture
-def run(db_path: Path, capsys: pytest.CaptureFixture[str]):
+def db(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The test's database, set as the CLI's default (CLAIMTRACK_DB)."""
+    _environment(monkeypatch, tmp_path, db_url)
+    return db_url
+
+
+@pytest.fixture
+def db_path(db: str, backend: str) -> Path:
+    """The SQLite file itself, for tests about the file (they are marked sqlite_only)."""
+    assert backend == "sqlite", "a test that uses db_path must be marked sqlite_only"
+    return Path(db)
+
+
+@pytest.fixture
+def run(db: str, capsys: pytest.CaptureFixture[str]):
     """Run `claimtrack ARGS…` in-process against the test's database."""
 
     def invoke(*args: str) -> Result:
@@ -53,8 +129,8 @@ def run(db_path: Path, capsys: pytest.CaptureFixture[str]):
 
 
 @pytest.fixture
-def database(db_path: Path):
-    opened = store.open_database(str(db_path))
+def database(db: str):
+    opened = store.open_database(db)
     yield opened
     opened.dispose()
 
@@ -64,11 +140,11 @@ def clock() -> claims.Clock:
     return claims.Clock(NOW, UTC, "tester")
 
 
-def dump(path: Path) -> dict[str, list[tuple]]:
+def dump(db: str) -> dict[str, list[tuple]]:
     """Every row of every table, search index included: proof that a refusal wrote nothing."""
     from sqlmodel import SQLModel
 
-    engine = store.make_engine(f"sqlite:///{path}")
+    engine = store.make_engine(store.resolve_url(db))
     try:
         with engine.connect() as connection:
             tables = {t.name: t for t in SQLModel.metadata.sorted_tables}
@@ -163,3 +239,30 @@ def seeded(run) -> Any:
     )
     assert pentagon.code == 0, pentagon.err
     return iraq.json(), syria.json(), pentagon.json()
+
+
+@pytest.fixture
+def slow_hook() -> Iterator[tuple[str, threading.Event, threading.Event, list[bytes]]]:
+    """A webhook that holds each request until the test releases it."""
+    arrived, release, bodies = threading.Event(), threading.Event(), []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            bodies.append(self.rfile.read(int(self.headers["Content-Length"])))
+            arrived.set()
+            release.wait(60)
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/hook", arrived, release, bodies
+    finally:
+        release.set()
+        server.shutdown()
+        server.server_close()

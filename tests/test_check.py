@@ -99,17 +99,17 @@ def test_a_digest_on_demand_sends_the_whole_report(run, seeded, tmp_path):
     ],
 )
 def test_a_bad_configuration_is_refused_before_anything_is_written(
-    run, seeded, db_path, tmp_path, config_text, message
+    run, seeded, db, tmp_path, config_text, message
 ):
     config = tmp_path / "bad.toml"
     config.write_text(config_text, encoding="utf-8")
-    before = dump(db_path)
+    before = dump(db)
     result = run("check", "--as-of", AS_OF, "--config", str(config))
     assert result.code == 2
     assert result.err.startswith("claimtrack: error: " + message.format(path=config))
     assert result.err.count("\n") == 1
     assert "Traceback" not in result.err
-    assert dump(db_path) == before
+    assert dump(db) == before
 
 
 def test_the_configured_time_zone_applies_to_the_cli(run, tmp_path, monkeypatch):
@@ -128,9 +128,9 @@ def test_the_configured_time_zone_applies_to_the_cli(run, tmp_path, monkeypatch)
 # --- racing passes ------------------------------------------------------------------------------
 
 
-def make_due_claims(db_path: Path, count: int) -> None:
+def make_due_claims(db: str, count: int) -> None:
     """``count`` claims whose deadlines passed, spread over the two years before NOW."""
-    opened = store.open_database(str(db_path))
+    opened = store.open_database(db)
     clock = claims.Clock(NOW, UTC, "tester")
     try:
         with opened.write() as session:
@@ -143,8 +143,8 @@ def make_due_claims(db_path: Path, count: int) -> None:
         opened.dispose()
 
 
-def check_process(db_path: Path, config: Path) -> subprocess.Popen[str]:
-    env = {**os.environ, "CLAIMTRACK_DB": str(db_path), "CLAIMTRACK_CONFIG": str(config)}
+def check_process(db: str, config: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "CLAIMTRACK_DB": db, "CLAIMTRACK_CONFIG": str(config)}
     return subprocess.Popen(
         [sys.executable, "-m", "claimtrack", "check", "--as-of", AS_OF, "--json"],
         env=env,
@@ -155,12 +155,12 @@ def check_process(db_path: Path, config: Path) -> subprocess.Popen[str]:
 
 
 @pytest.mark.slow
-def test_two_checks_at_once_then_a_third_never_flag_the_same_deadline_twice(db_path, tmp_path, run):
+def test_two_checks_at_once_then_a_third_never_flag_the_same_deadline_twice(db, tmp_path, run):
     count = 1200  # several batches each, so the two passes interleave
-    make_due_claims(db_path, count)
+    make_due_claims(db, count)
     out = tmp_path / "alerts.jsonl"
     config = write_config(tmp_path / "c.toml", file_channel(out))
-    processes = [check_process(db_path, config) for _ in range(2)]
+    processes = [check_process(db, config) for _ in range(2)]
     results = [process.communicate(timeout=300) for process in processes]
     for process, (_, err) in zip(processes, results, strict=True):
         assert process.returncode == 0, err
@@ -169,7 +169,7 @@ def test_two_checks_at_once_then_a_third_never_flag_the_same_deadline_twice(db_p
     assert third.json()["flagged"] == []
 
     assert len(flagged) == len(set(flagged)) == count
-    opened = store.open_database(str(db_path))
+    opened = store.open_database(db)
     try:
         with opened.read() as session:
             rows = session.exec(select(Alert)).all()
@@ -188,6 +188,7 @@ def test_two_checks_at_once_then_a_third_never_flag_the_same_deadline_twice(db_p
     assert sorted(delivered) == sorted(flagged)  # each report once: leases, no double send
 
 
+@pytest.mark.sqlite_only
 def test_check_against_an_unreachable_database_is_one_line_and_exit_3(run, tmp_path):
     target = tmp_path / "not-a-db"
     target.write_bytes(b"this is not a database" * 100)

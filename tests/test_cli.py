@@ -66,6 +66,7 @@ def test_parse_deadline_reads_in_the_trackers_time_zone(run, monkeypatch):
     assert result.json()["due_at"] == "2025-09-30T22:00:00+00:00"
 
 
+@pytest.mark.sqlite_only
 def test_parse_deadline_stores_nothing(run, db_path):
     run("parse-deadline", "fin 2025")
     assert not db_path.exists()
@@ -209,11 +210,11 @@ def test_actor_command_describes_a_claimant(run, seeded):
     assert "Pentagon spokesperson" in result.out
 
 
-def test_init_is_idempotent_and_keeps_data(run, seeded, db_path):
-    before = dump(db_path)
+def test_init_is_idempotent_and_keeps_data(run, seeded, db):
+    before = dump(db)
     assert run("init").code == 0
     assert run("init").code == 0
-    assert dump(db_path) == before
+    assert dump(db) == before
 
 
 BAD_INPUT = [
@@ -245,17 +246,18 @@ BAD_INPUT = [
 
 
 @pytest.mark.parametrize(("args", "message"), BAD_INPUT)
-def test_bad_input_gets_one_line_exit_2_and_writes_nothing(run, seeded, db_path, args, message):
-    before = dump(db_path)
+def test_bad_input_gets_one_line_exit_2_and_writes_nothing(run, seeded, db, args, message):
+    before = dump(db)
     result = run(*args)
     assert result.code == 2
     assert message in result.err
     assert len(result.err.strip().splitlines()) == 1
     assert "Traceback" not in result.err
     assert result.out == ""
-    assert dump(db_path) == before
+    assert dump(db) == before
 
 
+@pytest.mark.sqlite_only
 def test_database_in_a_missing_folder_is_refused_and_nothing_is_created(run, tmp_path):
     result = run("list", "--db", str(tmp_path / "nowhere" / "claims.db"))
     assert result.code == 2
@@ -264,6 +266,7 @@ def test_database_in_a_missing_folder_is_refused_and_nothing_is_created(run, tmp
     assert not (tmp_path / "nowhere").exists()
 
 
+@pytest.mark.sqlite_only
 def test_database_under_a_file_is_refused(run, tmp_path):
     (tmp_path / "file").write_text("x")
     result = run("list", "--db", str(tmp_path / "file" / "claims.db"))
@@ -271,6 +274,7 @@ def test_database_under_a_file_is_refused(run, tmp_path):
     assert "is not a folder" in result.err
 
 
+@pytest.mark.sqlite_only
 def test_a_file_that_is_not_a_database_gets_exit_3(run, tmp_path):
     path = tmp_path / "notes.db"
     path.write_text("this is not a database, it is a shopping list\n" * 100)
@@ -281,6 +285,7 @@ def test_a_file_that_is_not_a_database_gets_exit_3(run, tmp_path):
     assert path.read_text().startswith("this is not a database")
 
 
+@pytest.mark.sqlite_only
 def test_refused_first_command_leaves_no_database_file(run, db_path):
     result = run("add", "x", "--by", "a", "--due", "soon")
     assert result.code == 2
@@ -306,6 +311,7 @@ def test_demo_as_of_october_2025_shows_iraq_due_and_syria_still_pending(run):
     assert report["counts"]["pending"] == 1
 
 
+@pytest.mark.sqlite_only
 def test_database_in_a_folder_that_is_not_writable_is_refused(run, tmp_path, monkeypatch):
     import claimtrack.store
 

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import queue
 import shutil
 import signal
-import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -20,14 +15,13 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import text
 from sqlmodel import select
 
-from claimtrack import claims, examples, monitor, scheduling, store
+from claimtrack import monitor, scheduling, store
 from claimtrack.config import Config
 from claimtrack.errors import DatabaseUnavailable
 from claimtrack.models import Alert
 from tests.conftest import NOW
+from tests.processes import Lines, seed_database, start
 from tests.test_monitor import FakeChannel, add
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -99,76 +93,13 @@ def test_the_digest_sends_the_whole_report(database, clock, paused):
 # --- the real process, stopped by a signal -------------------------------------------------------
 
 
-class Lines:
-    """A child's stderr, read line by line in a thread, so a test can wait for a line."""
-
-    def __init__(self, stream: Any) -> None:
-        self.seen: list[str] = []
-        self._queue: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._read, args=(stream,), daemon=True).start()
-
-    def _read(self, stream: Any) -> None:
-        for line in stream:
-            self._queue.put(line)
-
-    def wait_for(self, needle: str, timeout: float = 60) -> str:
-        while True:
-            line = self._queue.get(timeout=timeout)
-            self.seen.append(line)
-            if needle in line:
-                return line
-
-
-@pytest.fixture
-def slow_hook() -> Iterator[tuple[str, threading.Event, threading.Event, list[bytes]]]:
-    """A webhook that holds each request until the test releases it."""
-    arrived, release, bodies = threading.Event(), threading.Event(), []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            bodies.append(self.rfile.read(int(self.headers["Content-Length"])))
-            arrived.set()
-            release.wait(60)
-            self.send_response(200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/hook", arrived, release, bodies
-    finally:
-        release.set()
-        server.shutdown()
-        server.server_close()
-
-
-def seed_database(path: Path) -> None:
-    opened = store.open_database(str(path))
-    try:
-        with opened.write() as session:
-            examples.load(session, examples.seed_path(), claims.Clock(NOW, UTC, "tester"))
-    finally:
-        opened.dispose()
-
-
-def start(command: list[str], db_path: Path, config: Path) -> subprocess.Popen[str]:
-    env = {**os.environ, "CLAIMTRACK_DB": str(db_path), "CLAIMTRACK_CONFIG": str(config)}
-    return subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-
-
 @pytest.mark.slow
-def test_sigterm_during_a_pass_lets_it_finish_and_exits_0(db_path, tmp_path, slow_hook):
+def test_sigterm_during_a_pass_lets_it_finish_and_exits_0(db, tmp_path, slow_hook):
     url, arrived, release, bodies = slow_hook
-    seed_database(db_path)
+    seed_database(db)
     config = tmp_path / "monitor.toml"
     config.write_text(f'[[channels]]\ntype = "webhook"\nurl = "{url}"\n', encoding="utf-8")
-    process = start([sys.executable, "scheduler.py"], db_path, config)
+    process = start([sys.executable, "scheduler.py"], db, config)
     log = Lines(process.stderr)
     try:
         log.wait_for("monitor started")
@@ -185,10 +116,11 @@ def test_sigterm_during_a_pass_lets_it_finish_and_exits_0(db_path, tmp_path, slo
     assert "flagged 3 (due 3, reminder 0), delivered 3, failed 0" in summary
     assert len(bodies) == 1
 
-    opened = store.open_database(str(db_path))
+    opened = store.open_database(db)
     try:
         with opened.read() as session:
-            assert session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+            if opened.is_sqlite:
+                assert session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
             rows = session.exec(select(Alert)).all()
     finally:
         opened.dispose()
@@ -197,14 +129,14 @@ def test_sigterm_during_a_pass_lets_it_finish_and_exits_0(db_path, tmp_path, slo
 
 
 @pytest.mark.slow
-def test_the_installed_monitor_stops_on_ctrl_c_with_exit_0(db_path, tmp_path):
+def test_the_installed_monitor_stops_on_ctrl_c_with_exit_0(db, tmp_path):
     script = shutil.which("claimtrack", path=str(Path(sys.executable).parent))
     if script is None:
         pytest.skip("claimtrack console script not installed")
-    seed_database(db_path)
+    seed_database(db)
     config = tmp_path / "monitor.toml"
     config.write_text('sweep_interval = 3600\n[[channels]]\ntype = "stdout"\n', encoding="utf-8")
-    process = start([script, "monitor"], db_path, config)
+    process = start([script, "monitor"], db, config)
     log = Lines(process.stderr)
     try:
         log.wait_for("pass as of")

@@ -1,0 +1,54 @@
+"""Helpers for tests that run claimtrack in child processes and watch what they log."""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import threading
+from datetime import UTC
+from pathlib import Path
+from typing import Any
+
+from claimtrack import claims, examples, store
+from tests.conftest import NOW
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Lines:
+    """A child's stderr, read line by line in a thread, so a test can wait for a line."""
+
+    def __init__(self, stream: Any) -> None:
+        self.seen: list[str] = []
+        self._queue: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, args=(stream,), daemon=True).start()
+
+    def _read(self, stream: Any) -> None:
+        for line in stream:
+            self._queue.put(line)
+
+    def wait_for(self, needle: str, timeout: float = 60) -> str:
+        while True:
+            line = self._queue.get(timeout=timeout)
+            self.seen.append(line)
+            if needle in line:
+                return line
+
+
+def seed_database(db: str) -> None:
+    """The seed's claims, loaded as `claimtrack demo` loads them."""
+    opened = store.open_database(db)
+    try:
+        with opened.write() as session:
+            examples.load(session, examples.seed_path(), claims.Clock(NOW, UTC, "tester"))
+    finally:
+        opened.dispose()
+
+
+def start(command: list[str], db: str, config: Path) -> subprocess.Popen[str]:
+    """A claimtrack process on the test's database and configuration, its output piped."""
+    env = {**os.environ, "CLAIMTRACK_DB": db, "CLAIMTRACK_CONFIG": str(config)}
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
