@@ -9,6 +9,7 @@ writer).
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -114,10 +115,20 @@ def _describe(url: str) -> str:
     return parsed.render_as_string(hide_password=True)
 
 
+def _reason(error: BaseException) -> str:
+    return str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+
+
+def _is_busy(error: BaseException) -> bool:
+    """SQLite's "database is locked" / "database is busy": another process holds the lock."""
+    reason = _reason(error)
+    return "locked" in reason or "busy" in reason
+
+
 def unavailable(url: str, error: BaseException) -> DatabaseUnavailable:
     """The one-line message for a database that cannot be opened, reached or locked."""
-    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-    if "locked" in reason or "busy" in reason:
+    reason = _reason(error)
+    if _is_busy(error):
         return DatabaseUnavailable(
             f"database {_describe(url)} stayed locked by another process; try again, or raise "
             f"{ENV_BUSY_TIMEOUT} (seconds, now {_busy_timeout():g})"
@@ -144,12 +155,35 @@ class Database:
         writer = self._writer or self.engine.execution_options(claimtrack_write=True)
         self._writer = writer
         try:
-            with Session(writer, expire_on_commit=False) as session, session.begin():
+            with self._begun(writer) as session:
                 yield session
+                session.commit()
         except (OperationalError, DBAPIError) as error:
             if isinstance(error, OperationalError) or error.connection_invalidated:
                 raise unavailable(self.url, error) from error
             raise
+
+    def _begun(self, writer: Engine) -> Session:
+        """A session whose transaction has begun: on SQLite, holding the write lock.
+
+        The lock is taken before any work (``BEGIN IMMEDIATE``), so waiting for another
+        writer happens here and nowhere later. SQLite's busy handler waits up to the busy
+        timeout; a busy answer it does not wait for (WAL recovery, say) is retried here,
+        with growing pauses, until the same deadline. Past it, the caller gets exit 3.
+        """
+        deadline = time.monotonic() + _busy_timeout()
+        pause = 0.01
+        while True:
+            session = Session(writer, expire_on_commit=False)
+            try:
+                session.connection()  # begins the transaction now
+                return session
+            except OperationalError as error:
+                session.close()
+                if not _is_busy(error) or time.monotonic() + pause > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -46,9 +46,18 @@ def seed_database(db: str) -> None:
         opened.dispose()
 
 
+def env_for(db: str, config: Path) -> dict[str, str]:
+    """The environment of a claimtrack process on the test's database and configuration."""
+    return {**os.environ, "CLAIMTRACK_DB": db, "CLAIMTRACK_CONFIG": str(config)}
+
+
 def start(command: list[str], db: str, config: Path) -> subprocess.Popen[str]:
     """A claimtrack process on the test's database and configuration, its output piped."""
-    env = {**os.environ, "CLAIMTRACK_DB": db, "CLAIMTRACK_CONFIG": str(config)}
     return subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        command,
+        cwd=ROOT,
+        env=env_for(db, config),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
