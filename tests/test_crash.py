@@ -1,0 +1,208 @@
+"""SIGKILL at random moments, on both databases: a monitor pass, and a large import.
+
+After every kill the database opens intact, holds all or none of the import, and the next
+pass flags every due claim exactly once. The moments come from a seeded generator, so a
+failure can be replayed; each test prints what its kills found (`pytest -s` shows it).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import insert
+from sqlmodel import col, func, select
+
+from claimtrack import monitor, store
+from claimtrack.config import Config
+from claimtrack.models import LOOK_NOW, Actor, Claim, ClaimActor
+from tests.conftest import NOW
+from tests.invariants import assert_each_due_claim_flagged_once, due_flags, opens_intact
+from tests.processes import ROOT, env_for
+from tests.test_monitor import FakeChannel
+
+KILLS = 20
+SEED = 20261124
+
+
+def killed_at_random(command: list[str], env: dict[str, str], rng: random.Random, span: float):
+    """Start ``command``, SIGKILL it after a random moment within ``span`` seconds; return
+    whether it had already finished (the kill came too late) and its exit code."""
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    delay = rng.uniform(0, span)
+    try:
+        process.wait(timeout=delay)
+        finished = True
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=60)
+        finished = False
+    return finished, process.returncode
+
+
+def timed(command: list[str], env: dict[str, str]) -> float:
+    """One run to completion: how long the command takes here, to spread the kills over."""
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return time.perf_counter() - start
+
+
+# --- a monitor pass -----------------------------------------------------------------------------
+
+PER_PASS = 600  # claims falling due before each pass: a pass of two flag batches and a delivery
+
+
+def add_due_claims(db: str, count: int, days: int) -> None:
+    """``count`` claims per day over ``days`` days before NOW, written in bulk (Core)."""
+    opened = store.open_database(db)
+    try:
+        with opened.write() as session:
+            session.execute(insert(Actor).values(name="Crash Actor", created_at=NOW))
+            rows = []
+            for day in range(days):
+                due_at = NOW - timedelta(days=days - day)
+                rows += [
+                    {
+                        "uuid": str(uuid.uuid4()),
+                        "text": f"Engagement {day}-{n} : la mission se terminera à temps.",
+                        "language": "fr",
+                        "kind": "commitment",
+                        "deadline_text": due_at.date().isoformat(),
+                        "deadline_kind": "by",
+                        "deadline_date": due_at.date(),
+                        "deadline_precision": "day",
+                        "due_at": due_at,
+                        "watch_at": LOOK_NOW,
+                        "created_at": NOW - timedelta(days=400),
+                        "updated_at": NOW - timedelta(days=400),
+                    }
+                    for n in range(count)
+                ]
+            session.execute(insert(Claim), rows)
+            ids = session.exec(select(Claim.id)).all()
+            session.execute(
+                insert(ClaimActor), [{"claim_id": i, "actor_id": 1, "position": 0} for i in ids]
+            )
+    finally:
+        opened.dispose()
+
+
+@pytest.mark.slow
+def test_a_monitor_pass_killed_at_random_moments_loses_and_repeats_nothing(db, tmp_path):
+    rng = random.Random(SEED)
+    add_due_claims(db, PER_PASS, KILLS + 1)
+    out = tmp_path / "alerts.jsonl"
+    config = tmp_path / "monitor.toml"
+    config.write_text(
+        f'reminders = []\n[[channels]]\ntype = "file"\npath = "{out}"\nformat = "json"\n',
+        encoding="utf-8",
+    )
+    env = env_for(db, config)
+
+    def check(day: int) -> list[str]:
+        # Day `day` of the spread has fallen due: PER_PASS new deadlines for this pass.
+        as_of = NOW - timedelta(days=KILLS + 1 - day, hours=-1)
+        return [sys.executable, "-m", "claimtrack", "check", "--as-of", as_of.isoformat()]
+
+    span = timed(check(0), env)
+    outcomes = {"before flagging": 0, "mid-flagging": 0, "after flagging": 0, "finished": 0}
+    for kill in range(1, KILLS + 1):
+        finished, code = killed_at_random(check(kill), env, rng, span)
+        assert code == (0 if finished else -9)
+        opens_intact(db)
+        as_of = NOW - timedelta(days=KILLS + 1 - kill, hours=-1)
+        _, alerts, _ = due_flags(db, as_of)
+        done = len(alerts) - PER_PASS * kill  # this pass's deadlines flagged before the kill
+        stage = "before" if done == 0 else "after" if done == PER_PASS else "mid-"
+        outcomes["finished" if finished else f"{stage} flagging".replace("- ", "-")] += 1
+        opened = store.open_database(db)
+        try:  # the next pass, in the test's process
+            monitor.run_pass(opened, Config(reminders=[]), as_of, [FakeChannel("file")])
+        finally:
+            opened.dispose()
+        assert assert_each_due_claim_flagged_once(db, as_of) == PER_PASS * (kill + 1)
+    reports = [json.loads(line) for line in out.read_text().splitlines()]
+    print(f"\nmonitor pass: {KILLS} runs, {outcomes}, pass {span:.2f} s, {len(reports)} reports")
+    assert outcomes["finished"] <= KILLS // 2  # the kills landed inside the pass, mostly
+
+
+# --- a large import ------------------------------------------------------------------------------
+
+IMPORT_SIZE = 400
+
+
+def import_file(path: Path, batch: int) -> list[str]:
+    """A claims file of IMPORT_SIZE due claims, with uuids of its own; returns them."""
+    uuids = [str(uuid.uuid5(uuid.NAMESPACE_URL, f"crash/{batch}/{n}")) for n in range(IMPORT_SIZE)]
+    data = {
+        "format_version": 1,
+        "sources": {"s": {"url": f"https://example.org/statement/{batch}", "title": "Statement"}},
+        "claims": [
+            {
+                "uuid": claim_uuid,
+                "text": f"Lot {batch}, engagement {n} : « nous partirons » 🇮🇶",
+                "claimants": [f"Ministre {n % 17}", "Gouvernement"],
+                "language": "fr",
+                "stated_on": "2024-09-27",
+                "deadline": "au plus tard en septembre 2025",
+                "citations": [{"source": "s", "quote": f"Citation {n} « exacte »"}],
+                "tags": ["crash", f"lot-{batch}"],
+            }
+            for n, claim_uuid in enumerate(uuids)
+        ],
+    }
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return uuids
+
+
+def held(db: str, uuids: list[str]) -> int:
+    opened = store.open_database(db)
+    try:
+        with opened.read() as session:
+            return session.exec(
+                select(func.count()).select_from(Claim).where(col(Claim.uuid).in_(uuids))
+            ).one()
+    finally:
+        opened.dispose()
+
+
+@pytest.mark.slow
+def test_a_large_import_killed_at_random_moments_is_all_or_nothing(db, tmp_path, run):
+    rng = random.Random(SEED + 1)
+    config = tmp_path / "monitor.toml"
+    config.write_text("reminders = []\n", encoding="utf-8")
+    env = env_for(db, config)
+    assert run("init").code == 0
+
+    def load(batch: int) -> tuple[list[str], list[str]]:
+        path = tmp_path / f"import-{batch}.json"
+        return [sys.executable, "-m", "tests.importer", str(path)], import_file(path, batch)
+
+    command, uuids = load(0)
+    span = timed(command, env)
+    assert held(db, uuids) == IMPORT_SIZE
+    outcomes = {"all": 0, "none": 0}
+    as_of = datetime.now(UTC)
+    for batch in range(1, KILLS + 1):
+        command, uuids = load(batch)
+        finished, code = killed_at_random(command, env, rng, span)
+        assert code == (0 if finished else -9)
+        opens_intact(db)
+        count = held(db, uuids)
+        assert count in (0, IMPORT_SIZE), f"kill {batch} left {count} of {IMPORT_SIZE} claims"
+        assert count == IMPORT_SIZE or not finished
+        outcomes["all" if count else "none"] += 1
+        assert run("check", "--as-of", as_of.isoformat(), "--config", str(config)).code == 0
+        assert_each_due_claim_flagged_once(db, as_of)
+    print(f"\nlarge import: {KILLS} kills of {IMPORT_SIZE} claims, {outcomes}, load {span:.2f} s")
+    assert outcomes["none"] >= KILLS // 2  # the kills landed inside the transaction, mostly
