@@ -23,6 +23,7 @@ from uuid import uuid4
 import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from claimtrack import claims, store
 from claimtrack.cli import main
@@ -72,7 +73,8 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 def postgres_admin() -> Any:
     """An autocommit engine on the test server (CREATE DATABASE runs outside a transaction)."""
-    return create_engine(os.environ[POSTGRES_ENV], isolation_level="AUTOCOMMIT")
+    # No pool: a test may restart the server between the CREATE and the DROP.
+    return create_engine(os.environ[POSTGRES_ENV], isolation_level="AUTOCOMMIT", poolclass=NullPool)
 
 
 @pytest.fixture
