@@ -275,7 +275,10 @@ def open_database(db: str | None = None, *, migrate: bool = True) -> Database:
     try:
         engine = make_engine(url)
     except ImportError as error:
-        raise DatabaseUnavailable(f"no driver for {_describe(url)}: {error}") from None
+        raise DatabaseUnavailable(
+            f"no driver for {_describe(url)} ({error}); install it: "
+            "pip install 'claimtrack[postgres]'"
+        ) from None
     database = Database(url, engine, created=not existed)
     try:
         revision = current_revision(engine)

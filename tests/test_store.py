@@ -9,7 +9,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-from claimtrack import claims, store
+from claimtrack import claims, search, store
 from claimtrack.models import Claim
 
 ENV_INCLUDE = {
@@ -86,3 +86,43 @@ def test_default_database_lives_in_the_user_data_folder(monkeypatch, tmp_path):
     monkeypatch.setenv("CLAIMTRACK_DB", str(tmp_path / "env.db"))
     assert store.resolve_url(None) == f"sqlite:///{tmp_path / 'env.db'}"
     assert store.resolve_url(str(tmp_path / "flag.db")) == f"sqlite:///{tmp_path / 'flag.db'}"
+
+
+@pytest.mark.postgres_only
+def test_postgres_search_is_served_by_its_gin_index(database, clock):
+    with database.write() as session:
+        for n in range(20):
+            claims.add_claim(session, f"Engagement {n} sans rapport", claimants=["a"], clock=clock)
+        target = claims.add_claim(
+            session, "Les troupes se retirent d’Irak", claimants=["b"], clock=clock
+        )
+    with database.read() as session:
+        assert search.matching_ids(session, "retir IRAK") == [target.id]
+        session.execute(text("SET LOCAL enable_seqscan = off"))
+        wanted = "to_tsquery('simple', 'retir:* & irak:*')"
+        plan = "\n".join(
+            row[0]
+            for row in session.execute(
+                text(f"EXPLAIN SELECT rowid FROM claim_fts WHERE document @@ {wanted}")
+            )
+        )
+    assert "ix_claim_fts_document" in plan
+    assert "Seq Scan" not in plan
+
+
+def test_a_database_claimtrack_does_not_support_is_refused_in_one_line(run):
+    result = run("list", "--db", "mysql://root@127.0.0.1/test")
+    assert result.code == 2
+    assert result.err == (
+        "claimtrack: error: --db: claimtrack does not support mysql databases; use a file path "
+        "or postgresql+psycopg://user@host/dbname\n"
+    )
+
+
+@pytest.mark.postgres_only
+def test_an_unreachable_postgres_server_is_one_line_and_exit_3(run):
+    result = run("list", "--db", "postgresql+psycopg://postgres@127.0.0.1:1/none")
+    assert result.code == 3
+    assert result.err.startswith("claimtrack: error: cannot open database postgresql+psycopg://")
+    assert result.err.count("\n") == 1
+    assert "Traceback" not in result.err
