@@ -37,8 +37,10 @@ from claimtrack.models import (
     Event,
     Source,
     Verdict,
+    utcnow,
 )
 from claimtrack.status import STATUSES, derive_status
+from claimtrack.store import insert_skipping_existing
 
 _LANGUAGE = re.compile(r"[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*")
 
@@ -154,12 +156,13 @@ def _event(session: Session, claim: Claim, event: str, clock: Clock, **data: Any
 
 
 def _actor(session: Session, name: str) -> Actor:
-    actor = session.exec(select(Actor).where(Actor.name == name)).first()
-    if actor is None:
-        actor = Actor(name=name)
-        session.add(actor)
-        session.flush()
-    return actor
+    """The claimant of that name, created if new (safe when two writers add it at once)."""
+    session.execute(
+        insert_skipping_existing(session, Actor.__table__)  # type: ignore[attr-defined]
+        .values(name=name, created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["name"])
+    )
+    return session.exec(select(Actor).where(Actor.name == name)).one()
 
 
 def save_actor(
@@ -184,7 +187,12 @@ def save_actor(
 
 
 def _source(session: Session, info: SourceInfo, clock: Clock) -> Source:
-    if info.url:
+    if info.url:  # created if new, safe when two writers cite the same URL at once
+        session.execute(
+            insert_skipping_existing(session, Source.__table__)  # type: ignore[attr-defined]
+            .values(uuid=str(uuidlib.uuid4()), url=info.url, created_at=clock.now)
+            .on_conflict_do_nothing(index_elements=["url"])
+        )
         found = session.exec(select(Source).where(Source.url == info.url)).first()
     else:
         found = session.exec(

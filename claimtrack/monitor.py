@@ -38,7 +38,7 @@ from claimtrack.models import (
     Verdict,
 )
 from claimtrack.notify import DeliveryFailed, Sender
-from claimtrack.store import Database
+from claimtrack.store import Database, insert_skipping_existing
 
 log = logging.getLogger("claimtrack.monitor")
 
@@ -173,20 +173,11 @@ class Flagged:
         }
 
 
-def _insert_skipping_existing(session: Session, table: Any) -> Any:
-    """``INSERT … ON CONFLICT DO NOTHING`` in the session's dialect, for ``table``."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return dialect_insert(table)
-
-
 def _insert_if_absent(session: Session, rows: list[dict[str, Any]]) -> list[Flagged]:
     """Insert alerts, skipping any that exist; return those this call inserted."""
     table = Alert.__table__  # type: ignore[attr-defined]
     statement = (
-        _insert_skipping_existing(session, table)
+        insert_skipping_existing(session, table)
         .on_conflict_do_nothing(index_elements=["claim_id", "kind", "due_at", "days_before"])
         .returning(
             table.c.id,
@@ -215,7 +206,7 @@ def _sync_reminders(db: Database, config: Config, now: datetime) -> None:
         ).scalar_one_or_none()
         if state is None:
             session.execute(
-                _insert_skipping_existing(session, MonitorState.__table__)  # type: ignore[attr-defined]
+                insert_skipping_existing(session, MonitorState.__table__)  # type: ignore[attr-defined]
                 .values(name="reminders", value=config.reminders)
                 .on_conflict_do_nothing(index_elements=["name"])
             )

@@ -206,6 +206,19 @@ class Database:
             Path(database + suffix).unlink(missing_ok=True)
 
 
+def insert_skipping_existing(session: Session, table: Any) -> Any:
+    """``INSERT`` that can take ``.on_conflict_do_nothing()``, in the session's dialect.
+
+    Get-or-create under concurrency: two writers adding the same new name both insert, one
+    row results, and neither fails (PostgreSQL makes the second wait for the first).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(table)
+
+
 def migrations_dir() -> Path:
     """The Alembic scripts: inside the wheel as claimtrack/_db, or db/ in a source checkout."""
     here = Path(__file__).resolve().parent

@@ -21,7 +21,7 @@ import pytest
 from sqlmodel import select
 
 from claimtrack import store
-from claimtrack.models import Alert, Claim, Event
+from claimtrack.models import Actor, Alert, Claim, Event, Source
 from tests.adder import due_of
 from tests.invariants import assert_each_due_claim_flagged_once
 from tests.processes import ROOT, Lines, env_for, seed_database, start
@@ -192,3 +192,38 @@ def test_alerts_of_a_monitor_killed_mid_delivery_go_out_through_the_other(db, tm
     assert len(flags) == 3  # flagged once, by the monitor that died
     sent = [sorted(a["alert_id"] for a in json.loads(body)["alerts"]) for body in bodies]
     assert sent == [sorted(a.id for a in alerts)] * 2  # at least once: the dead one's, then ours
+
+
+def test_two_writers_adding_the_same_new_claimant_and_source_both_succeed(database, clock):
+    """The race the 4-writer test once lost on PostgreSQL: both insert "Actor 0"; one row."""
+    from claimtrack import claims
+
+    citation = claims.Citation(claims.SourceInfo(url="https://example.org/same"), "quote")
+    second: list[BaseException | int] = []
+
+    def other_writer() -> None:
+        try:
+            with database.write() as session:
+                made = claims.add_claim(
+                    session, "second", claimants=["New Actor"], clock=clock, citations=[citation]
+                )
+                second.append(made.id)
+        except BaseException as error:  # reported to the test's thread below
+            second.append(error)
+
+    with database.write() as session:  # the first writer, its change not yet committed
+        claims.add_claim(
+            session, "first", claimants=["New Actor"], clock=clock, citations=[citation]
+        )
+        thread = threading.Thread(target=other_writer)
+        thread.start()
+        thread.join(timeout=0.5)  # the other writer now waits on our lock (or runs, if none)
+    thread.join(timeout=60)
+    assert len(second) == 1
+    assert isinstance(second[0], int), second[0]
+    with database.read() as session:
+        shown = [claims.get_claim(session, n) for n in (1, second[0])]
+        actors = session.exec(select(Actor).where(Actor.name == "New Actor")).all()
+        sources = session.exec(select(Source).where(Source.url == "https://example.org/same")).all()
+    assert [c.claimants for c in shown] == [["New Actor"]] * 2
+    assert len(actors) == len(sources) == 1
