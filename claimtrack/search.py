@@ -19,6 +19,7 @@ from sqlmodel import Session, col
 
 from claimtrack.errors import BadInput
 from claimtrack.models import Actor, Claim, ClaimActor, ClaimSource, ClaimTag, Source, Verdict
+from claimtrack.store import is_postgres
 
 # Not part of the models' metadata: the migrations create these tables, one per database.
 claim_fts = Table(
@@ -86,17 +87,13 @@ def document(session: Session, claim_id: int) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _is_postgres(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
 def reindex(session: Session, claim_id: int | None) -> None:
     """Bring the claim's search row up to date, in the caller's transaction."""
     if claim_id is None:
         return
     body = document(session, claim_id)
     table = claim_fts
-    if _is_postgres(session):
+    if is_postgres(session):
         table, body = claim_fts_pg, fold(body)
     session.execute(delete(table).where(table.c.rowid == claim_id))
     session.execute(insert(table).values(rowid=claim_id, body=body))
@@ -105,7 +102,7 @@ def reindex(session: Session, claim_id: int | None) -> None:
 def matching_ids(session: Session, query: str, *, limit: int = 50) -> list[int]:
     """Ids of matching claims, best match first (every word must appear, as a word prefix)."""
     words = _words(query)
-    if _is_postgres(session):
+    if is_postgres(session):
         terms = " & ".join(f"{word}:*" for word in _words(fold(" ".join(words))))
         wanted = func.to_tsquery(literal(TS_CONFIG).cast(REGCONFIG), terms)
         document_ = claim_fts_pg.c.document

@@ -127,13 +127,12 @@ def _is_busy(error: BaseException) -> bool:
 
 def unavailable(url: str, error: BaseException) -> DatabaseUnavailable:
     """The one-line message for a database that cannot be opened, reached or locked."""
-    reason = _reason(error)
     if _is_busy(error):
         return DatabaseUnavailable(
             f"database {_describe(url)} stayed locked by another process; try again, or raise "
             f"{ENV_BUSY_TIMEOUT} (seconds, now {_busy_timeout():g})"
         )
-    return DatabaseUnavailable(f"cannot open database {_describe(url)}: {reason}")
+    return DatabaseUnavailable(f"cannot open database {_describe(url)}: {_reason(error)}")
 
 
 @dataclass
@@ -206,13 +205,18 @@ class Database:
             Path(database + suffix).unlink(missing_ok=True)
 
 
+def is_postgres(session: Session) -> bool:
+    """Whether the session is on PostgreSQL (else SQLite: the only two claimtrack accepts)."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
 def insert_skipping_existing(session: Session, table: Any) -> Any:
     """``INSERT`` that can take ``.on_conflict_do_nothing()``, in the session's dialect.
 
     Get-or-create under concurrency: two writers adding the same new name both insert, one
     row results, and neither fails (PostgreSQL makes the second wait for the first).
     """
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgres(session):
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert

@@ -25,6 +25,18 @@ def opens_intact(db: str) -> None:
         opened.dispose()
 
 
+def alerts_and_flags(db: str) -> tuple[list[Alert], list[Event]]:
+    """Every alert, and every `flagged` event of the history."""
+    opened = store.open_database(db)
+    try:
+        with opened.read() as session:
+            alerts = list(session.exec(select(Alert)).all())
+            flags = list(session.exec(select(Event).where(Event.kind == "flagged")).all())
+    finally:
+        opened.dispose()
+    return alerts, flags
+
+
 def due_flags(db: str, as_of: datetime) -> tuple[set[int], Counter[int], Counter[int]]:
     """Claims due at ``as_of``, and per claim: its `due` alerts, its `flagged`-due events."""
     opened = store.open_database(db)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import subprocess
@@ -44,6 +45,22 @@ def seed_database(db: str) -> None:
             examples.load(session, examples.seed_path(), claims.Clock(NOW, UTC, "tester"))
     finally:
         opened.dispose()
+
+
+def write_config(path: Path, *parts: str) -> Path:
+    """A configuration file for a child process, from TOML fragments."""
+    path.write_text("".join(parts), encoding="utf-8")
+    return path
+
+
+def file_channel(path: Path) -> str:
+    """The TOML of a file channel writing one JSON report per line to ``path``."""
+    return f'[[channels]]\ntype = "file"\npath = "{path}"\nformat = "json"\n'
+
+
+def reports_in(path: Path) -> list[dict[str, Any]]:
+    """The JSON reports a file channel wrote, in order."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def env_for(db: str, config: Path) -> dict[str, str]:

@@ -11,22 +11,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
 
 from claimtrack import claims, store
-from claimtrack.models import Alert, Event
 from tests.conftest import NOW, dump
+from tests.invariants import alerts_and_flags
+from tests.processes import file_channel, reports_in, write_config
 
 AS_OF = "2026-11-24T12:00:00Z"
-
-
-def write_config(path: Path, *channels: str) -> Path:
-    path.write_text("reminders = [30, 7]\n" + "".join(channels), encoding="utf-8")
-    return path
-
-
-def file_channel(path: Path) -> str:
-    return f'[[channels]]\ntype = "file"\npath = "{path}"\nformat = "json"\n'
 
 
 def test_check_flags_prints_and_exits(run, seeded):
@@ -79,7 +70,7 @@ def test_a_digest_on_demand_sends_the_whole_report(run, seeded, tmp_path):
     config = write_config(tmp_path / "c.toml", file_channel(out))
     result = run("check", "--as-of", AS_OF, "--config", str(config), "--digest")
     assert result.code == 0, result.err
-    reports = [json.loads(line) for line in out.read_text().splitlines()]
+    reports = reports_in(out)
     assert [r["report"] for r in reports] == ["alerts", "digest"]
     assert len(reports[1]["due"]) == 2
     assert reports[1]["counts"] == {"due": 2, "unrated": 1}
@@ -169,22 +160,12 @@ def test_two_checks_at_once_then_a_third_never_flag_the_same_deadline_twice(db, 
     assert third.json()["flagged"] == []
 
     assert len(flagged) == len(set(flagged)) == count
-    opened = store.open_database(db)
-    try:
-        with opened.read() as session:
-            rows = session.exec(select(Alert)).all()
-            flag_events = session.exec(select(Event).where(Event.kind == "flagged")).all()
-    finally:
-        opened.dispose()
+    rows, flag_events = alerts_and_flags(db)
     assert len(rows) == count
     assert Counter((a.claim_id, a.kind) for a in rows).most_common(1)[0][1] == 1
     assert sorted(e.data["alert_id"] for e in flag_events) == sorted(flagged)
     assert all(a.delivered_at is not None for a in rows)
-    delivered = [
-        alert["alert_id"]
-        for line in out.read_text().splitlines()
-        for alert in json.loads(line)["alerts"]
-    ]
+    delivered = [alert["alert_id"] for report in reports_in(out) for alert in report["alerts"]]
     assert sorted(delivered) == sorted(flagged)  # each report once: leases, no double send
 
 

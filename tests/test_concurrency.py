@@ -21,37 +21,26 @@ import pytest
 from sqlmodel import select
 
 from claimtrack import store
-from claimtrack.models import Actor, Alert, Claim, Event, Source
+from claimtrack.models import Actor, Claim, Source
 from tests.adder import due_of
-from tests.invariants import assert_each_due_claim_flagged_once
-from tests.processes import ROOT, Lines, env_for, seed_database, start
+from tests.invariants import alerts_and_flags, assert_each_due_claim_flagged_once
+from tests.processes import (
+    ROOT,
+    Lines,
+    env_for,
+    file_channel,
+    seed_database,
+    start,
+    write_config,
+)
 
 WORKERS, ADDS = 4, 200
-
-
-def write_config(path: Path, body: str) -> Path:
-    path.write_text(body, encoding="utf-8")
-    return path
-
-
-def alerts_and_flags(db: str) -> tuple[list[Alert], list[Event]]:
-    opened = store.open_database(db)
-    try:
-        with opened.read() as session:
-            alerts = list(session.exec(select(Alert)).all())
-            flags = list(session.exec(select(Event).where(Event.kind == "flagged")).all())
-    finally:
-        opened.dispose()
-    return alerts, flags
 
 
 @pytest.mark.slow
 def test_four_writers_and_a_monitor_lose_nothing_and_flag_each_deadline_once(db, tmp_path, run):
     out = tmp_path / "alerts.jsonl"
-    config = write_config(
-        tmp_path / "monitor.toml",
-        f'sweep_interval = 1\n[[channels]]\ntype = "file"\npath = "{out}"\nformat = "json"\n',
-    )
+    config = write_config(tmp_path / "monitor.toml", "sweep_interval = 1\n", file_channel(out))
     assert run("init").code == 0
     monitor = start([sys.executable, "scheduler.py"], db, config)
     log = Lines(monitor.stderr)

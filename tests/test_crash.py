@@ -25,7 +25,7 @@ from claimtrack.config import Config
 from claimtrack.models import LOOK_NOW, Actor, Claim, ClaimActor
 from tests.conftest import NOW
 from tests.invariants import assert_each_due_claim_flagged_once, due_flags, opens_intact
-from tests.processes import ROOT, env_for
+from tests.processes import ROOT, env_for, file_channel, reports_in, write_config
 from tests.test_monitor import FakeChannel
 
 KILLS = 20
@@ -105,17 +105,15 @@ def test_a_monitor_pass_killed_at_random_moments_loses_and_repeats_nothing(db, t
     rng = random.Random(SEED)
     add_due_claims(db, PER_PASS, KILLS + 1)
     out = tmp_path / "alerts.jsonl"
-    config = tmp_path / "monitor.toml"
-    config.write_text(
-        f'reminders = []\n[[channels]]\ntype = "file"\npath = "{out}"\nformat = "json"\n',
-        encoding="utf-8",
-    )
+    config = write_config(tmp_path / "monitor.toml", "reminders = []\n", file_channel(out))
     env = env_for(db, config)
 
-    def check(day: int) -> list[str]:
+    def as_of(day: int) -> datetime:
         # Day `day` of the spread has fallen due: PER_PASS new deadlines for this pass.
-        as_of = NOW - timedelta(days=KILLS + 1 - day, hours=-1)
-        return [sys.executable, "-m", "claimtrack", "check", "--as-of", as_of.isoformat()]
+        return NOW - timedelta(days=KILLS + 1 - day, hours=-1)
+
+    def check(day: int) -> list[str]:
+        return [sys.executable, "-m", "claimtrack", "check", "--as-of", as_of(day).isoformat()]
 
     # Kills spread over the pass's database work: from the end of start-up (the same pass
     # again, now with nothing to do) to the end of a full pass. A first pass, before any
@@ -130,18 +128,17 @@ def test_a_monitor_pass_killed_at_random_moments_loses_and_repeats_nothing(db, t
         finished, code = killed_at_random(check(kill), env, rng, span)
         assert code == (0 if finished else -9)
         opens_intact(db)
-        as_of = NOW - timedelta(days=KILLS + 1 - kill, hours=-1)
-        _, alerts, _ = due_flags(db, as_of)
+        _, alerts, _ = due_flags(db, as_of(kill))
         done = len(alerts) - PER_PASS * kill  # this pass's deadlines flagged before the kill
         stage = "before" if done == 0 else "after" if done == PER_PASS else "mid-"
         outcomes["finished" if finished else f"{stage} flagging".replace("- ", "-")] += 1
         opened = store.open_database(db)
         try:  # the next pass, in the test's process
-            monitor.run_pass(opened, Config(reminders=[]), as_of, [FakeChannel("file")])
+            monitor.run_pass(opened, Config(reminders=[]), as_of(kill), [FakeChannel("file")])
         finally:
             opened.dispose()
-        assert assert_each_due_claim_flagged_once(db, as_of) == PER_PASS * (kill + 1)
-    reports = [json.loads(line) for line in out.read_text().splitlines()]
+        assert assert_each_due_claim_flagged_once(db, as_of(kill)) == PER_PASS * (kill + 1)
+    reports = reports_in(out)
     print(
         f"\nmonitor pass: {KILLS} runs, {outcomes}, start-up {idle:.2f} s, pass {busy:.2f} s, "
         f"{len(reports)} reports"
@@ -192,8 +189,7 @@ def held(db: str, uuids: list[str]) -> int:
 @pytest.mark.slow
 def test_a_large_import_killed_at_random_moments_is_all_or_nothing(db, tmp_path, run):
     rng = random.Random(SEED + 1)
-    config = tmp_path / "monitor.toml"
-    config.write_text("reminders = []\n", encoding="utf-8")
+    config = write_config(tmp_path / "monitor.toml", "reminders = []\n")
     env = env_for(db, config)
     assert run("init").code == 0
 

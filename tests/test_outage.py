@@ -19,16 +19,21 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.invariants import assert_each_due_claim_flagged_once
-from tests.processes import Lines, start
+from tests.processes import Lines, file_channel, start, write_config
 
 CTL_ENV = "CLAIMTRACK_TEST_POSTGRES_CTL"
 
 
-def server(action: str) -> None:
+def server_control() -> list[str]:
+    """The command that stops and starts the test server; the test is skipped without it."""
     command = os.environ.get(CTL_ENV)
     if not command:
         pytest.skip(f"stopping the PostgreSQL server needs {CTL_ENV}, e.g. 'pg_ctlcluster 15 main'")
-    subprocess.run([*shlex.split(command), action], check=True, capture_output=True, timeout=120)
+    return shlex.split(command)
+
+
+def server(action: str) -> None:
+    subprocess.run([*server_control(), action], check=True, capture_output=True, timeout=120)
 
 
 def wait_until_accepting(url: str) -> None:
@@ -53,15 +58,10 @@ def wait_until_accepting(url: str) -> None:
 @pytest.mark.slow
 @pytest.mark.postgres_only
 def test_a_server_restart_under_the_monitor_is_logged_and_caught_up(db, tmp_path, run):
-    if not os.environ.get(CTL_ENV):
-        server("status")  # skips, with the reason
+    server_control()  # skips now, with the reason, if the server cannot be controlled
     assert run("add", "Avant la panne", "--by", "A", "--due", "2025-01-31").code == 0
     out = tmp_path / "alerts.jsonl"
-    config = tmp_path / "monitor.toml"
-    config.write_text(
-        f'sweep_interval = 1\n[[channels]]\ntype = "file"\npath = "{out}"\nformat = "json"\n',
-        encoding="utf-8",
-    )
+    config = write_config(tmp_path / "monitor.toml", "sweep_interval = 1\n", file_channel(out))
     monitor = start([sys.executable, "scheduler.py"], db, config)
     log = Lines(monitor.stderr)
     try:
