@@ -657,6 +657,88 @@ def monitor_command(config_path: str | None, db: str | None) -> None:
         raise click.exceptions.Exit(code)
 
 
+def _read_input(path: str) -> str:
+    """The text of FILE ('-': standard input), or one line saying why it cannot be read."""
+    try:
+        raw = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()  # noqa: SIM115
+    except OSError as error:
+        raise BadInput(path, f"cannot read the file ({error.strerror})") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise BadInput(
+            path, f"is not UTF-8 text (byte {error.start}); save it as UTF-8 and try again"
+        ) from None
+
+
+@cli.command("import")
+@click.argument("file", metavar="FILE")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv"]),
+    help="The file's format (default: csv for a .csv file, else json).",
+)
+@click.option(
+    "--on-conflict",
+    type=click.Choice(["fail", "skip", "update"]),
+    default="fail",
+    show_default=True,
+    help="A claim whose uuid is in the database and which the file changes: refuse the "
+    "import, keep the database's, or take the file's.",
+)
+@db_option
+@json_option
+def import_command(
+    file: str, fmt: str | None, on_conflict: str, db: str | None, as_json: bool
+) -> None:
+    """Add the claims of a claimtrack document (JSON, from `export`) or of a CSV file, all or
+    nothing. FILE may be - for standard input."""
+    from claimtrack import document, importing, spreadsheet
+
+    text = _read_input(file)
+    now = clock()
+    if (fmt or ("csv" if file.lower().endswith(".csv") else "json")) == "csv":
+        parsed = spreadsheet.read_csv(text, now, file)
+    else:
+        parsed = document.read_document(document.parse_json(text, file), now, file)
+    with database(db) as opened, opened.write() as session:
+        result = importing.import_document(session, parsed, now, on_conflict)
+    if as_json:
+        emit(result.to_json())
+    else:
+        click.echo(
+            f"imported {file}: {result.added} added, {result.updated} updated, "
+            f"{result.unchanged} unchanged, {result.skipped} skipped"
+        )
+
+
+@cli.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv", "claimreview", "ics"]),
+    default="json",
+    show_default=True,
+    help="json: everything, to import elsewhere; csv: a row per claim; claimreview: "
+    "schema.org JSON-LD of the verdicts; ics: a calendar of the deadlines.",
+)
+@click.option("--output", "-o", metavar="PATH", help="Write to PATH instead of standard output.")
+@as_of_option
+@config_option
+@db_option
+def export_command(
+    fmt: str, output: str | None, as_of: str | None, config_path: str | None, db: str | None
+) -> None:
+    """Write every claim in one of the formats below; statuses (csv, ics) are as of --as-of."""
+    from claimtrack import exports
+
+    cfg = settings(config_path)
+    moment = moment_of(as_of, cfg.tz)
+    with database(db) as opened, opened.read() as session, exports.target(output) as out:
+        exports.write(session, fmt, out, moment, cfg)
+
+
 @cli.command("parse-deadline")
 @click.argument("phrase")
 @click.option("--stated", metavar="DATE", help="When it was said, for relative phrases.")

@@ -97,6 +97,27 @@ Channel = Annotated[
 ]
 
 
+class Publishing(_Strict):
+    """Who publishes the exports: ClaimReview's author, and where each claim has its page."""
+
+    name: str | None = Field(default=None, min_length=1)  # the organisation, e.g. a newsroom
+    url: str | None = Field(default=None, pattern=r"^https?://[^/\s]+")
+    # A claim's public page, with {id} or {uuid}: https://factcheck.example/claims/{id}
+    claim_url: str | None = Field(default=None, pattern=r"^https?://[^/\s]+")
+
+    @field_validator("claim_url")
+    @classmethod
+    def _placeholder(cls, value: str | None) -> str | None:
+        if value is not None and "{id}" not in value and "{uuid}" not in value:
+            raise ValueError(f"'{value}' names no claim; put {{id}} or {{uuid}} where it goes")
+        return value
+
+    def link(self, claim_id: int | None, claim_uuid: str) -> str | None:
+        if self.claim_url is None:
+            return None
+        return self.claim_url.replace("{id}", str(claim_id)).replace("{uuid}", claim_uuid)
+
+
 class Config(_Strict):
     """Everything the monitor and the CLI read from the configuration file."""
 
@@ -111,6 +132,7 @@ class Config(_Strict):
     channels: list[Channel] = Field(
         default_factory=lambda: [StdoutChannel(type="stdout")], min_length=1
     )
+    publishing: Publishing = Field(default_factory=Publishing)
 
     @field_validator("timezone")
     @classmethod

@@ -87,6 +87,18 @@ def document(session: Session, claim_id: int) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def index_new(session: Session, bodies: list[tuple[int, str]]) -> None:
+    """Add the search rows of claims just inserted in bulk: ``(claim id, document)`` pairs,
+    each document made as :func:`document` makes it."""
+    if not bodies:
+        return
+    table = claim_fts_pg if is_postgres(session) else claim_fts
+    fold_ = fold if table is claim_fts_pg else str
+    session.execute(
+        insert(table), [{"rowid": claim_id, "body": fold_(body)} for claim_id, body in bodies]
+    )
+
+
 def reindex(session: Session, claim_id: int | None) -> None:
     """Bring the claim's search row up to date, in the caller's transaction."""
     if claim_id is None:

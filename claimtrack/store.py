@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, cast, create_engine, event, func, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlmodel import Session
@@ -221,6 +221,51 @@ def insert_skipping_existing(session: Session, table: Any) -> Any:
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
     return dialect_insert(table)
+
+
+def _sequence(table: Any) -> Any:
+    return func.pg_get_serial_sequence(table.name, "id")
+
+
+def ids_taken_or_reserved(session: Session, table: Any, wanted: Sequence[int]) -> set[int]:
+    """Which of ``wanted`` a bulk insert may not use as explicit ids: those in use, and on
+    PostgreSQL also those the id sequence may already have handed to a writer in flight."""
+    taken: set[int] = set()
+    for start in range(0, len(wanted), 1000):
+        chunk = list(wanted[start : start + 1000])
+        taken.update(session.execute(select(table.c.id).where(table.c.id.in_(chunk))).scalars())
+    if is_postgres(session) and wanted:
+        from sqlalchemy.dialects.postgresql import REGCLASS
+
+        handed = session.execute(
+            select(func.pg_sequence_last_value(cast(_sequence(table), REGCLASS)))
+        ).scalar()
+        taken.update(i for i in wanted if i <= (handed or 0))
+    return taken
+
+
+def allocate_ids(session: Session, table: Any, count: int, keep: Sequence[int] = ()) -> list[int]:
+    """``count`` new ids for a bulk insert with explicit ids, and make sure that later inserts
+    never pick any of them, nor any of the free ids in ``keep`` that the caller will use.
+
+    SQLite: the writer holds the database's write lock, so the ids after the largest one in
+    use are free. PostgreSQL: the id sequence hands them out, then is moved past ``keep``.
+    """
+    if not is_postgres(session):
+        top = session.execute(select(func.max(table.c.id))).scalar() or 0
+        start = max([top, *keep]) + 1
+        return list(range(start, start + count))
+    sequence = _sequence(table)
+    if keep:
+        top = max(keep)
+        session.execute(select(func.setval(sequence, func.greatest(func.nextval(sequence), top))))
+    if not count:
+        return []
+    return list(
+        session.execute(
+            select(func.nextval(sequence)).select_from(func.generate_series(1, count))
+        ).scalars()
+    )
 
 
 def migrations_dir() -> Path:

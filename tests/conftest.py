@@ -13,6 +13,7 @@ import json
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -80,8 +81,16 @@ def postgres_admin() -> Any:
 @pytest.fixture
 def db_url(backend: str, tmp_path: Path) -> Iterator[str]:
     """The test's own database: a SQLite file path, or a fresh PostgreSQL database's URL."""
+    with new_database(backend, tmp_path / "claims.db") as url:
+        yield url
+
+
+@contextmanager
+def new_database(backend: str, path: Path) -> Iterator[str]:
+    """An empty database of its own: the SQLite file ``path``, or a new PostgreSQL database
+    (dropped afterwards)."""
     if backend == "sqlite":
-        yield str(tmp_path / "claims.db")
+        yield str(path)
         return
     name = f"claimtrack_test_{uuid4().hex[:16]}"
     admin = postgres_admin()

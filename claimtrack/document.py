@@ -1,0 +1,597 @@
+"""The claimtrack document (format_version 1): every claim with all it holds, as plain data.
+
+One format serves both directions. ``claimtrack export`` writes it whole (every field, the
+deadline as read, the history, time stamps); a person may write it by hand with much less
+(the seed file in ``db/examples`` is one): a deadline given only as its phrase is read here,
+a missing time stamp is the moment of import, and a claim without history gets the history
+the CLI would have written. docs/formats.md describes each field.
+
+Reading checks every record before anything is written and names the first wrong field by
+its path, the claim's index and uuid, and an accepted form. It is written by hand, not with
+a validation library, so that a hundred thousand claims are read in about a second.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid as uuidlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+from typing import Any, TextIO
+
+from claimtrack.claims import Clock, check_url, check_verdict
+from claimtrack.dates import KINDS, PRECISIONS, Deadline, parse_deadline
+from claimtrack.errors import BadInput
+from claimtrack.models import ACTOR_KINDS, CLAIM_KINDS, SOURCE_ROLES
+
+FORMAT_VERSION = 1
+_LANGUAGE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
+
+
+@dataclass
+class SourceRecord:
+    """A document cited by claims; ``key`` names it inside the file (a uuid in exports)."""
+
+    key: str
+    uuid: str
+    url: str | None = None
+    title: str | None = None
+    publisher: str | None = None
+    published_on: date | None = None
+    retrieved_on: date | None = None
+    archive_url: str | None = None
+    language: str | None = None
+    created_at: datetime | None = None
+
+
+@dataclass
+class ActorRecord:
+    name: str
+    kind: str | None = None
+    role: str | None = None
+    affiliation: str | None = None
+    created_at: datetime | None = None
+
+
+@dataclass
+class CitationRecord:
+    source: str  # a key of the document's sources
+    quote: str | None
+    role: str
+    created_at: datetime
+
+
+@dataclass
+class VerdictRecord:
+    verdict: str
+    note: str
+    checked_on: date
+    recorded_at: datetime
+    reviewer: str | None
+    evidence: list[CitationRecord]
+    id: int | None = None  # only to order verdicts recorded in the same instant
+
+
+@dataclass
+class EventRecord:
+    kind: str
+    at: datetime
+    actor: str | None
+    data: dict[str, Any]
+
+    def key(self) -> tuple[str, str, str]:
+        """What makes two history entries the same entry, whichever database holds them."""
+        return (self.kind, self.at.isoformat(), json.dumps(self.data, sort_keys=True))
+
+
+@dataclass
+class ClaimRecord:
+    uuid: str
+    text: str
+    claimants: list[str]
+    kind: str = "commitment"
+    language: str = "en"
+    translation: str | None = None
+    stated_on: date | None = None
+    deadline: Deadline | None = None
+    due_at: datetime | None = None
+    tags: list[str] = field(default_factory=list)
+    criteria: str | None = None
+    context: str | None = None
+    citations: list[CitationRecord] = field(default_factory=list)
+    verdicts: list[VerdictRecord] = field(default_factory=list)
+    history: list[EventRecord] | None = None  # None: the file gave none
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    id: int | None = None  # kept on import when that id is free
+
+
+@dataclass
+class Document:
+    actors: list[ActorRecord]
+    sources: dict[str, SourceRecord]
+    claims: list[ClaimRecord]
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def source_json(source: SourceRecord) -> dict[str, Any]:
+    return {
+        "url": source.url,
+        "title": source.title,
+        "publisher": source.publisher,
+        "published_on": _iso(source.published_on),
+        "retrieved_on": _iso(source.retrieved_on),
+        "archive_url": source.archive_url,
+        "language": source.language,
+        "created_at": _iso(source.created_at),
+    }
+
+
+def actor_json(actor: ActorRecord) -> dict[str, Any]:
+    return {
+        "name": actor.name,
+        "kind": actor.kind,
+        "role": actor.role,
+        "affiliation": actor.affiliation,
+        "created_at": _iso(actor.created_at),
+    }
+
+
+def _citation_json(citation: CitationRecord, with_role: bool = True) -> dict[str, Any]:
+    shape: dict[str, Any] = {"source": citation.source, "quote": citation.quote}
+    if with_role:
+        shape["role"] = citation.role
+    shape["created_at"] = _iso(citation.created_at)
+    return shape
+
+
+def claim_json(claim: ClaimRecord, tz: tzinfo) -> dict[str, Any]:
+    """A claim in the document. ``tz`` only fills ``due_at`` when the record has none."""
+    deadline = None
+    if claim.deadline is not None:
+        deadline = claim.deadline.to_json(tz)
+        if claim.due_at is not None:
+            deadline["due_at"] = claim.due_at.isoformat()
+    return {
+        "id": claim.id,
+        "uuid": claim.uuid,
+        "text": claim.text,
+        "language": claim.language,
+        "translation": claim.translation,
+        "kind": claim.kind,
+        "claimants": claim.claimants,
+        "stated_on": _iso(claim.stated_on),
+        "deadline": deadline,
+        "tags": claim.tags,
+        "criteria": claim.criteria,
+        "context": claim.context,
+        "citations": [_citation_json(c) for c in claim.citations],
+        "verdicts": [
+            {
+                "verdict": v.verdict,
+                "note": v.note,
+                "checked_on": v.checked_on.isoformat(),
+                "recorded_at": v.recorded_at.isoformat(),
+                "reviewer": v.reviewer,
+                "evidence": [_citation_json(e, with_role=False) for e in v.evidence],
+            }
+            for v in claim.verdicts
+        ],
+        "history": [
+            {"kind": e.kind, "at": e.at.isoformat(), "actor": e.actor, "data": e.data}
+            for e in claim.history or []
+        ],
+        "created_at": _iso(claim.created_at),
+        "updated_at": _iso(claim.updated_at),
+    }
+
+
+def header() -> dict[str, Any]:
+    return {
+        "format": "claimtrack",
+        "format_version": FORMAT_VERSION,
+    }
+
+
+def write_document(
+    out: TextIO,
+    actors: list[ActorRecord],
+    sources: dict[str, SourceRecord],
+    claims: Iterable[ClaimRecord],
+    tz: tzinfo,
+) -> int:
+    """Write the document claim by claim (never the whole database in memory); returns the
+    number of claims. The text is the same for the same data, so exports can be diffed."""
+
+    def dumps(value: Any, indent: str) -> str:
+        text = json.dumps(value, ensure_ascii=False, indent=2)
+        return text.replace("\n", "\n" + indent)
+
+    out.write("{\n")
+    for key, value in header().items():
+        out.write(f"  {json.dumps(key)}: {json.dumps(value)},\n")
+    out.write(f'  "actors": {dumps([actor_json(a) for a in actors], "  ")},\n')
+    out.write(f'  "sources": {dumps({k: source_json(s) for k, s in sources.items()}, "  ")},\n')
+    out.write('  "claims": [')
+    count = 0
+    for claim in claims:
+        out.write(",\n    " if count else "\n    ")
+        out.write(dumps(claim_json(claim, tz), "    "))
+        count += 1
+    out.write("\n  ]\n}\n" if count else "]\n}\n")
+    return count
+
+
+def parse_json(text: str, where: str) -> Any:
+    """The JSON text of a file, or one line saying where it stops being JSON."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        if error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated string"):
+            problem = "ends before the JSON document does (is it truncated?)"
+        else:
+            problem = f"is not JSON: {error.msg} at line {error.lineno} column {error.colno}"
+        raise BadInput(
+            where, f"{problem}; give a claimtrack document (claimtrack export --format json)"
+        ) from None
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+class _Reader:
+    """Typed access to one JSON object, raising BadInput with the field's full path."""
+
+    __slots__ = ("data", "where")
+
+    def __init__(self, data: Any, where: str) -> None:
+        if not isinstance(data, dict):
+            raise BadInput(where, f"expected an object {{...}}, found {_kind_of(data)}")
+        self.data: dict[str, Any] = data
+        self.where = where
+
+    def fail(self, key: str, message: str) -> BadInput:
+        return BadInput(f"{self.where}: field '{key}'", message)
+
+    def text(self, key: str, *, required: bool = False) -> str | None:
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                raise self.fail(key, "is missing; give a string")
+            return None
+        if not isinstance(value, str):
+            raise self.fail(key, f"expected a string, found {_kind_of(value)}")
+        value = value.strip()
+        if required and not value:
+            raise self.fail(key, "is empty; give a string")
+        return value or None
+
+    def required_text(self, key: str) -> str:
+        value = self.text(key, required=True)
+        assert value is not None
+        return value
+
+    def choice(self, key: str, choices: tuple[str, ...], default: str | None) -> str | None:
+        value = self.text(key)
+        if value is None:
+            return default
+        if value not in choices:
+            raise self.fail(key, f"'{value}' is not one of {', '.join(choices)}")
+        return value
+
+    def day(self, key: str) -> date | None:
+        value = self.text(key)
+        if value is None:
+            return None
+        try:
+            if len(value) != 10:
+                raise ValueError(value)
+            return date.fromisoformat(value)
+        except ValueError:
+            raise self.fail(
+                key, f"'{value}' is not a date; use YYYY-MM-DD, e.g. 2024-09-27"
+            ) from None
+
+    def moment(self, key: str) -> datetime | None:
+        value = self.text(key)
+        if value is None:
+            return None
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            moment = None
+        if moment is None or moment.tzinfo is None:
+            raise self.fail(
+                key, f"'{value}' is not a date-time with its offset; e.g. 2024-09-27T18:00:00+00:00"
+            )
+        return moment
+
+    def items(self, key: str) -> list[Any]:
+        value = self.data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.fail(key, f"expected a list [...], found {_kind_of(value)}")
+        return value
+
+    def strings(self, key: str) -> list[str]:
+        values = []
+        for index, item in enumerate(self.items(key)):
+            if not isinstance(item, str) or not item.strip():
+                raise self.fail(f"{key}[{index}]", f"expected a non-empty string, found {item!r}")
+            values.append(item.strip())
+        return values
+
+    def url(self, key: str) -> str | None:
+        value = self.text(key)
+        if value is None:
+            return None
+        return check_url(value, f"{self.where}: field '{key}'")
+
+    def language(self, key: str, default: str | None) -> str | None:
+        value = self.text(key)
+        if value is None:
+            return default
+        if not value[:1].isalpha() or not set(value) <= _LANGUAGE_CHARS:
+            raise self.fail(key, f"'{value}' is not a language tag; use BCP 47, e.g. fr, en, pt-BR")
+        return value
+
+
+def _kind_of(value: Any) -> str:
+    names = {dict: "an object", list: "a list", str: "a string", bool: "true/false"}
+    if value is None:
+        return "null"
+    return names.get(type(value), "a number" if isinstance(value, int | float) else "a value")
+
+
+def check_header(data: Any, where: str) -> None:
+    """Refuse a document of another program or of a version this one cannot read."""
+    if not isinstance(data, dict):
+        raise BadInput(where, f"expected a claimtrack document {{...}}, found {_kind_of(data)}")
+    version = data.get("format_version")
+    if version != FORMAT_VERSION:
+        found = "no format_version" if version is None else f"format_version {version!r}"
+        raise BadInput(
+            where, f"{found}; this claimtrack reads claimtrack documents of format_version 1"
+        )
+    if not isinstance(data.get("claims"), list):
+        raise BadInput(where, "field 'claims' is missing or not a list; see docs/formats.md")
+
+
+def read_document(data: Any, clock: Clock, where: str = "file") -> Document:
+    """Check a parsed document whole and return its records; nothing is written here."""
+    check_header(data, where)
+    top = _Reader(data, where)
+    actors = [
+        _read_actor(_Reader(raw, f"actors[{i}]")) for i, raw in enumerate(top.items("actors"))
+    ]
+    raw_sources = data.get("sources") or {}
+    if not isinstance(raw_sources, dict):
+        raise top.fail(
+            "sources", f"expected an object {{key: source}}, found {_kind_of(raw_sources)}"
+        )
+    sources = {
+        key: _read_source(key, _Reader(raw, f"sources.{key}")) for key, raw in raw_sources.items()
+    }
+    claims = []
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(data["claims"]):
+        record = read_claim(raw, f"claims[{index}]", sources, clock)
+        if record.uuid in seen:
+            raise BadInput(
+                f"claims[{index}] (uuid {record.uuid})",
+                f"the same uuid as claims[{seen[record.uuid]}]; each claim needs its own",
+            )
+        seen[record.uuid] = index
+        claims.append(record)
+    return Document(actors, sources, claims)
+
+
+def _read_actor(reader: _Reader) -> ActorRecord:
+    return ActorRecord(
+        name=reader.required_text("name"),
+        kind=reader.choice("kind", ACTOR_KINDS, None),
+        role=reader.text("role"),
+        affiliation=reader.text("affiliation"),
+        created_at=reader.moment("created_at"),
+    )
+
+
+def _read_source(key: str, reader: _Reader) -> SourceRecord:
+    url = reader.url("url")
+    title = reader.text("title")
+    if url is None and title is None:
+        raise reader.fail("url", "a source needs a url or at least a title")
+    return SourceRecord(
+        key=key,
+        uuid=_uuid_or_none(key) or str(uuidlib.uuid4()),
+        url=url,
+        title=title,
+        publisher=reader.text("publisher"),
+        published_on=reader.day("published_on"),
+        retrieved_on=reader.day("retrieved_on"),
+        archive_url=reader.url("archive_url"),
+        language=reader.language("language", None),
+        created_at=reader.moment("created_at"),
+    )
+
+
+def _uuid_or_none(value: str) -> str | None:
+    try:
+        return str(uuidlib.UUID(value))
+    except ValueError:
+        return None
+
+
+def read_claim(raw: Any, where: str, sources: dict[str, SourceRecord], clock: Clock) -> ClaimRecord:
+    """One claim of a document (or a CSV row made into one), checked field by field;
+    ``where`` names it in errors (``claims[3]``)."""
+    reader = _Reader(raw, where)
+    given_uuid = reader.text("uuid")
+    claim_uuid = str(uuidlib.uuid4())
+    if given_uuid is not None:
+        checked = _uuid_or_none(given_uuid)
+        if checked is None:
+            raise reader.fail("uuid", f"'{given_uuid}' is not a UUID; e.g. {claim_uuid}")
+        claim_uuid = checked
+    reader.where = f"{where} (uuid {claim_uuid})"
+    now = clock.now
+
+    claim_id = raw.get("id")
+    if claim_id is not None and (
+        not isinstance(claim_id, int) or isinstance(claim_id, bool) or claim_id < 1
+    ):
+        raise reader.fail("id", f"{claim_id!r} is not a claim id; use a whole number from 1")
+    kind = reader.choice("kind", CLAIM_KINDS, "commitment")
+    assert kind is not None
+    stated_on = reader.day("stated_on")
+    if stated_on is not None and stated_on > clock.today:
+        raise reader.fail("stated_on", f"{stated_on} is after today ({clock.today})")
+    deadline, due_at = _read_deadline(reader, stated_on, clock)
+    claimants = list(dict.fromkeys(reader.strings("claimants")))
+    if not claimants:
+        raise reader.fail(
+            "claimants", "a claim needs at least one claimant, e.g. ['Sabrina Singh']"
+        )
+    tags = []
+    for tag in reader.strings("tags"):
+        tag = tag.lower()
+        if "," in tag or ";" in tag:
+            raise reader.fail(
+                "tags", f"'{tag}' is not a tag; use a word such as iraq or us-military"
+            )
+        tags.append(tag)
+
+    citations = [
+        _read_citation(_Reader(item, f"{reader.where}.citations[{i}]"), sources, now, None)
+        for i, item in enumerate(reader.items("citations"))
+    ]
+    verdicts = [
+        _read_verdict(_Reader(item, f"{reader.where}.verdicts[{i}]"), kind, sources, clock)
+        for i, item in enumerate(reader.items("verdicts"))
+    ]
+    history = None
+    if "history" in raw and raw["history"] is not None:
+        history = [
+            _read_event(_Reader(item, f"{reader.where}.history[{i}]"))
+            for i, item in enumerate(reader.items("history"))
+        ]
+    created_at = reader.moment("created_at")
+    return ClaimRecord(
+        id=claim_id,
+        uuid=claim_uuid,
+        text=reader.required_text("text"),
+        claimants=claimants,
+        kind=kind,
+        language=reader.language("language", "en") or "en",
+        translation=reader.text("translation"),
+        stated_on=stated_on,
+        deadline=deadline,
+        due_at=due_at,
+        tags=sorted(set(tags)),
+        criteria=reader.text("criteria"),
+        context=reader.text("context"),
+        citations=citations,
+        verdicts=verdicts,
+        history=history,
+        created_at=created_at,
+        updated_at=reader.moment("updated_at") or created_at,
+    )
+
+
+def _read_deadline(
+    reader: _Reader, stated_on: date | None, clock: Clock
+) -> tuple[Deadline | None, datetime | None]:
+    raw = reader.data.get("deadline")
+    if raw is None:
+        return None, None
+    if isinstance(raw, str):  # a phrase, read as `claimtrack add --due` reads it
+        if not raw.strip():
+            return None, None
+        try:
+            reading = parse_deadline(raw, stated=stated_on)
+        except BadInput as error:
+            raise reader.fail("deadline", error.message) from None
+        return reading, reading.due_at(clock.tz)
+    inner = _Reader(raw, f"{reader.where}.deadline")
+    text = inner.required_text("text")
+    day = inner.day("date")
+    if day is None:
+        raise inner.fail("date", "is missing; use YYYY-MM-DD, the deadline's last day")
+    reading = Deadline(
+        text,
+        inner.choice("kind", KINDS, "by") or "by",
+        day,
+        inner.choice("precision", PRECISIONS, "day") or "day",
+    )
+    return reading, inner.moment("due_at") or reading.due_at(clock.tz)
+
+
+def _read_citation(
+    reader: _Reader, sources: dict[str, SourceRecord], now: datetime, role: str | None
+) -> CitationRecord:
+    key = reader.required_text("source")
+    if key not in sources:
+        raise reader.fail("source", f"unknown source key '{key}'; declare it under 'sources'")
+    if role is None:
+        role = reader.choice("role", SOURCE_ROLES, "origin") or "origin"
+    return CitationRecord(key, reader.text("quote"), role, reader.moment("created_at") or now)
+
+
+def _read_verdict(
+    reader: _Reader, kind: str, sources: dict[str, SourceRecord], clock: Clock
+) -> VerdictRecord:
+    value = reader.required_text("verdict")
+    try:
+        check_verdict(value, kind)
+    except BadInput as error:
+        raise reader.fail("verdict", error.message.removeprefix("verdict: ")) from None
+    checked_on = reader.day("checked_on") or clock.today
+    if checked_on > clock.today:
+        raise reader.fail("checked_on", f"{checked_on} is after today ({clock.today})")
+    evidence = [
+        _read_citation(
+            _Reader(item, f"{reader.where}.evidence[{i}]"), sources, clock.now, "evidence"
+        )
+        for i, item in enumerate(reader.items("evidence"))
+    ]
+    return VerdictRecord(
+        verdict=value,
+        note=reader.required_text("note"),
+        checked_on=checked_on,
+        recorded_at=reader.moment("recorded_at") or clock.now,
+        reviewer=reader.text("reviewer") or clock.who,
+        evidence=evidence,
+    )
+
+
+def _read_event(reader: _Reader) -> EventRecord:
+    data = reader.data.get("data") or {}
+    if not isinstance(data, dict):
+        raise reader.fail("data", f"expected an object {{...}}, found {_kind_of(data)}")
+    at = reader.moment("at")
+    if at is None:
+        raise reader.fail("at", "is missing; e.g. 2024-09-27T18:00:00+00:00")
+    return EventRecord(reader.required_text("kind"), at, reader.text("actor"), data)
+
+
+__all__ = [
+    "FORMAT_VERSION",
+    "ActorRecord",
+    "CitationRecord",
+    "ClaimRecord",
+    "Document",
+    "EventRecord",
+    "SourceRecord",
+    "VerdictRecord",
+    "check_header",
+    "claim_json",
+    "read_document",
+]

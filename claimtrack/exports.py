@@ -1,0 +1,77 @@
+"""``claimtrack export``: one read of the database, written in the format asked for.
+
+Every format reads the same records (claimtrack.exporting) inside one read transaction, so
+that the file describes the database at one instant even while others write to it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+from sqlmodel import Session
+
+from claimtrack import exporting
+from claimtrack.claims import AsOf
+from claimtrack.config import Config
+from claimtrack.store import is_postgres
+
+FORMATS = ("json", "csv", "claimreview", "ics")
+
+
+@contextmanager
+def target(path: str | None) -> Iterator[TextIO]:
+    """Standard output, or a file that appears whole or not at all (written beside it, then
+    renamed), so that a failed export never leaves half a file where the last one was."""
+    if path is None:
+        yield sys.stdout
+        return
+    final = Path(path)
+    partial = final.with_name(f".{final.name}.{os.getpid()}.partial")
+    try:
+        with open(partial, "w", encoding="utf-8", newline="") as out:
+            yield out
+        os.replace(partial, final)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def write(session: Session, fmt: str, out: TextIO, as_of: AsOf, config: Config) -> int:
+    """Write every claim in ``fmt``; returns how many records the file holds."""
+    if is_postgres(session):  # one snapshot for all the chunked queries below
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    if fmt == "json":
+        from claimtrack import document
+
+        return document.write_document(
+            out,
+            exporting.actors(session),
+            exporting.sources(session),
+            exporting.iter_claims(session),
+            as_of.tz,
+        )
+    if fmt == "csv":
+        from claimtrack import spreadsheet
+
+        sources = exporting.sources(session)
+        return spreadsheet.write_csv(out, exporting.iter_claims(session), sources, as_of)
+    if fmt == "claimreview":
+        from claimtrack import claimreview
+
+        return claimreview.write(
+            out,
+            exporting.iter_claims(session),
+            exporting.sources(session),
+            exporting.actors(session),
+            as_of,
+            config.publishing,
+        )
+    if fmt == "ics":
+        from claimtrack import ics
+
+        return ics.write(out, exporting.iter_claims(session), as_of, config.publishing)
+    raise ValueError(f"unknown export format {fmt!r}")

@@ -1,0 +1,69 @@
+"""iCalendar (RFC 5545): one all-day event per deadline, to subscribe to in a calendar.
+
+Each event's UID comes from the claim's uuid, so a calendar that re-reads the file updates
+its events (a changed deadline moves, a new status shows) instead of adding copies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import TextIO
+
+from icalendar import Calendar, Event
+
+from claimtrack.claims import AsOf
+from claimtrack.config import Publishing
+from claimtrack.document import ClaimRecord
+from claimtrack.status import derive_status
+
+SUMMARY_LENGTH = 90
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= SUMMARY_LENGTH else text[: SUMMARY_LENGTH - 1].rstrip() + "…"
+
+
+def event(record: ClaimRecord, as_of: AsOf, publishing: Publishing) -> Event | None:
+    deadline = record.deadline
+    if deadline is None:
+        return None
+    status = derive_status(record.due_at, record.verdicts, as_of.moment, as_of.day)
+    link = publishing.link(record.id, record.uuid)
+    lines = [
+        record.text,
+        *([f"Translation: {record.translation}"] if record.translation else []),
+        f"Claimants: {', '.join(record.claimants)}",
+        f"Deadline: {deadline.text} ({deadline.kind} {deadline.date.isoformat()})",
+        f"Status as of {as_of.day.isoformat()}: {status}",
+        *([link] if link else []),
+    ]
+    item = Event()
+    item.add("uid", f"{record.uuid}@claimtrack")
+    item.add("dtstamp", as_of.moment)
+    item.add("dtstart", deadline.date)  # a date, not a date-time: an all-day event
+    item.add("dtend", deadline.date + timedelta(days=1))
+    item.add("summary", f"{_short(record.translation or record.text)} ({status})")
+    item.add("description", "\n".join(lines))
+    item.add("categories", [status, *record.tags])
+    if link:
+        item.add("url", link)
+    if record.updated_at:
+        item.add("last-modified", record.updated_at)
+    return item
+
+
+def write(out: TextIO, records: Iterable[ClaimRecord], as_of: AsOf, publishing: Publishing) -> int:
+    calendar = Calendar()
+    calendar.add("prodid", "-//claimtrack//deadlines//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"Deadlines{f' — {publishing.name}' if publishing.name else ''}")
+    count = 0
+    for record in records:
+        item = event(record, as_of, publishing)
+        if item is not None:
+            calendar.add_component(item)
+            count += 1
+    out.write(calendar.to_ical().decode("utf-8"))
+    return count

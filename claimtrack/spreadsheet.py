@@ -1,0 +1,209 @@
+"""CSV, one row per claim, for spreadsheets; ``claimtrack import`` reads the same columns.
+
+A row holds the claim's fields, its first origin source with its quote, and its latest
+verdict: what fits a spreadsheet. The JSON document is the lossless format; a CSV round trip
+keeps every claim, but not its other sources, earlier verdicts, evidence or history.
+Lists (claimants, tags) are joined with "; ". The csv module quotes fields that hold commas,
+quotes or line breaks (RFC 4180), so a quote spanning lines stays one cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+from claimtrack.claims import AsOf, Clock, check_url
+from claimtrack.document import ClaimRecord, Document, SourceRecord, read_claim
+from claimtrack.errors import BadInput
+from claimtrack.status import derive_status
+
+SEPARATOR = "; "
+COLUMNS = (
+    "id",
+    "uuid",
+    "text",
+    "language",
+    "translation",
+    "kind",
+    "claimants",
+    "stated_on",
+    "deadline",
+    "deadline_kind",
+    "deadline_date",
+    "deadline_precision",
+    "due_at",
+    "status",
+    "tags",
+    "criteria",
+    "context",
+    "source_url",
+    "source_title",
+    "source_publisher",
+    "quote",
+    "verdict",
+    "verdict_note",
+    "checked_on",
+    "reviewer",
+    "created_at",
+    "updated_at",
+)
+REQUIRED = ("text", "claimants")
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def row_of(record: ClaimRecord, sources: dict[str, SourceRecord], as_of: AsOf) -> dict[str, str]:
+    deadline = record.deadline
+    origin = next((c for c in record.citations if c.role == "origin"), None)
+    source = sources[origin.source] if origin else None
+    latest = record.verdicts[-1] if record.verdicts else None
+    return {
+        "id": str(record.id or ""),
+        "uuid": record.uuid,
+        "text": record.text,
+        "language": record.language,
+        "translation": record.translation or "",
+        "kind": record.kind,
+        "claimants": SEPARATOR.join(record.claimants),
+        "stated_on": _iso(record.stated_on),
+        "deadline": deadline.text if deadline else "",
+        "deadline_kind": deadline.kind if deadline else "",
+        "deadline_date": _iso(deadline.date if deadline else None),
+        "deadline_precision": deadline.precision if deadline else "",
+        "due_at": _iso(record.due_at),
+        "status": derive_status(record.due_at, record.verdicts, as_of.moment, as_of.day),
+        "tags": SEPARATOR.join(record.tags),
+        "criteria": record.criteria or "",
+        "context": record.context or "",
+        "source_url": (source.url or "") if source else "",
+        "source_title": (source.title or "") if source else "",
+        "source_publisher": (source.publisher or "") if source else "",
+        "quote": (origin.quote or "") if origin else "",
+        "verdict": latest.verdict if latest else "",
+        "verdict_note": latest.note if latest else "",
+        "checked_on": _iso(latest.checked_on if latest else None),
+        "reviewer": (latest.reviewer or "") if latest else "",
+        "created_at": _iso(record.created_at),
+        "updated_at": _iso(record.updated_at),
+    }
+
+
+def write_csv(
+    out: TextIO, records: Iterable[ClaimRecord], sources: dict[str, SourceRecord], as_of: AsOf
+) -> int:
+    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    writer.writeheader()
+    count = 0
+    for record in records:
+        writer.writerow(row_of(record, sources, as_of))
+        count += 1
+    return count
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(";") if part.strip()]
+
+
+def read_csv(text: str, clock: Clock, where: str = "file") -> Document:
+    """Claims from a CSV with the export's header (column order free; only text and claimants
+    are required; status is ignored), checked whole before anything is written."""
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = reader.fieldnames or []
+    unknown = [name for name in header if name not in COLUMNS]
+    if unknown:
+        raise BadInput(
+            where,
+            f"unknown column '{unknown[0]}'; the columns are {', '.join(COLUMNS)}",
+        )
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        raise BadInput(where, f"no '{missing[0]}' column; a CSV import needs text and claimants")
+    rows = []
+    try:
+        for row in reader:
+            if None in row:
+                raise BadInput(
+                    f"line {reader.line_num}", f"more cells than the {len(header)} columns"
+                )
+            rows.append((reader.line_num, row))
+    except csv.Error as error:
+        raise BadInput(f"line {reader.line_num}", f"not CSV: {error}") from None
+    sources: dict[str, SourceRecord] = {}
+    raws = [(line, _raw_claim(row, sources, f"line {line}", clock)) for line, row in rows]
+    records = [read_claim(raw, f"line {line}", sources, clock) for line, raw in raws]
+    seen: dict[str, int] = {}
+    for (line, _), record in zip(raws, records, strict=True):
+        if record.uuid in seen:
+            raise BadInput(f"line {line}", f"the same uuid as line {seen[record.uuid]}")
+        seen[record.uuid] = line
+    return Document([], sources, records)
+
+
+def _raw_claim(
+    row: dict[str, str], sources: dict[str, SourceRecord], where: str, clock: Clock
+) -> dict[str, Any]:
+    """A CSV row as the claim object of a JSON document, for the same checks."""
+    cell = {name: (value or "").strip() for name, value in row.items()}
+    raw: dict[str, Any] = {
+        name: cell.get(name) or None
+        for name in (
+            "uuid",
+            "text",
+            "language",
+            "translation",
+            "kind",
+            "stated_on",
+            "criteria",
+            "context",
+            "created_at",
+            "updated_at",
+        )
+    }
+    raw["claimants"] = _split(cell.get("claimants", ""))
+    raw["tags"] = _split(cell.get("tags", ""))
+    if cell.get("id"):
+        if not cell["id"].isdigit():
+            raise BadInput(f"{where}: column 'id'", f"'{cell['id']}' is not a claim id; use 12")
+        raw["id"] = int(cell["id"])
+    if cell.get("deadline_date"):
+        raw["deadline"] = {
+            "text": cell.get("deadline") or cell["deadline_date"],
+            "kind": cell.get("deadline_kind") or None,
+            "date": cell["deadline_date"],
+            "precision": cell.get("deadline_precision") or None,
+            "due_at": cell.get("due_at") or None,
+        }
+    else:
+        raw["deadline"] = cell.get("deadline") or None
+    url = cell.get("source_url")
+    if url or cell.get("source_title"):
+        key = url or " | ".join(filter(None, (cell["source_title"], cell.get("source_publisher"))))
+        sources.setdefault(
+            key,
+            SourceRecord(
+                key=key,
+                uuid=str(uuid.uuid4()),
+                url=check_url(url, f"{where}: column 'source_url'") if url else None,
+                title=cell.get("source_title") or None,
+                publisher=cell.get("source_publisher") or None,
+                created_at=clock.now,
+            ),
+        )
+        raw["citations"] = [{"source": key, "quote": cell.get("quote") or None}]
+    elif cell.get("quote"):
+        raise BadInput(f"{where}: column 'quote'", "a quote needs the source_url it comes from")
+    if cell.get("verdict"):
+        raw["verdicts"] = [
+            {
+                "verdict": cell["verdict"],
+                "note": cell.get("verdict_note"),
+                "checked_on": cell.get("checked_on") or None,
+                "reviewer": cell.get("reviewer") or None,
+            }
+        ]
+    return raw
