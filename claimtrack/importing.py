@@ -47,7 +47,12 @@ from claimtrack.models import (
     Source,
     Verdict,
 )
-from claimtrack.store import allocate_ids, ids_taken_or_reserved, insert_skipping_existing
+from claimtrack.store import (
+    allocate_ids,
+    bulk_insert,
+    ids_taken_or_reserved,
+    insert_skipping_existing,
+)
 
 ON_CONFLICT = ("fail", "skip", "update")
 _CHUNK = 1000
@@ -303,8 +308,7 @@ def _save_sources(
                 "created_at": record.created_at or clock.now,
             }
         )
-    if rows:
-        session.execute(insert(table), rows)
+    bulk_insert(session, table, rows)
     return ids
 
 
@@ -359,8 +363,7 @@ def _insert_claims(
         (ClaimSource, links),
         (Event, events),
     ):
-        if rows:
-            session.execute(insert(model.__table__), rows)  # type: ignore[attr-defined]
+        bulk_insert(session, model.__table__, rows)  # type: ignore[attr-defined]
     search.index_new(session, bodies)
 
 

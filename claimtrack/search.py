@@ -19,7 +19,7 @@ from sqlmodel import Session, col
 
 from claimtrack.errors import BadInput
 from claimtrack.models import Actor, Claim, ClaimActor, ClaimSource, ClaimTag, Source, Verdict
-from claimtrack.store import is_postgres
+from claimtrack.store import bulk_insert, is_postgres
 
 # Not part of the models' metadata: the migrations create these tables, one per database.
 claim_fts = Table(
@@ -94,9 +94,7 @@ def index_new(session: Session, bodies: list[tuple[int, str]]) -> None:
         return
     table = claim_fts_pg if is_postgres(session) else claim_fts
     fold_ = fold if table is claim_fts_pg else str
-    session.execute(
-        insert(table), [{"rowid": claim_id, "body": fold_(body)} for claim_id, body in bodies]
-    )
+    bulk_insert(session, table, [{"rowid": i, "body": fold_(body)} for i, body in bodies])
 
 
 def reindex(session: Session, claim_id: int | None) -> None:

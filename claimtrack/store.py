@@ -13,10 +13,11 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, cast, create_engine, event, func, inspect, select, text
+from sqlalchemy import Engine, cast, create_engine, event, func, insert, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlmodel import Session
@@ -221,6 +222,40 @@ def insert_skipping_existing(session: Session, table: Any) -> Any:
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
     return dialect_insert(table)
+
+
+def bulk_insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    """``INSERT`` many rows (all with the same keys) in one ``executemany``.
+
+    On SQLite, SQLAlchemy compiles the statement and supplies each column type's bind
+    processor, and the rows go to the driver as tuples: SQLAlchemy's own executemany builds
+    and checks a parameter dictionary per row, which costs more than SQLite's insert itself
+    (bench/importing.py). PostgreSQL takes the usual path.
+    """
+    if not rows:
+        return
+    if is_postgres(session):
+        session.execute(insert(table), rows)
+        return
+    connection = session.connection()
+    compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(rows[0]))
+    order = list(compiled.positiontup or [])
+    get = itemgetter(*order)
+    processors = [
+        (index, process)
+        for index, name in enumerate(order)
+        if (process := table.c[name].type._cached_bind_processor(connection.dialect))
+    ]
+    values: list[Any] = (
+        [get(row) for row in rows] if len(order) > 1 else [(r,) for r in map(get, rows)]
+    )
+    if processors:
+        for position, row in enumerate(values):
+            cells = list(row)
+            for index, process in processors:
+                cells[index] = process(cells[index])
+            values[position] = tuple(cells)
+    connection.exec_driver_sql(compiled.string, values)
 
 
 def _sequence(table: Any) -> Any:

@@ -1,0 +1,209 @@
+"""The exports people open elsewhere: CSV in a spreadsheet, ClaimReview for search engines,
+iCalendar in a calendar. Each is parsed back with the library its readers use."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from claimtrack.examples import seed_path
+from claimtrack.spreadsheet import COLUMNS
+from tests.conftest import dump, new_database
+
+AS_OF = "2026-11-24"
+TRICKY = 'Il a dit : « on part », puis "non",\nsur deux lignes; 🙂'
+
+
+@pytest.fixture
+def seed(run) -> None:
+    assert run("import", str(seed_path())).code == 0
+
+
+@pytest.fixture
+def publishing(tmp_path: Path) -> Path:
+    path = tmp_path / "publishing.toml"
+    path.write_text(
+        "[publishing]\n"
+        'name = "Le Desk"\n'
+        'url = "https://desk.example"\n'
+        'claim_url = "https://desk.example/claims/{id}"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+
+def test_csv_has_one_row_per_claim_with_the_documented_columns(run, seed):
+    result = run("export", "--format", "csv", "--as-of", AS_OF)
+    assert result.code == 0, result.err
+    table = rows(result.out)
+    assert len(table) == 7
+    assert tuple(table[0]) == COLUMNS
+    iraq = table[0]
+    assert iraq["claimants"] == "Government of the United States; Government of Iraq"
+    assert iraq["deadline"] == "au plus tard en septembre 2025"
+    assert iraq["deadline_date"] == "2025-09-30"
+    assert iraq["status"] == "due"
+    wmd = next(row for row in table if row["verdict"])
+    assert (wmd["verdict"], wmd["status"]) == ("false", "false")
+
+
+def test_quotes_commas_and_line_breaks_survive_a_spreadsheet_round_trip(run, backend, tmp_path):
+    added = run(
+        "add",
+        TRICKY,
+        "--by",
+        "Ministre",
+        "--source",
+        "https://example.org/a",
+        "--quote",
+        TRICKY,
+        "--due",
+        "fin 2027",
+        "--json",
+    )
+    assert added.code == 0, added.err
+    first = run("export", "--format", "csv", "--as-of", AS_OF).out
+    assert rows(first)[0]["text"] == TRICKY
+    assert rows(first)[0]["quote"] == TRICKY
+    with new_database(backend, tmp_path / "sheet.db") as other:
+        path = tmp_path / "claims.csv"
+        path.write_text(first, encoding="utf-8", newline="")
+        assert run("import", str(path), "--db", other).code == 0
+        again = run("import", str(path), "--db", other)
+        assert "0 added, 0 updated, 1 unchanged" in again.out
+        assert run("export", "--format", "csv", "--as-of", AS_OF, "--db", other).out == first
+
+
+def test_a_csv_made_in_a_spreadsheet_imports_with_only_the_columns_it_has(run, tmp_path):
+    path = tmp_path / "sheet.csv"
+    path.write_text(
+        "text,claimants,language,stated_on,deadline,tags\r\n"
+        "Nous quitterons la base d’ici douze mois.,Ministre; Gouvernement,fr,2024-09-27,"
+        "au cours des douze prochains mois,iraq; base\r\n",
+        encoding="utf-8",
+    )
+    result = run("import", str(path))
+    assert result.code == 0, result.err
+    shown = run("show", "1", "--json", "--as-of", AS_OF).json()
+    assert shown["claimants"] == ["Ministre", "Gouvernement"]
+    assert shown["deadline"]["date"] == "2025-09-27"
+    assert shown["status"] == "due"
+    assert shown["tags"] == ["base", "iraq"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("text,speaker\r\nx,A\r\n", "unknown column 'speaker'; the columns are id, uuid, text"),
+        ("text\r\nx\r\n", "no 'claimants' column"),
+        ("text,claimants,stated_on\r\nx,A,2024-09-27\r\ny,B,hier\r\n", "line 3 (uuid "),
+        ("text,claimants\r\nx,A,extra\r\n", "line 2: more cells than the 2 columns"),
+        ("text,claimants,quote\r\nx,A,Oui.\r\n", "a quote needs the source_url"),
+    ],
+)
+def test_a_malformed_csv_is_refused_naming_the_line_and_writes_nothing(
+    run, seed, db, tmp_path, content, message
+):
+    path = tmp_path / "claims.csv"
+    path.write_text(content, encoding="utf-8")
+    before = dump(db)
+    result = run("import", str(path))
+    assert result.code == 2
+    assert message in result.err
+    assert result.err.count("\n") == 1
+    assert dump(db) == before
+
+
+# --- ClaimReview --------------------------------------------------------------------------------
+
+
+def test_claimreview_has_one_review_per_final_verdict_with_what_google_reads(run, seed, publishing):
+    result = run("export", "--format", "claimreview", "--config", str(publishing))
+    assert result.code == 0, result.err
+    reviews = json.loads(result.out)
+    assert len(reviews) == 1  # only the 2003 WMD claim has a final verdict
+    review = reviews[0]
+    assert review["@context"] == "https://schema.org"
+    assert review["@type"] == "ClaimReview"
+    assert review["url"] == "https://desk.example/claims/7"
+    assert "weapons of mass destruction" in review["claimReviewed"]
+    assert review["author"] == {
+        "@type": "Organization",
+        "name": "Le Desk",
+        "url": "https://desk.example",
+    }
+    assert review["datePublished"] == "2024-09-27"
+    assert review["reviewRating"]["alternateName"] == "False"
+    claim = review["itemReviewed"]
+    assert claim["@type"] == "Claim"
+    assert claim["author"] == [{"@type": "Organization", "name": "Government of the United States"}]
+    assert claim["datePublished"] == "2003-03-20"
+    assert claim["firstAppearance"] in claim["appearance"]
+    assert claim["firstAppearance"]["@type"] == "CreativeWork"
+
+
+def test_a_new_final_verdict_adds_its_review_and_an_interim_one_does_not(run, seed, publishing):
+    run("verdict", "1", "broken", "--note", "Troops still there.", "--checked-on", "2025-10-15")
+    run("verdict", "3", "in_progress", "--note", "Still in Syria.", "--checked-on", "2026-10-01")
+    reviews = json.loads(run("export", "--format", "claimreview", "--config", str(publishing)).out)
+    assert [r["url"] for r in reviews] == [
+        "https://desk.example/claims/1",
+        "https://desk.example/claims/7",
+    ]
+    assert reviews[0]["reviewRating"]["alternateName"] == "Broken"
+    assert reviews[0]["datePublished"] == "2025-10-15"
+
+
+def test_claimreview_without_the_publisher_in_the_configuration_is_refused(run, seed):
+    result = run("export", "--format", "claimreview")
+    assert result.code == 2
+    assert "[publishing] name: is not set" in result.err
+
+
+# --- iCalendar ----------------------------------------------------------------------------------
+
+
+def test_ics_has_one_all_day_event_per_deadline_that_a_calendar_reads(run, seed, publishing):
+    result = run("export", "--format", "ics", "--as-of", AS_OF, "--config", str(publishing))
+    assert result.code == 0, result.err
+    calendar = Calendar.from_ical(result.out)
+    events = calendar.walk("VEVENT")
+    assert len(events) == 3  # the claims with a deadline
+    iraq = next(e for e in events if "mission in Iraq" in str(e["SUMMARY"]))
+    start = iraq.decoded("DTSTART")
+    assert not isinstance(start, datetime)  # a date alone: an all-day event
+    assert start == date(2025, 9, 30)
+    assert iraq.decoded("DTEND") == date(2025, 10, 1)
+    assert str(iraq["SUMMARY"]).endswith("(due)")
+    description = str(iraq["DESCRIPTION"])
+    assert "Claimants: Government of the United States, Government of Iraq" in description
+    assert "Deadline: au plus tard en septembre 2025 (by 2025-09-30)" in description
+    assert "Status as of 2026-11-24: due" in description
+    assert str(iraq["URL"]) == "https://desk.example/claims/1"
+    syria = next(e for e in events if "Syria" in str(e["SUMMARY"]))
+    assert syria.decoded("DTSTART") == date(2026, 9, 30)
+
+
+def test_ics_events_keep_their_uid_so_a_subscribed_calendar_updates_them(run, seed):
+    before = Calendar.from_ical(run("export", "--format", "ics", "--as-of", "2025-06-01").out)
+    run("verdict", "1", "broken", "--note", "Troops still there.", "--checked-on", "2025-10-15")
+    after = Calendar.from_ical(run("export", "--format", "ics", "--as-of", AS_OF).out)
+    uids = {str(e["UID"]): str(e["SUMMARY"]) for e in before.walk("VEVENT")}
+    later = {str(e["UID"]): str(e["SUMMARY"]) for e in after.walk("VEVENT")}
+    assert uids.keys() == later.keys()
+    iraq = next(uid for uid, summary in later.items() if "mission in Iraq" in summary)
+    assert uids[iraq].endswith("(pending)")
+    assert later[iraq].endswith("(broken)")
