@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 from sqlmodel import Session, col
 
 from claimtrack.claims import deadline_of
@@ -74,7 +75,11 @@ def iter_claims(session: Session, keys: dict[int, str] | None = None) -> Iterato
     while True:
         rows = list(
             session.execute(
-                select(Claim).where(col(Claim.id) > last).order_by(col(Claim.id)).limit(CHUNK)
+                select(Claim)
+                .options(lazyload("*"))
+                .where(col(Claim.id) > last)
+                .order_by(col(Claim.id))
+                .limit(CHUNK)
             ).scalars()
         )
         if not rows:
@@ -90,7 +95,8 @@ def claims_by_id(
     found: dict[int, ClaimRecord] = {}
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        rows = list(session.execute(select(Claim).where(col(Claim.id).in_(chunk))).scalars())
+        query = select(Claim).options(lazyload("*")).where(col(Claim.id).in_(chunk))
+        rows = list(session.execute(query).scalars())
         found.update(
             (r.id, record) for r, record in zip(rows, _records(session, rows, keys), strict=True)
         )
@@ -134,7 +140,15 @@ def _records(session: Session, rows: list[Claim], keys: dict[int, str]) -> list[
     )
     verdicts = _grouped(
         session,
-        select(Verdict.claim_id, Verdict)
+        select(
+            Verdict.claim_id,
+            Verdict.id,
+            Verdict.verdict,
+            Verdict.note,
+            Verdict.checked_on,
+            Verdict.recorded_at,
+            Verdict.reviewer,
+        )
         .where(col(Verdict.claim_id).in_(ids))
         .order_by(col(Verdict.checked_on), col(Verdict.recorded_at), col(Verdict.id)),
     )
@@ -171,16 +185,8 @@ def _records(session: Session, rows: list[Claim], keys: dict[int, str]) -> list[
                 context=claim.context,
                 citations=citations,
                 verdicts=[
-                    VerdictRecord(
-                        v.verdict,
-                        v.note,
-                        v.checked_on,
-                        v.recorded_at,
-                        v.reviewer,
-                        evidence.get(v.id or 0, []),
-                        v.id,
-                    )
-                    for _, v in verdicts.get(claim.id or 0, [])
+                    VerdictRecord(*v[2:], evidence.get(v[1], []), v[1])  # type: ignore[arg-type]
+                    for v in verdicts.get(claim.id or 0, [])
                 ],
                 history=[EventRecord(*row[1:]) for row in events.get(claim.id or 0, [])],
                 created_at=claim.created_at,
