@@ -242,6 +242,8 @@ def write_document(
 
 def parse_json(text: str, where: str) -> Any:
     """The JSON text of a file, or one line saying where it stops being JSON."""
+    if not text.strip():
+        raise BadInput(where, "is empty; give a claimtrack document (claimtrack export)")
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:

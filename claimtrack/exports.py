@@ -18,6 +18,7 @@ from sqlmodel import Session
 from claimtrack import exporting
 from claimtrack.claims import AsOf
 from claimtrack.config import Config
+from claimtrack.errors import BadInput
 from claimtrack.store import is_postgres
 
 FORMATS = ("json", "csv", "claimreview", "ics")
@@ -33,7 +34,11 @@ def target(path: str | None) -> Iterator[TextIO]:
     final = Path(path)
     partial = final.with_name(f".{final.name}.{os.getpid()}.partial")
     try:
-        with open(partial, "w", encoding="utf-8", newline="") as out:
+        try:
+            out = open(partial, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        except OSError as error:
+            raise BadInput("--output", f"cannot write {path} ({error.strerror})") from None
+        with out:
             yield out
         os.replace(partial, final)
     finally:

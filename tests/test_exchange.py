@@ -177,6 +177,7 @@ def test_one_bad_record_refuses_the_whole_file_naming_record_and_field(run, seed
     ("content", "message"),
     [
         ("claims: [1, 2]\n", "is not JSON: Expecting value at line 1 column 1"),
+        ("\n", "is empty; give a claimtrack document"),
         ('{"format_version": 1, "claims": [{"text": "Nous', "is it truncated?"),
         ('{"format_version": 7, "claims": []}', "format_version 7; this claimtrack reads"),
         ('{"claims": []}', "no format_version; this claimtrack reads"),
@@ -272,3 +273,10 @@ def test_a_failed_export_leaves_no_file_behind(run, seeded, tmp_path):
     assert result.code == 2
     assert "[publishing] name" in result.err
     assert list(tmp_path.glob("*reviews*")) == []
+
+
+def test_an_export_to_a_folder_that_does_not_exist_says_so(run, seeded, tmp_path):
+    result = run("export", "--output", str(tmp_path / "missing" / "claims.json"))
+    assert result.code == 2
+    assert result.err.startswith("claimtrack: error: --output: cannot write ")
+    assert "No such file or directory" in result.err
