@@ -151,6 +151,14 @@ def clock() -> claims.Clock:
     return claims.Clock(NOW, UTC, "tester")
 
 
+def assert_refused(result: Result, message: str) -> None:
+    """A refusal as a user sees it: exit 2 and one line on stderr saying what was wrong."""
+    assert result.code == 2, result.out
+    assert result.err.startswith("claimtrack: error: "), result.err
+    assert message in result.err
+    assert result.err.count("\n") == 1, result.err
+
+
 def dump(db: str) -> dict[str, list[tuple]]:
     """Every row of every table, search index included: proof that a refusal wrote nothing."""
     from sqlmodel import SQLModel

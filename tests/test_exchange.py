@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from claimtrack.examples import seed_path
-from tests.conftest import ARTICLE_QUOTE, dump, new_database
+from tests.conftest import ARTICLE_QUOTE, assert_refused, dump, new_database
 
 SEED = str(seed_path())
 AS_OF = "2026-11-24"
@@ -107,11 +107,8 @@ def test_a_file_that_changes_a_claim_is_refused_by_default_naming_it(run, tracke
     changed = _changed(tmp_path / "claims.json", 1, text="Un autre texte.")
     before = dump(db)
     result = run("import", str(changed))
-    assert result.code == 2
-    assert result.out == ""
-    assert result.err.count("\n") == 1
+    assert_refused(result, "claim #2 has this uuid and differs (text)")
     assert "claims[1] (uuid " in result.err
-    assert "claim #2 has this uuid and differs (text)" in result.err
     assert "--on-conflict skip" in result.err
     assert dump(db) == before
 
@@ -207,12 +204,7 @@ def test_a_malformed_file_is_refused_in_one_line_and_writes_nothing(
     path = tmp_path / "claims.json"
     path.write_text(content, encoding="utf-8")
     before = dump(db)
-    result = run("import", str(path))
-    assert result.code == 2
-    assert message in result.err
-    assert result.err.startswith("claimtrack: error: ")
-    assert result.err.count("\n") == 1
-    assert "Traceback" not in result.err
+    assert_refused(run("import", str(path)), message)
     assert dump(db) == before
 
 
@@ -277,6 +269,5 @@ def test_a_failed_export_leaves_no_file_behind(run, seeded, tmp_path):
 
 def test_an_export_to_a_folder_that_does_not_exist_says_so(run, seeded, tmp_path):
     result = run("export", "--output", str(tmp_path / "missing" / "claims.json"))
-    assert result.code == 2
-    assert result.err.startswith("claimtrack: error: --output: cannot write ")
+    assert_refused(result, "--output: cannot write ")
     assert "No such file or directory" in result.err

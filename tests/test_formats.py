@@ -14,7 +14,7 @@ from icalendar import Calendar
 
 from claimtrack.examples import seed_path
 from claimtrack.spreadsheet import COLUMNS
-from tests.conftest import dump, new_database
+from tests.conftest import assert_refused, dump, new_database
 
 AS_OF = "2026-11-24"
 TRICKY = 'Il a dit : « on part », puis "non",\nsur deux lignes; 🙂'
@@ -120,10 +120,7 @@ def test_a_malformed_csv_is_refused_naming_the_line_and_writes_nothing(
     path = tmp_path / "claims.csv"
     path.write_text(content, encoding="utf-8")
     before = dump(db)
-    result = run("import", str(path))
-    assert result.code == 2
-    assert message in result.err
-    assert result.err.count("\n") == 1
+    assert_refused(run("import", str(path)), message)
     assert dump(db) == before
 
 
@@ -168,9 +165,7 @@ def test_a_new_final_verdict_adds_its_review_and_an_interim_one_does_not(run, se
 
 
 def test_claimreview_without_the_publisher_in_the_configuration_is_refused(run, seed):
-    result = run("export", "--format", "claimreview")
-    assert result.code == 2
-    assert "[publishing] name: is not set" in result.err
+    assert_refused(run("export", "--format", "claimreview"), "[publishing] name: is not set")
 
 
 # --- iCalendar ----------------------------------------------------------------------------------
