@@ -35,3 +35,10 @@ class DatabaseUnavailable(ClaimtrackError):
     """The database cannot be opened, reached, or stays locked too long (exit code 3)."""
 
     exit_code = 3
+
+
+class Conflict(ClaimtrackError):
+    """Another writer changed the same records at the same moment; nothing was written and
+    the change may simply be run again (exit code 3, like a lock held too long)."""
+
+    exit_code = 3

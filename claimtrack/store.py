@@ -19,10 +19,10 @@ from typing import Any
 
 from sqlalchemy import Engine, cast, create_engine, event, func, insert, inspect, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session
 
-from claimtrack.errors import BadInput, DatabaseUnavailable
+from claimtrack.errors import BadInput, Conflict, DatabaseUnavailable
 
 ENV_DB = "CLAIMTRACK_DB"
 ENV_BUSY_TIMEOUT = "CLAIMTRACK_BUSY_TIMEOUT"
@@ -158,6 +158,14 @@ class Database:
             with self._begun(writer) as session:
                 yield session
                 session.commit()
+        except IntegrityError as error:
+            # Every value that must be unique is checked before writing, so only a writer
+            # that added the same thing in the meantime gets here (two imports of one file
+            # on PostgreSQL, say).
+            raise Conflict(
+                "another writer added or changed the same records at the same moment; "
+                "nothing of this change was written: run it again"
+            ) from error
         except (OperationalError, DBAPIError) as error:
             if isinstance(error, OperationalError) or error.connection_invalidated:
                 raise unavailable(self.url, error) from error

@@ -216,3 +216,42 @@ def test_two_writers_adding_the_same_new_claimant_and_source_both_succeed(databa
         sources = session.exec(select(Source).where(Source.url == "https://example.org/same")).all()
     assert [c.claimants for c in shown] == [["New Actor"]] * 2
     assert len(actors) == len(sources) == 1
+
+
+def test_two_imports_of_one_file_at_once_add_its_claims_once(database, clock, backend, tmp_path):
+    """The second import either waits and finds the claims there (SQLite's write lock), or
+    meets the first's rows at commit (PostgreSQL) and is refused whole, asking to run again."""
+    from claimtrack import document, importing
+    from claimtrack.errors import Conflict
+
+    data = {
+        "format_version": 1,
+        "claims": [
+            {"uuid": f"00000000-0000-4000-8000-{n:012d}", "text": f"N{n}", "claimants": ["A"]}
+            for n in range(50)
+        ],
+    }
+    parsed = document.read_document(data, clock)
+    second: list[object] = []
+
+    def other_import() -> None:
+        try:
+            with database.write() as session:
+                second.append(importing.import_document(session, parsed, clock))
+        except BaseException as error:  # reported to the test's thread below
+            second.append(error)
+
+    with database.write() as session:
+        importing.import_document(session, parsed, clock)
+        thread = threading.Thread(target=other_import)
+        thread.start()
+        thread.join(timeout=0.5)  # the other import now waits (on the lock or on our rows)
+    thread.join(timeout=60)
+    assert len(second) == 1
+    if backend == "sqlite":
+        assert second[0].to_json() == {"added": 0, "updated": 0, "unchanged": 50, "skipped": 0}
+    else:
+        assert isinstance(second[0], Conflict), second[0]
+        assert "run it again" in str(second[0])
+    with database.read() as session:
+        assert len(session.exec(select(Claim)).all()) == 50
