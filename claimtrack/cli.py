@@ -710,6 +710,7 @@ def import_command(
             parsed = document.read_document(document.parse_json(text, file), now, file)
         with database(db) as opened, opened.write() as session:
             result = importing.import_document(session, parsed, now, on_conflict)
+        del text, parsed  # freed now, not scanned by the collector once it is back on
     finally:
         gc.enable()
     if as_json:

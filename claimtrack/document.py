@@ -14,6 +14,7 @@ a validation library, so that a hundred thousand claims are read in about a seco
 from __future__ import annotations
 
 import json
+import re
 import uuid as uuidlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -436,7 +437,13 @@ def _read_source(key: str, reader: _Reader) -> SourceRecord:
     )
 
 
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def _uuid_or_none(value: str) -> str | None:
+    """The uuid in its canonical form, or None; exports hold canonical ones (the quick path)."""
+    if _CANONICAL_UUID.fullmatch(value):
+        return value
     try:
         return str(uuidlib.UUID(value))
     except ValueError:
@@ -448,11 +455,12 @@ def read_claim(raw: Any, where: str, sources: dict[str, SourceRecord], clock: Cl
     ``where`` names it in errors (``claims[3]``)."""
     reader = _Reader(raw, where)
     given_uuid = reader.text("uuid")
-    claim_uuid = str(uuidlib.uuid4())
-    if given_uuid is not None:
+    if given_uuid is None:
+        claim_uuid = str(uuidlib.uuid4())
+    else:
         checked = _uuid_or_none(given_uuid)
         if checked is None:
-            raise reader.fail("uuid", f"'{given_uuid}' is not a UUID; e.g. {claim_uuid}")
+            raise reader.fail("uuid", f"'{given_uuid}' is not a UUID; e.g. {uuidlib.uuid4()}")
         claim_uuid = checked
     reader.where = f"{where} (uuid {claim_uuid})"
     now = clock.now

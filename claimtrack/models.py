@@ -81,7 +81,15 @@ class UTCDateTime(TypeDecorator[datetime]):
                 raise ValueError(f"refusing a naive datetime {value!r}: give it a time zone")
             if value.utcoffset():
                 value = value.astimezone(UTC)
-            return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+            return "%04d-%02d-%02d %02d:%02d:%02d.%06d" % (  # noqa: UP031 (twice as fast)
+                value.year,
+                value.month,
+                value.day,
+                value.hour,
+                value.minute,
+                value.second,
+                value.microsecond,
+            )
 
         return process
 

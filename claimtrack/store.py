@@ -250,12 +250,16 @@ def bulk_insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> Non
     compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(rows[0]))
     order = list(compiled.positiontup or [])
     processors = [table.c[name].type._cached_bind_processor(connection.dialect) for name in order]
-    # Column by column: map() runs each processor over a whole column at C speed.
-    columns = [
-        list(map(process, map(itemgetter(name), rows))) if process else map(itemgetter(name), rows)
-        for name, process in zip(order, processors, strict=True)
-    ]
-    values = list(zip(*columns, strict=True))
+    if not any(processors):
+        values: list[Any] = list(map(itemgetter(*order), rows))
+        if len(order) == 1:
+            values = [(value,) for value in values]
+    else:  # column by column: map() runs each processor over a whole column at C speed
+        columns = [
+            map(process, map(itemgetter(name), rows)) if process else map(itemgetter(name), rows)
+            for name, process in zip(order, processors, strict=True)
+        ]
+        values = list(zip(*columns, strict=True))
     connection.exec_driver_sql(compiled.string, values)
 
 
