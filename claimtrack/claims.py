@@ -40,6 +40,7 @@ from claimtrack.models import (
     utcnow,
 )
 from claimtrack.status import STATUSES, derive_status
+from claimtrack.status_sql import has_status
 from claimtrack.store import insert_skipping_existing
 
 _LANGUAGE = re.compile(r"[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*")
@@ -582,12 +583,11 @@ def list_claims(
         )
     if due_before is not None:
         query = query.where(col(Claim.deadline_date) < due_before)
+    if status is not None:  # in SQL: only the page asked for is read, whatever the size
+        query = query.where(has_status(status, as_of.moment, as_of.day))
     query = query.order_by(col(Claim.due_at).is_(None), col(Claim.due_at), col(Claim.id))
-    rows = [(claim, status_of(claim, as_of)) for claim in session.exec(query)]
-    if status is not None:
-        rows = [row for row in rows if row[1] == status]
-    end = None if limit is None else offset + limit
-    return rows[offset:end]
+    query = query.offset(offset).limit(limit)
+    return [(claim, status_of(claim, as_of)) for claim in session.exec(query)]
 
 
 def search_claims(session: Session, query: str, *, limit: int = 50) -> list[Claim]:

@@ -22,22 +22,21 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import bindparam, exists, func, insert, update
+from sqlalchemy import bindparam, func, insert, update
 from sqlmodel import Session, col, select
 
 from claimtrack.claims import AsOf
 from claimtrack.config import Config
 from claimtrack.models import (
-    INTERIM_VERDICTS,
     LOOK_NOW,
     Alert,
     Claim,
     Delivery,
     Event,
     MonitorState,
-    Verdict,
 )
 from claimtrack.notify import DeliveryFailed, Sender
+from claimtrack.status_sql import settled as settled_by
 from claimtrack.store import Database, insert_skipping_existing
 
 log = logging.getLogger("claimtrack.monitor")
@@ -102,21 +101,11 @@ def plan(
     return Plan(alerts, min([*later, due_at]))
 
 
-def _settled(day: Any) -> Any:
-    """SQL: the claim has a final verdict checked on or before ``day``."""
-    return (
-        exists()
-        .where(col(Verdict.claim_id) == Claim.id)
-        .where(col(Verdict.verdict).not_in(INTERIM_VERDICTS))
-        .where(col(Verdict.checked_on) <= day)
-    )
-
-
 def look_at_query(now: datetime, tz: tzinfo, limit: int) -> Any:
     """The claims a sweep has work for: an index range on ``watch_at``, whatever the size."""
     day = now.astimezone(tz).date()
     return (
-        select(Claim.id, Claim.due_at, _settled(day).label("settled"))
+        select(Claim.id, Claim.due_at, settled_by(day).label("settled"))
         .where(col(Claim.watch_at) <= now)
         .order_by(col(Claim.watch_at), col(Claim.id))
         .limit(limit)
@@ -500,7 +489,7 @@ def count_awaiting(session: Session, as_of: AsOf) -> int:
         select(func.count())
         .select_from(Claim)
         .where(col(Claim.due_at) <= as_of.moment)
-        .where(~_settled(as_of.day))
+        .where(~settled_by(as_of.day))
     )
     return int(session.exec(query).one())
 

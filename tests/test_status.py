@@ -65,3 +65,65 @@ def test_same_day_verdicts_are_ordered_by_when_they_were_recorded():
     correction = V("partial", date(2025, 10, 5), datetime(2025, 10, 5, 17, tzinfo=UTC), 1)
     moment, day = at("2025-10-06")
     assert derive_status(DUE, [correction, first], moment, day) == "partial"
+
+
+def test_the_sql_status_filter_agrees_with_derive_status(database):
+    """`list --status S` filters in SQL; on varied claims and moments it must pick exactly the
+    claims whose derived status is S (ties of check day and record time included)."""
+    import random
+    import uuid
+    from datetime import timedelta
+
+    from sqlalchemy import insert
+
+    from claimtrack import claims
+    from claimtrack.models import Claim, Verdict
+    from claimtrack.status import STATUSES
+
+    rng = random.Random(5)
+    start = date(2025, 1, 1)
+    days = [start + timedelta(days=n) for n in range(0, 360, 12)]
+    stamps = [datetime(2025, 6, 1, tzinfo=UTC), datetime(2025, 6, 2, tzinfo=UTC)]
+    claim_rows, verdict_rows = [], []
+    for n in range(1, 401):
+        due = rng.choice([None, *days])
+        claim_rows.append(
+            {
+                "id": n,
+                "uuid": str(uuid.UUID(int=n)),
+                "text": f"claim {n}",
+                "due_at": None
+                if due is None
+                else datetime(due.year, due.month, due.day, tzinfo=UTC),
+                "created_at": stamps[0],
+                "updated_at": stamps[0],
+            }
+        )
+        for _ in range(rng.choice([0, 0, 1, 2, 3])):
+            verdict_rows.append(
+                {
+                    "claim_id": n,
+                    "verdict": rng.choice(["kept", "broken", "in_progress", "stalled", "false"]),
+                    "note": "n",
+                    "checked_on": rng.choice(days),
+                    "recorded_at": rng.choice(stamps),
+                }
+            )
+    with database.write() as session:
+        session.execute(insert(Claim), claim_rows)
+        session.execute(insert(Verdict), verdict_rows)
+    with database.read() as session:
+        everything = claims.list_claims(session, claims.AsOf(stamps[0]))
+        assert len(everything) == 400
+        seen = set()
+        for day in days[::3]:
+            as_of = claims.AsOf(datetime(day.year, day.month, day.day, 12, tzinfo=UTC))
+            derived = {c.id: claims.status_of(c, as_of) for c, _ in everything}
+            seen |= set(derived.values())
+            for status in STATUSES:
+                filtered = claims.list_claims(session, as_of, status=status)
+                assert {c.id for c, _ in filtered} == {
+                    i for i, s in derived.items() if s == status
+                }, (status, day)
+                assert all(s == status for _, s in filtered)
+        assert {"due", "pending", "unrated", "kept", "in_progress", "stalled"} <= seen
