@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
-from claimtrack.claims import AsOf, deadline_of, list_claims
+from claimtrack.claims import AsOf, deadline_of, status_of
 from claimtrack.models import Alert, Claim, Verdict
 from claimtrack.render import deadline_line
 from claimtrack.shapes import claim_json
-from claimtrack.status import STATUSES, is_final
+from claimtrack.status import STATUSES
+from claimtrack.status_sql import has_status, settled, status_of_row
 
 if TYPE_CHECKING:
     from claimtrack.notify import Message
@@ -37,29 +38,41 @@ class Report:
 
 def build_report(session: Session, as_of: AsOf, days: int = 30) -> Report:
     """Claims due (deadline passed, no final verdict), deadlines within ``days``, verdicts
-    checked within the last ``days``, and counts by status, all as of ``as_of``."""
+    checked within the last ``days``, and counts by status, all as of ``as_of``.
+
+    Each part is one query that reads only the claims it lists; the counts are one grouped
+    query: no claim is loaded that the report does not show.
+    """
     report = Report(as_of, days)
-    counts: Counter[str] = Counter()
     horizon = as_of.day + timedelta(days=days)
     since = as_of.day - timedelta(days=days)
-    for claim, status in list_claims(session, as_of):
-        counts[status] += 1
+    by_deadline = (col(Claim.due_at), col(Claim.id))
+    due = select(Claim).where(has_status("due", as_of.moment, as_of.day)).order_by(*by_deadline)
+    for claim in session.exec(due):
         deadline = deadline_of(claim)
-        if status == "due" and deadline:
+        if deadline is not None:
             report.due.append((claim, (as_of.day - deadline.date).days))
-        elif deadline and not _has_final(claim, as_of) and as_of.day <= deadline.date <= horizon:
-            report.upcoming.append((claim, status, (deadline.date - as_of.day).days))
-        for verdict in claim.verdicts:
-            if since < verdict.checked_on <= as_of.day:
-                report.recent_verdicts.append((claim, verdict))
-    report.due.sort(key=lambda item: (-item[1], item[0].id or 0))
-    report.recent_verdicts.sort(key=lambda item: (item[1].checked_on, item[1].id or 0))
-    report.counts = {status: counts[status] for status in STATUSES if counts[status]}
+    upcoming = (
+        select(Claim)
+        .where(col(Claim.deadline_date) >= as_of.day, col(Claim.deadline_date) <= horizon)
+        .where(~settled(as_of.day), ~has_status("due", as_of.moment, as_of.day))
+        .order_by(*by_deadline)
+    )
+    for claim in session.exec(upcoming):
+        deadline = deadline_of(claim)
+        assert deadline is not None
+        report.upcoming.append((claim, status_of(claim, as_of), (deadline.date - as_of.day).days))
+    recent = (
+        select(Claim, Verdict)
+        .join(Verdict, col(Verdict.claim_id) == col(Claim.id))
+        .where(col(Verdict.checked_on) > since, col(Verdict.checked_on) <= as_of.day)
+        .order_by(col(Verdict.checked_on), col(Verdict.id))
+    )
+    report.recent_verdicts = [(claim, verdict) for claim, verdict in session.exec(recent)]
+    status = status_of_row(as_of.moment, as_of.day)
+    counts = dict(session.exec(select(status, func.count()).group_by(status)).all())
+    report.counts = {name: counts[name] for name in STATUSES if counts.get(name)}
     return report
-
-
-def _has_final(claim: Claim, as_of: AsOf) -> bool:
-    return any(is_final(v.verdict) and v.checked_on <= as_of.day for v in claim.verdicts)
 
 
 def to_json(report: Report) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, false, or_, select
+from sqlalchemy import and_, case, exists, false, literal, or_, select
 from sqlmodel import col
 
 from claimtrack.models import ALL_VERDICTS, INTERIM_VERDICTS, Claim, Verdict
@@ -62,3 +62,15 @@ def has_status(status: str, moment: datetime, day: date) -> Any:
     if status in ALL_VERDICTS:
         return _latest(day, final=True) == status
     return false()
+
+
+def status_of_row(moment: datetime, day: date) -> Any:
+    """SQL expression: the claim's status at ``moment``, for counting claims by status."""
+    final = _latest(day, final=True)
+    return case(
+        (final.is_not(None), final),
+        (col(Claim.due_at) <= moment, literal("due")),
+        (_latest(day, final=False).is_not(None), _latest(day, final=False)),
+        (col(Claim.due_at).is_not(None), literal("pending")),
+        else_=literal("unrated"),
+    )

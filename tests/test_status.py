@@ -68,15 +68,16 @@ def test_same_day_verdicts_are_ordered_by_when_they_were_recorded():
 
 
 def test_the_sql_status_filter_agrees_with_derive_status(database):
-    """`list --status S` filters in SQL; on varied claims and moments it must pick exactly the
-    claims whose derived status is S (ties of check day and record time included)."""
+    """`list --status S` and the report's counts work in SQL; on varied claims and moments
+    they must agree with the derived statuses (ties of check day and record time included)."""
     import random
     import uuid
+    from collections import Counter
     from datetime import timedelta
 
     from sqlalchemy import insert
 
-    from claimtrack import claims
+    from claimtrack import claims, reports
     from claimtrack.models import Claim, Verdict
     from claimtrack.status import STATUSES
 
@@ -126,4 +127,6 @@ def test_the_sql_status_filter_agrees_with_derive_status(database):
                     i for i, s in derived.items() if s == status
                 }, (status, day)
                 assert all(s == status for _, s in filtered)
+            counted = reports.build_report(session, as_of).counts
+            assert counted == dict(Counter(derived.values())), day
         assert {"due", "pending", "unrated", "kept", "in_progress", "stalled"} <= seen
