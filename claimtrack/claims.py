@@ -101,7 +101,7 @@ def _check_choice(value: str, choices: Sequence[str], field: str) -> str:
     return value
 
 
-def _check_language(value: str, field: str = "--lang") -> str:
+def check_language(value: str, field: str = "--lang") -> str:
     if not _LANGUAGE.fullmatch(value):
         raise BadInput(field, f"'{value}' is not a language tag; use BCP 47, e.g. fr, en, pt-BR")
     return value
@@ -122,7 +122,7 @@ def _check_citation(citation: Citation, field: str) -> Citation:
         source,
         url=check_url(source.url, field) if source.url else None,
         archive_url=check_url(source.archive_url, "--archive-url") if source.archive_url else None,
-        language=_check_language(source.language, "source language") if source.language else None,
+        language=check_language(source.language, "source language") if source.language else None,
         title=_clean(source.title),
         publisher=_clean(source.publisher),
     )
@@ -154,6 +154,38 @@ def _check_not_future(day: date | None, clock: Clock, field: str) -> None:
 def _event(session: Session, claim: Claim, event: str, clock: Clock, **data: Any) -> None:
     assert claim.id is not None
     session.add(Event(claim_id=claim.id, kind=event, at=clock.now, actor=clock.who, data=data))
+
+
+def created_data(
+    text: str,
+    claimants: Sequence[str],
+    kind: str,
+    deadline: dict[str, Any] | None,
+    tags: Sequence[str],
+    sources: Sequence[str | None],
+) -> dict[str, Any]:
+    """What a claim's "created" history entry records (an import without history writes the
+    same)."""
+    return {
+        "text": text,
+        "claimants": list(claimants),
+        "kind": kind,
+        "deadline": deadline,
+        "tags": list(tags),
+        "sources": list(sources),
+    }
+
+
+def verdict_data(
+    verdict: str, note: str, checked_on: date, evidence: Sequence[str | None]
+) -> dict[str, Any]:
+    """What a "verdict" history entry records."""
+    return {
+        "verdict": verdict,
+        "note": note,
+        "checked_on": checked_on.isoformat(),
+        "evidence": list(evidence),
+    }
 
 
 def _actor(session: Session, name: str) -> Actor:
@@ -292,7 +324,7 @@ def add_claim(
     if not names:
         raise BadInput("--by", "a claim needs at least one claimant, e.g. --by 'Sabrina Singh'")
     _check_choice(kind, CLAIM_KINDS, "--kind")
-    _check_language(language)
+    check_language(language)
     _check_not_future(stated_on, clock, "--stated")
     reading = read_deadline(deadline, stated_on)
     checked = [_check_citation(c, "--source") for c in citations]
@@ -334,12 +366,14 @@ def add_claim(
         claim,
         "created",
         clock,
-        text=text,
-        claimants=names,
-        kind=kind,
-        deadline=reading.to_json(clock.tz) if reading else None,
-        tags=tag_names,
-        sources=[c.source.url or c.source.title for c in checked],
+        **created_data(
+            text,
+            names,
+            kind,
+            reading.to_json(clock.tz) if reading else None,
+            tag_names,
+            [c.source.url or c.source.title for c in checked],
+        ),
     )
     return _refreshed(session, claim)
 
@@ -433,10 +467,9 @@ def record_verdict(
         claim,
         "verdict",
         clock,
-        verdict=verdict,
-        note=note,
-        checked_on=checked_on.isoformat(),
-        evidence=[c.source.url or c.source.title for c in checked],
+        **verdict_data(
+            verdict, note, checked_on, [c.source.url or c.source.title for c in checked]
+        ),
     )
     claim.updated_at = clock.now
     _refreshed(session, claim)
@@ -476,7 +509,7 @@ def edit_claim(
     if kind is not None:
         new["kind"] = _check_choice(kind, CLAIM_KINDS, "--kind")
     if language is not None:
-        new["language"] = _check_language(language)
+        new["language"] = check_language(language)
     if translation is not None:
         new["translation"] = _clean(translation)
     if criteria is not None:

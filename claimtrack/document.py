@@ -21,13 +21,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from typing import Any, TextIO
 
-from claimtrack.claims import Clock, check_url, check_verdict
-from claimtrack.dates import KINDS, PRECISIONS, Deadline, parse_deadline
+from claimtrack.claims import Clock, check_language, check_url, check_verdict
+from claimtrack.dates import KINDS, PRECISIONS, Deadline, parse_date, parse_deadline
 from claimtrack.errors import BadInput
 from claimtrack.models import ACTOR_KINDS, CLAIM_KINDS, SOURCE_ROLES
 
 FORMAT_VERSION = 1
-_LANGUAGE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
 
 
 @dataclass
@@ -302,16 +301,7 @@ class _Reader:
 
     def day(self, key: str) -> date | None:
         value = self.text(key)
-        if value is None:
-            return None
-        try:
-            if len(value) != 10:
-                raise ValueError(value)
-            return date.fromisoformat(value)
-        except ValueError:
-            raise self.fail(
-                key, f"'{value}' is not a date; use YYYY-MM-DD, e.g. 2024-09-27"
-            ) from None
+        return None if value is None else parse_date(value, f"{self.where}: field '{key}'")
 
     def moment(self, key: str) -> datetime | None:
         value = self.text(key)
@@ -353,9 +343,7 @@ class _Reader:
         value = self.text(key)
         if value is None:
             return default
-        if not value[:1].isalpha() or not set(value) <= _LANGUAGE_CHARS:
-            raise self.fail(key, f"'{value}' is not a language tag; use BCP 47, e.g. fr, en, pt-BR")
-        return value
+        return check_language(value, f"{self.where}: field '{key}'")
 
 
 def _kind_of(value: Any) -> str:

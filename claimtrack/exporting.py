@@ -34,6 +34,7 @@ from claimtrack.models import (
     Source,
     Verdict,
 )
+from claimtrack.store import chunks
 
 CHUNK = 1000
 
@@ -93,8 +94,7 @@ def claims_by_id(
     session: Session, ids: Sequence[int], keys: dict[int, str]
 ) -> dict[int, ClaimRecord]:
     found: dict[int, ClaimRecord] = {}
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
+    for chunk in chunks(ids, CHUNK):
         query = select(Claim).options(lazyload("*")).where(col(Claim.id).in_(chunk))
         rows = list(session.execute(query).scalars())
         found.update(

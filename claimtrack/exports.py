@@ -21,8 +21,6 @@ from claimtrack.config import Config
 from claimtrack.errors import BadInput
 from claimtrack.store import is_postgres
 
-FORMATS = ("json", "csv", "claimreview", "ics")
-
 
 @contextmanager
 def target(path: str | None) -> Iterator[TextIO]:

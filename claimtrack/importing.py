@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -24,7 +24,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlmodel import Session, col
 
 from claimtrack import exporting, search
-from claimtrack.claims import Clock
+from claimtrack.claims import Clock, created_data, verdict_data
 from claimtrack.dates import Deadline
 from claimtrack.document import (
     ActorRecord,
@@ -50,12 +50,12 @@ from claimtrack.models import (
 from claimtrack.store import (
     allocate_ids,
     bulk_insert,
+    chunks,
     ids_taken_or_reserved,
     insert_skipping_existing,
 )
 
 ON_CONFLICT = ("fail", "skip", "update")
-_CHUNK = 1000
 _FIELDS = (
     "text",
     "language",
@@ -77,12 +77,7 @@ class ImportResult:
     skipped: int = 0
 
     def to_json(self) -> dict[str, int]:
-        return {
-            "added": self.added,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "skipped": self.skipped,
-        }
+        return asdict(self)
 
 
 @dataclass
@@ -92,15 +87,15 @@ class _Difference:
     fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     citations: list[CitationRecord] = field(default_factory=list)
     verdicts: list[VerdictRecord] = field(default_factory=list)
-    events: list[EventRecord] = field(default_factory=list)
+    history: list[EventRecord] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.fields or self.citations or self.verdicts or self.events)
+        return bool(self.fields or self.citations or self.verdicts or self.history)
 
     def summary(self) -> str:
         parts = list(self.fields)
-        parts += [name for name in ("citations", "verdicts", "events") if getattr(self, name)]
-        return ", ".join("history" if part == "events" else part for part in parts)
+        parts += [name for name in ("citations", "verdicts", "history") if getattr(self, name)]
+        return ", ".join(parts)
 
 
 def import_document(
@@ -160,14 +155,9 @@ def _all_citations(record: ClaimRecord) -> Iterable[CitationRecord]:
         yield from verdict.evidence
 
 
-def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(values), _CHUNK):
-        yield values[start : start + _CHUNK]
-
-
 def _ids_by_uuid(session: Session, uuids: Sequence[str]) -> dict[str, int]:
     found: dict[str, int] = {}
-    for chunk in _chunks(uuids):
+    for chunk in chunks(uuids):
         query = select(Claim.uuid, Claim.id).where(col(Claim.uuid).in_(chunk))
         found.update(session.execute(query).all())  # type: ignore[arg-type]
     return found
@@ -207,7 +197,7 @@ def _compare(
     difference.verdicts = [v for v in record.verdicts if _judged(v) not in judged]
     if record.history is not None:
         known = {event.key() for event in current.history or []}
-        difference.events = [e for e in record.history if e.key() not in known]
+        difference.history = [e for e in record.history if e.key() not in known]
     return difference
 
 
@@ -229,7 +219,7 @@ def _save_actors(
             records.setdefault(name, ActorRecord(name))
     names = list(records)
     table = Actor.__table__  # type: ignore[attr-defined]
-    for chunk in _chunks(names):
+    for chunk in chunks(names):
         session.execute(
             insert_skipping_existing(session, table).on_conflict_do_nothing(
                 index_elements=["name"]
@@ -237,10 +227,10 @@ def _save_actors(
             [{"name": n, "created_at": records[n].created_at or clock.now} for n in chunk],
         )
     ids: dict[str, int] = {}
-    for chunk in _chunks([actor.name for actor in described]):
+    for chunk in chunks([actor.name for actor in described]):
         for actor in session.execute(select(Actor).where(col(Actor.name).in_(chunk))).scalars():
             _describe(actor, records[actor.name], ("kind", "role", "affiliation"), overwrite)
-    for chunk in _chunks(names):
+    for chunk in chunks(names):
         ids.update(
             session.execute(select(Actor.name, Actor.id).where(col(Actor.name).in_(chunk))).all()
         )
@@ -273,14 +263,14 @@ def _save_sources(
     by_uuid = {r.uuid: r for r in records}
     by_url = {r.url: r for r in records if r.url}
     by_title = {(r.title, r.publisher): r for r in records if not r.url}
-    for chunk in _chunks(list(by_uuid)):
+    for chunk in chunks(list(by_uuid)):
         for row in session.execute(select(Source).where(col(Source.uuid).in_(chunk))).scalars():
             found[by_uuid[row.uuid].key] = row
-    for chunk in _chunks(list(by_url)):
+    for chunk in chunks(list(by_url)):
         for row in session.execute(select(Source).where(col(Source.url).in_(chunk))).scalars():
             found.setdefault(by_url[row.url].key, row)
     titles = list({title for title, _ in by_title})
-    for chunk in _chunks(titles):
+    for chunk in chunks(titles):
         query = select(Source).where(col(Source.url).is_(None), col(Source.title).in_(chunk))
         for row in session.execute(query).scalars():
             record = by_title.get((row.title, row.publisher))
@@ -435,33 +425,23 @@ def _made(record: ClaimRecord, clock: Clock, sources: dict[str, SourceRecord]) -
     deadline = record.deadline.to_json(clock.tz) if record.deadline else None
     if deadline is not None and record.due_at is not None:
         deadline["due_at"] = record.due_at.isoformat()
-    made = [
-        EventRecord(
-            "created",
-            record.created_at or clock.now,
-            clock.who,
-            {
-                "text": record.text,
-                "claimants": record.claimants,
-                "kind": record.kind,
-                "deadline": deadline,
-                "tags": record.tags,
-                "sources": _named(record.citations, sources),
-                "via": "import",
-            },
-        )
-    ]
+    created = created_data(
+        record.text,
+        record.claimants,
+        record.kind,
+        deadline,
+        record.tags,
+        _named(record.citations, sources),
+    ) | {"via": "import"}
+    made = [EventRecord("created", record.created_at or clock.now, clock.who, created)]
     made += [
         EventRecord(
             "verdict",
             verdict.recorded_at,
             verdict.reviewer or clock.who,
-            {
-                "verdict": verdict.verdict,
-                "note": verdict.note,
-                "checked_on": verdict.checked_on.isoformat(),
-                "evidence": _named(verdict.evidence, sources),
-            },
+            verdict_data(
+                verdict.verdict, verdict.note, verdict.checked_on, _named(verdict.evidence, sources)
+            ),
         )
         for verdict in record.verdicts
     ]
@@ -530,7 +510,7 @@ def _update_claim(
         links += [_link_row(claim_id, e, source_ids, row.id) for e in verdict.evidence]
     if links:
         session.execute(insert(ClaimSource), links)
-    events = [_event_row(claim_id, event) for event in difference.events]
+    events = [_event_row(claim_id, event) for event in difference.history]
     changes = {
         name: {"from": _jsonable(before), "to": _jsonable(after)}
         for name, (before, after) in difference.fields.items()
@@ -538,7 +518,7 @@ def _update_claim(
     added = {
         "citations": len(difference.citations),
         "verdicts": len(difference.verdicts),
-        "history": len(difference.events),
+        "history": len(difference.history),
     }
     events.append(
         _event_row(

@@ -36,6 +36,7 @@ from claimtrack.models import (
     MonitorState,
 )
 from claimtrack.notify import DeliveryFailed, Sender
+from claimtrack.status_sql import has_status
 from claimtrack.status_sql import settled as settled_by
 from claimtrack.store import Database, insert_skipping_existing
 
@@ -486,10 +487,7 @@ def run_pass(db: Database, config: Config, now: datetime, senders: Sequence[Send
 def count_awaiting(session: Session, as_of: AsOf) -> int:
     """Claims awaiting a check at ``as_of``: deadline passed, no final verdict by then."""
     query = (
-        select(func.count())
-        .select_from(Claim)
-        .where(col(Claim.due_at) <= as_of.moment)
-        .where(~settled_by(as_of.day))
+        select(func.count()).select_from(Claim).where(has_status("due", as_of.moment, as_of.day))
     )
     return int(session.exec(query).one())
 

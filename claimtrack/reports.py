@@ -55,7 +55,7 @@ def build_report(session: Session, as_of: AsOf, days: int = 30) -> Report:
     upcoming = (
         select(Claim)
         .where(col(Claim.deadline_date) >= as_of.day, col(Claim.deadline_date) <= horizon)
-        .where(~settled(as_of.day), ~has_status("due", as_of.moment, as_of.day))
+        .where(col(Claim.due_at) > as_of.moment, ~settled(as_of.day))
         .order_by(*by_deadline)
     )
     for claim in session.exec(upcoming):

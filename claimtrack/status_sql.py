@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, exists, false, literal, or_, select
+from sqlalchemy import and_, case, exists, false, func, literal, or_, select
 from sqlmodel import col
 
 from claimtrack.models import ALL_VERDICTS, INTERIM_VERDICTS, Claim, Verdict
@@ -66,11 +66,10 @@ def has_status(status: str, moment: datetime, day: date) -> Any:
 
 def status_of_row(moment: datetime, day: date) -> Any:
     """SQL expression: the claim's status at ``moment``, for counting claims by status."""
-    final = _latest(day, final=True)
-    return case(
-        (final.is_not(None), final),
+    # Each verdict subquery appears once (coalesce), so it runs once per claim.
+    unjudged = case((col(Claim.due_at).is_not(None), literal("pending")), else_=literal("unrated"))
+    open_ = case(
         (col(Claim.due_at) <= moment, literal("due")),
-        (_latest(day, final=False).is_not(None), _latest(day, final=False)),
-        (col(Claim.due_at).is_not(None), literal("pending")),
-        else_=literal("unrated"),
+        else_=func.coalesce(_latest(day, final=False), unjudged),
     )
+    return func.coalesce(_latest(day, final=True), open_)

@@ -232,6 +232,12 @@ def insert_skipping_existing(session: Session, table: Any) -> Any:
     return dialect_insert(table)
 
 
+def chunks(values: Sequence[Any], size: int = 1000) -> Iterator[Sequence[Any]]:
+    """``values`` in slices small enough for one ``IN (…)`` list on every backend."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
 def bulk_insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
     """``INSERT`` many rows (all with the same keys) in one ``executemany``.
 
@@ -271,8 +277,7 @@ def ids_taken_or_reserved(session: Session, table: Any, wanted: Sequence[int]) -
     """Which of ``wanted`` a bulk insert may not use as explicit ids: those in use, and on
     PostgreSQL also those the id sequence may already have handed to a writer in flight."""
     taken: set[int] = set()
-    for start in range(0, len(wanted), 1000):
-        chunk = list(wanted[start : start + 1000])
+    for chunk in chunks(wanted):
         taken.update(session.execute(select(table.c.id).where(table.c.id.in_(chunk))).scalars())
     if is_postgres(session) and wanted:
         from sqlalchemy.dialects.postgresql import REGCLASS
