@@ -222,38 +222,41 @@ def empty_database(path: Path) -> Path:
     return path
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--claims", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
+def measure(claims: int, runs: int) -> dict[str, Any]:
+    """Import a file of ``claims`` claims ``runs`` times, each beside its raw floor."""
     with tempfile.TemporaryDirectory(prefix="claimtrack-bench-") as folder:
         work = Path(folder)
         file = work / "claims.json"
-        make_file(file, args.claims)
+        make_file(file, claims)
         size_mb = file.stat().st_size / 1e6
         imports, raws, steps = [], [], []
-        for run in range(args.runs):
+        for run in range(runs):
             db = work / f"import-{run}.db"
             imports.append(claimtrack_import(file, db))
             steps.append(phases(file, work / f"phases-{run}.db"))
             rows = raw_rows(db)
             raws.append(raw_insert(empty_database(work / f"raw-{run}.db"), rows))
         counted = {table: len(rows[table][1]) for table in TABLES}
-    result = {
+    return {
         "taken": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {platform.python_implementation()} "
         f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}",
-        "claims": args.claims,
+        "claims": claims,
         "file_mb": round(size_mb, 1),
         "rows": counted,
         "import_s": imports,
         "raw_s": raws,
         "phases_s": [dict(zip(PHASE_NAMES, step, strict=True)) for step in steps],
     }
+
+
+def print_table(result: dict[str, Any]) -> None:
+    claims, imports, raws = result["claims"], result["import_s"], result["raw_s"]
+    steps = [list(step.values()) for step in result["phases_s"]]
     median_import, median_raw = statistics.median(imports), statistics.median(raws)
-    rate, raw_rate = args.claims / median_import, args.claims / median_raw
-    print(f"{args.claims:,} claims, {size_mb:.0f} MB file, {sum(counted.values()):,} rows written")
+    rate, raw_rate = claims / median_import, claims / median_raw
+    rows = sum(result["rows"].values())
+    print(f"{claims:,} claims, {result['file_mb']:.0f} MB file, {rows:,} rows written")
     print("| path | s (median) | min | max | claims/s |")
     print("|---|---:|---:|---:|---:|")
     print(
@@ -268,7 +271,7 @@ def main() -> None:
     print(
         f"| claimtrack's database writing alone | {write:.2f} | "
         f"{min(s[-1] for s in steps):.2f} | {max(s[-1] for s in steps):.2f} | "
-        f"{args.claims / write:,.0f} |"
+        f"{claims / write:,.0f} |"
     )
     print(f"import rate / raw rate: {rate / raw_rate:.2f} (target: at least 0.5)")
     print(f"database writing alone / raw rate: {median_raw / write:.2f}")
@@ -279,6 +282,15 @@ def main() -> None:
             for i, name in enumerate(PHASE_NAMES)
         )
     )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--claims", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    result = measure(args.claims, args.runs)
+    print_table(result)
     out = ROOT / "bench" / "results" / "importing.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

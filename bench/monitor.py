@@ -83,27 +83,35 @@ def sweep_once(path: Path, out: Path) -> dict[str, Any]:
     }
 
 
-def prepare(folder: Path, size: int) -> dict[str, Any]:
+def catch_up(path: Path) -> dict[str, Any]:
+    """Bring a new synthetic database to a running monitor's steady state: every deadline
+    already passed flagged, and those alerts delivered long ago."""
     from sqlalchemy import text, update
 
-    from bench import synth
     from claimtrack import config, monitor, store
     from claimtrack.models import Alert
+
+    db = store.open_database(str(path))
+    started = time.perf_counter()
+    flagged = monitor.flag(db, NOW, config.Config())
+    info: dict[str, Any] = {"catch_up_s": time.perf_counter() - started}
+    info["catch_up_flagged"] = len(flagged)
+    with db.write() as session:
+        session.execute(update(Alert).values(delivered_at=NOW, next_attempt_at=None))
+    with db.engine.connect() as connection:
+        connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    db.dispose()
+    return info
+
+
+def prepare(folder: Path, size: int) -> dict[str, Any]:
+    from bench import synth
 
     path = folder / f"monitor-{size}.db"
     started = time.perf_counter()
     info = synth.build(path, size, NOW, NEWLY_DUE)
     info["build_s"] = time.perf_counter() - started
-    db = store.open_database(str(path))
-    started = time.perf_counter()
-    flagged = monitor.flag(db, NOW, config.Config())
-    info["catch_up_s"] = time.perf_counter() - started
-    info["catch_up_flagged"] = len(flagged)
-    with db.write() as session:  # the steady state: those alerts went out long ago
-        session.execute(update(Alert).values(delivered_at=NOW, next_attempt_at=None))
-    with db.engine.connect() as connection:
-        connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
-    db.dispose()
+    info |= catch_up(path)
     info["path"] = str(path)
     info["size_mb"] = round(path.stat().st_size / 1e6, 1)
     return info
