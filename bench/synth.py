@@ -1,6 +1,6 @@
 """Synthetic claim databases for the benchmarks: many claimants, French and English text,
 deadlines spread over twenty years, a share with verdicts, sources and quotes, tags, one
-creation event per claim, and the full-text search index.
+creation event per claim, the full-text search index, and each claim's standing.
 
 Rows go in with SQLAlchemy Core's executemany on a database made by claimtrack's own
 migrations, so the schema and indexes are exactly those users have. The search rows hold
@@ -135,6 +135,8 @@ def build(path: Path, count: int, now: datetime, newly_due: int, seed: int = 7) 
                         "deadline_precision": None if undated else "day",
                         "due_at": None if undated else due_at,
                         "watch_at": None if undated else LOOK_NOW,
+                        "verdict": None,
+                        "last_checked_on": None,
                         "created_at": now,
                         "updated_at": now,
                     }
@@ -195,6 +197,10 @@ def build(path: Path, count: int, now: datetime, newly_due: int, seed: int = 7) 
                         }
                     )
                     body.append(note)
+                    claims[-1] |= {  # its standing, as claims.restand keeps it
+                        "verdict": verdicts[-1]["verdict"],
+                        "last_checked_on": verdicts[-1]["checked_on"],
+                    }
                 if title:  # in the order search.document joins them
                     body.append(title)
                 search.append({"rowid": claim_id, "body": "\n".join(body)})

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from claimtrack import search
@@ -39,9 +39,9 @@ from claimtrack.models import (
     Verdict,
     utcnow,
 )
-from claimtrack.status import STATUSES, derive_status
+from claimtrack.status import STATUSES, derive_status, standing
 from claimtrack.status_sql import has_status
-from claimtrack.store import insert_skipping_existing
+from claimtrack.store import chunks, count_rows, insert_skipping_existing
 
 _LANGUAGE = re.compile(r"[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*")
 
@@ -472,8 +472,28 @@ def record_verdict(
         ),
     )
     claim.updated_at = clock.now
+    restand(session, [claim.id])
     _refreshed(session, claim)
     return row
+
+
+def restand(session: Session, claim_ids: Sequence[int | None]) -> None:
+    """Bring the stored standing of these claims in line with their verdicts, in the
+    caller's transaction: every writer of verdicts calls it (the importer sets it as it
+    inserts new claims)."""
+    session.flush()
+    for some in chunks([i for i in claim_ids if i is not None]):
+        found: dict[int, list[Verdict]] = {i: [] for i in some}
+        for row in session.exec(select(Verdict).where(col(Verdict.claim_id).in_(some))):
+            found[row.claim_id].append(row)
+        for claim_id, verdicts in found.items():
+            verdict, last = standing(verdicts)
+            session.execute(
+                update(Claim)
+                .where(col(Claim.id) == claim_id)
+                .values(verdict=verdict, last_checked_on=last)
+                .execution_options(synchronize_session=False)
+            )
 
 
 _UNSET: Any = object()
@@ -618,9 +638,17 @@ def list_claims(
         query = query.where(col(Claim.deadline_date) < due_before)
     if status is not None:  # in SQL: only the page asked for is read, whatever the size
         query = query.where(has_status(status, as_of.moment, as_of.day))
-    query = query.order_by(col(Claim.due_at).is_(None), col(Claim.due_at), col(Claim.id))
-    query = query.offset(offset).limit(limit)
-    return [(claim, status_of(claim, as_of)) for claim in session.exec(query)]
+    # Soonest deadline first, claims without one last: two queries, each in the order of an
+    # index, rather than one that sorts every claim to put NULLs last.
+    dated = query.where(col(Claim.due_at).is_not(None)).order_by(col(Claim.due_at), col(Claim.id))
+    found = list(session.exec(dated.offset(offset).limit(limit)))
+    if limit is None or len(found) < limit:
+        # Past the dated claims: how many there were tells where the undated ones start.
+        before = offset + len(found) if found or not offset else count_rows(session, dated)
+        undated = query.where(col(Claim.due_at).is_(None)).order_by(col(Claim.id))
+        rest = None if limit is None else limit - len(found)
+        found += session.exec(undated.offset(max(0, offset - before)).limit(rest))
+    return [(claim, status_of(claim, as_of)) for claim in found]
 
 
 def search_claims(session: Session, query: str, *, limit: int = 50) -> list[Claim]:

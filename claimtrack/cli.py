@@ -583,6 +583,13 @@ def _report_options(function: Callable[..., Any]) -> Callable[..., Any]:
         default="text",
         show_default=True,
     )(function)
+    function = click.option(
+        "--limit",
+        type=click.IntRange(min=0),
+        default=50,
+        show_default=True,
+        help="The most claims each list shows (0: all); totals are always given.",
+    )(function)
     function = as_of_option(function)
     return json_option(function)
 
@@ -590,15 +597,16 @@ def _report_options(function: Callable[..., Any]) -> Callable[..., Any]:
 @cli.command()
 @_report_options
 @db_option
-def report(as_of: str | None, days: int, fmt: str, as_json: bool, db: str | None) -> None:
+def report(
+    as_of: str | None, days: int, limit: int, fmt: str, as_json: bool, db: str | None
+) -> None:
     """What awaits a check, what comes due soon, verdicts lately, and counts by status."""
     from claimtrack import reports
 
     moment = moment_of(as_of)
     with database(db) as opened, opened.read() as session:
-        click.echo(
-            reports.render(reports.build_report(session, moment, days), "json" if as_json else fmt)
-        )
+        built = reports.build_report(session, moment, days, limit or None)
+        click.echo(reports.render(built, "json" if as_json else fmt))
 
 
 @cli.command()
@@ -772,7 +780,9 @@ def parse_deadline_command(phrase: str, stated: str | None, as_json: bool) -> No
 @click.option(
     "--keep", metavar="PATH", help="Keep the demo database at PATH instead of a temporary file."
 )
-def demo(as_of: str | None, days: int, fmt: str, as_json: bool, keep: str | None) -> None:
+def demo(
+    as_of: str | None, days: int, limit: int, fmt: str, as_json: bool, keep: str | None
+) -> None:
     """Load the seed article's claims into a temporary database and print their deadline report."""
     import tempfile
     from pathlib import Path
@@ -788,7 +798,7 @@ def demo(as_of: str | None, days: int, fmt: str, as_json: bool, keep: str | None
             if not as_json and fmt == "text":
                 click.echo(f"Loaded {len(loaded)} claims from the seed article into {path}\n")
             with opened.read() as session:
-                built = reports.build_report(session, moment, days)
+                built = reports.build_report(session, moment, days, limit or None)
                 click.echo(reports.render(built, "json" if as_json else fmt))
 
 

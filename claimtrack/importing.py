@@ -24,7 +24,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlmodel import Session, col
 
 from claimtrack import exporting, search
-from claimtrack.claims import Clock, created_data, verdict_data
+from claimtrack.claims import Clock, created_data, restand, verdict_data
 from claimtrack.dates import Deadline
 from claimtrack.document import (
     ActorRecord,
@@ -47,6 +47,7 @@ from claimtrack.models import (
     Source,
     Verdict,
 )
+from claimtrack.status import standing
 from claimtrack.store import (
     allocate_ids,
     bulk_insert,
@@ -359,6 +360,7 @@ def _insert_claims(
 
 def _claim_row(claim_id: int, record: ClaimRecord, created: datetime) -> dict[str, Any]:
     deadline = record.deadline
+    verdict, last_checked_on = standing(record.verdicts)
     return {
         "id": claim_id,
         "uuid": record.uuid,
@@ -376,6 +378,8 @@ def _claim_row(claim_id: int, record: ClaimRecord, created: datetime) -> dict[st
         "due_at": record.due_at,
         # Not flagged in this database yet: the monitor plans its alerts on its next sweep.
         "watch_at": LOOK_NOW if deadline else None,
+        "verdict": verdict,
+        "last_checked_on": last_checked_on,
         "created_at": created,
         "updated_at": record.updated_at or created,
     }
@@ -510,6 +514,8 @@ def _update_claim(
         links += [_link_row(claim_id, e, source_ids, row.id) for e in verdict.evidence]
     if links:
         session.execute(insert(ClaimSource), links)
+    if difference.verdicts:
+        restand(session, [claim_id])
     events = [_event_row(claim_id, event) for event in difference.history]
     changes = {
         name: {"from": _jsonable(before), "to": _jsonable(after)}

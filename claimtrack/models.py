@@ -178,7 +178,7 @@ class Verdict(SQLModel, table=True):
     claim_id: int = Field(foreign_key="claim.id", index=True)
     verdict: str
     note: str = _text()
-    checked_on: date
+    checked_on: date = Field(index=True)
     recorded_at: datetime = _moment(default_factory=utcnow)
     reviewer: str | None = None
 
@@ -193,6 +193,8 @@ class Claim(SQLModel, table=True):
     __table_args__ = (
         Index("ix_claim_due_at", "due_at"),
         Index("ix_claim_watch_at", "watch_at"),
+        Index("ix_claim_verdict_due_at", "verdict", "due_at"),
+        Index("ix_claim_last_checked_on", "last_checked_on"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -213,6 +215,13 @@ class Claim(SQLModel, table=True):
     # LOOK_NOW after a change, NULL when nothing is left to flag. Monitor bookkeeping that
     # lets a sweep read only the claims it has work for (an index range), never all claims.
     watch_at: datetime | None = _moment(default=None, nullable=True)
+    # The claim's standing (status.standing), kept with every verdict written: the verdict
+    # that decides its status (the latest final one, else the latest) and the day of its
+    # latest check. Derived data, indexed so that counting or listing claims by status reads
+    # an index rather than every claim's verdicts; for a moment before ``last_checked_on``
+    # the status is worked out from the verdicts themselves (status_sql).
+    verdict: str | None = None
+    last_checked_on: date | None = None
     created_at: datetime = _moment(default_factory=utcnow)
     updated_at: datetime = _moment(default_factory=utcnow)
 

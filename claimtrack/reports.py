@@ -12,66 +12,93 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from claimtrack.claims import AsOf, deadline_of, status_of
+from claimtrack.dates import due_moment
 from claimtrack.models import Alert, Claim, Verdict
 from claimtrack.render import deadline_line
 from claimtrack.shapes import claim_json
-from claimtrack.status import STATUSES
-from claimtrack.status_sql import has_status, settled, status_of_row
+from claimtrack.status_sql import count_by_status, has_status, unsettled
+from claimtrack.store import count_rows
 
 if TYPE_CHECKING:
     from claimtrack.notify import Message
+
+
+# How many claims each list of a report shows unless asked otherwise: a tracker of a
+# hundred thousand claims has tens of thousands awaiting a check, and a report that prints
+# them all is read by nobody (and takes seconds). The totals are always given.
+LIMIT = 50
 
 
 @dataclass
 class Report:
     as_of: AsOf
     days: int
+    limit: int | None = LIMIT  # the most each list shows; None: all
     due: list[tuple[Claim, int]] = field(default_factory=list)  # claim, days overdue
     upcoming: list[tuple[Claim, str, int]] = field(default_factory=list)  # claim, status, left
     recent_verdicts: list[tuple[Claim, Verdict]] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)  # each list's length before the limit
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def build_report(session: Session, as_of: AsOf, days: int = 30) -> Report:
+def _first(session: Session, query: Any, limit: int | None) -> tuple[list[Any], int]:
+    """The first ``limit`` rows of ``query`` and how many there are in all."""
+    rows = list(session.exec(query.limit(limit) if limit is not None else query))
+    if limit is None or len(rows) < limit:
+        return rows, len(rows)
+    return rows, count_rows(session, query)
+
+
+def build_report(
+    session: Session, as_of: AsOf, days: int = 30, limit: int | None = LIMIT
+) -> Report:
     """Claims due (deadline passed, no final verdict), deadlines within ``days``, verdicts
-    checked within the last ``days``, and counts by status, all as of ``as_of``.
+    checked within the last ``days``, each list in time order and cut at ``limit`` (None:
+    all), with their totals and the counts by status, all as of ``as_of``.
 
     Each part is one query that reads only the claims it lists; the counts are one grouped
     query: no claim is loaded that the report does not show.
     """
-    report = Report(as_of, days)
-    horizon = as_of.day + timedelta(days=days)
+    report = Report(as_of, days, limit)
     since = as_of.day - timedelta(days=days)
     by_deadline = (col(Claim.due_at), col(Claim.id))
+    report.counts = count_by_status(session, as_of.moment, as_of.day)
+
     due = select(Claim).where(has_status("due", as_of.moment, as_of.day)).order_by(*by_deadline)
-    for claim in session.exec(due):
+    claims = list(session.exec(due.limit(limit) if limit is not None else due))
+    report.totals["due"] = report.counts.get("due", 0)
+    for claim in claims:
         deadline = deadline_of(claim)
         if deadline is not None:
             report.due.append((claim, (as_of.day - deadline.date).days))
+
+    # Deadlines that pass after the moment and by the end of the window's last day (the
+    # moments are indexed; a deadline's last day is the day before its moment, in the zone).
+    horizon = due_moment(as_of.day + timedelta(days=days), as_of.tz)
     upcoming = (
         select(Claim)
-        .where(col(Claim.deadline_date) >= as_of.day, col(Claim.deadline_date) <= horizon)
-        .where(col(Claim.due_at) > as_of.moment, ~settled(as_of.day))
+        .where(col(Claim.due_at) > as_of.moment, col(Claim.due_at) <= horizon)
+        .where(unsettled(as_of.day))
         .order_by(*by_deadline)
     )
-    for claim in session.exec(upcoming):
+    claims, report.totals["upcoming"] = _first(session, upcoming, limit)
+    for claim in claims:
         deadline = deadline_of(claim)
-        assert deadline is not None
-        report.upcoming.append((claim, status_of(claim, as_of), (deadline.date - as_of.day).days))
+        if deadline is not None:
+            left = (deadline.date - as_of.day).days
+            report.upcoming.append((claim, status_of(claim, as_of), left))
+
     recent = (
         select(Claim, Verdict)
         .join(Verdict, col(Verdict.claim_id) == col(Claim.id))
         .where(col(Verdict.checked_on) > since, col(Verdict.checked_on) <= as_of.day)
         .order_by(col(Verdict.checked_on), col(Verdict.id))
     )
-    report.recent_verdicts = [(claim, verdict) for claim, verdict in session.exec(recent)]
-    status = status_of_row(as_of.moment, as_of.day)
-    counts = dict(session.exec(select(status, func.count()).group_by(status)).all())
-    report.counts = {name: counts[name] for name in STATUSES if counts.get(name)}
+    rows, report.totals["recent_verdicts"] = _first(session, recent, limit)
+    report.recent_verdicts = [(claim, verdict) for claim, verdict in rows]
     return report
 
 
@@ -94,6 +121,8 @@ def to_json(report: Report) -> dict[str, Any]:
             }
             for claim, verdict in report.recent_verdicts
         ],
+        "limit": report.limit,
+        "totals": report.totals,
         "counts": report.counts,
     }
 
@@ -122,22 +151,49 @@ def _block(claim: Claim, headline: str) -> list[str]:
     ]
 
 
+_SEE = {
+    "due": "claimtrack list --status due, or ",
+    "upcoming": "claimtrack list --due-before DATE, or ",
+    "recent_verdicts": "",
+}
+
+
+def _more(report: Report, part: str, shown: int) -> str | None:
+    """The line that says a list was cut, and how to see the rest."""
+    rest = report.totals.get(part, shown) - shown
+    return f"… and {rest:,} more ({_SEE[part]}report --limit 0)" if rest > 0 else None
+
+
+def _text_more(report: Report, part: str, shown: int) -> list[str]:
+    line = _more(report, part, shown)
+    return [f"  {line}"] if line else []
+
+
+def _markdown_more(report: Report, part: str, shown: int) -> list[str]:
+    line = _more(report, part, shown)
+    return ["", line] if line else []  # after a blank line: not a row of the table above
+
+
 def render_text(report: Report) -> str:
+    totals = report.totals
     lines = [f"Deadline report as of {report.as_of.day.isoformat()} ({report.as_of.tz})", ""]
-    lines.append(f"Awaiting a check — deadline passed, no verdict ({len(report.due)}):")
+    lines.append(f"Awaiting a check — deadline passed, no verdict ({totals['due']:,}):")
     for claim, overdue in report.due:
         lines += _block(claim, f"{_plural(overdue, 'day')} overdue")
+    lines += _text_more(report, "due", len(report.due))
     if not report.due:
         lines.append("  nothing")
-    lines += ["", f"Deadlines in the next {report.days} days ({len(report.upcoming)}):"]
+    lines += ["", f"Deadlines in the next {report.days} days ({totals['upcoming']:,}):"]
     for claim, status, left in report.upcoming:
         lines += _block(claim, f"{_plural(left, 'day')} left ({status})")
+    lines += _text_more(report, "upcoming", len(report.upcoming))
     if not report.upcoming:
         lines.append("  nothing")
-    lines += ["", f"Verdicts in the last {report.days} days ({len(report.recent_verdicts)}):"]
+    lines += ["", f"Verdicts in the last {report.days} days ({totals['recent_verdicts']:,}):"]
     for claim, verdict in report.recent_verdicts:
         lines.append(f"  #{claim.id}  {verdict.verdict} on {verdict.checked_on.isoformat()}")
         lines += _WRAP.wrap(verdict.note)
+    lines += _text_more(report, "recent_verdicts", len(report.recent_verdicts))
     if not report.recent_verdicts:
         lines.append("  nothing")
     counts = ", ".join(f"{status} {n}" for status, n in report.counts.items()) or "no claims"
@@ -151,7 +207,8 @@ def _md(text: str) -> str:
 
 def render_markdown(report: Report) -> str:
     lines = [f"# Deadline report as of {report.as_of.day.isoformat()}", ""]
-    lines += [f"## Awaiting a check ({len(report.due)})", ""]
+    totals = report.totals
+    lines += [f"## Awaiting a check ({totals['due']:,})", ""]
     if report.due:
         lines += ["| # | overdue | claimants | claim | deadline |", "|---|---|---|---|---|"]
         lines += [
@@ -159,22 +216,26 @@ def render_markdown(report: Report) -> str:
             f"{_md(_deadline_line(c))} |"
             for c, n in report.due
         ]
+        lines += _markdown_more(report, "due", len(report.due))
     else:
         lines.append("Nothing is awaiting a check.")
-    lines += ["", f"## Deadlines in the next {report.days} days ({len(report.upcoming)})", ""]
+    lines += ["", f"## Deadlines in the next {report.days} days ({totals['upcoming']:,})", ""]
     if report.upcoming:
         lines += ["| # | days left | status | claim | deadline |", "|---|---|---|---|---|"]
         lines += [
             f"| {c.id} | {n} | {s} | {_md(c.text)} | {_md(_deadline_line(c))} |"
             for c, s, n in report.upcoming
         ]
+        lines += _markdown_more(report, "upcoming", len(report.upcoming))
     else:
         lines.append("No deadline in that window.")
-    lines += ["", f"## Verdicts in the last {report.days} days ({len(report.recent_verdicts)})", ""]
+    days = report.days
+    lines += ["", f"## Verdicts in the last {days} days ({totals['recent_verdicts']:,})", ""]
     lines += [
         f"- #{c.id} **{v.verdict}** ({v.checked_on.isoformat()}): {_md(v.note)}"
         for c, v in report.recent_verdicts
     ] or ["None."]
+    lines += _markdown_more(report, "recent_verdicts", len(report.recent_verdicts))
     lines += ["", "## Claims by status", ""]
     lines += [f"- {status}: {n}" for status, n in report.counts.items()] or ["- no claims"]
     return "\n".join(lines)

@@ -29,6 +29,19 @@ def _order(verdict: VerdictLike) -> tuple[date, datetime, int]:
     return (verdict.checked_on, verdict.recorded_at, verdict.id or 0)
 
 
+def standing(verdicts: Iterable[VerdictLike]) -> tuple[str | None, date | None]:
+    """What a claim's verdicts say once all of them are known: the verdict that decides
+    its status (the latest final one, else the latest) and the day of the latest check.
+
+    Kept on the claim row (``Claim.verdict``, ``Claim.last_checked_on``) for the SQL twin.
+    """
+    known = sorted(verdicts, key=_order)
+    if not known:
+        return None, None
+    finals = [v for v in known if is_final(v.verdict)]
+    return (finals or known)[-1].verdict, max(v.checked_on for v in known)
+
+
 def derive_status(
     due_at: datetime | None, verdicts: Iterable[VerdictLike], as_of: datetime, as_of_day: date
 ) -> str:

@@ -1,19 +1,37 @@
-"""The SQL twin of ``status.derive_status``: which claims have a given status at a moment.
+"""The SQL twin of ``status.derive_status``: which claims have a given status at a moment,
+and how many claims have each.
 
-Statuses are never stored; to filter a hundred thousand claims by status without loading
-them, the same rules are written as SQL conditions on the claim row and its verdicts. The
-tests check the two agree on generated claims (tests/test_status.py).
+Statuses are never stored, since they depend on the moment asked about. What is stored is
+each claim's standing (``Claim.verdict``, ``Claim.last_checked_on``: status.standing),
+which with the deadline gives the status at any moment on or after the latest check, from
+an index. For a moment before a claim's latest check, the status is worked out from the
+claim's verdicts, as ``derive_status`` does. The tests check the SQL and Python agree on
+generated claims at many moments (tests/test_status.py).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, exists, false, func, literal, or_, select
-from sqlmodel import col
+from sqlalchemy import (
+    Boolean,
+    and_,
+    case,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    type_coerce,
+)
+from sqlmodel import Session, col
 
 from claimtrack.models import ALL_VERDICTS, INTERIM_VERDICTS, Claim, Verdict
+from claimtrack.status import STATUSES
 
 
 def settled(day: date) -> Any:
@@ -46,8 +64,63 @@ def _latest(day: date, final: bool) -> Any:
     )
 
 
+def _stale(day: date) -> Any:
+    """The claim was checked after ``day``: its stored standing may say more than was
+    known then (NULL, never checked, is not stale)."""
+    return col(Claim.last_checked_on) > day
+
+
+_UNJUDGED = or_(col(Claim.verdict).is_(None), col(Claim.verdict).in_(INTERIM_VERDICTS))
+
+
+def _stored_status(status: str, moment: datetime) -> Any:
+    """The status at ``moment`` from the stored standing (for claims fresh then)."""
+    verdict, due_at = col(Claim.verdict), col(Claim.due_at)
+    if status == "due":
+        return and_(due_at <= moment, _UNJUDGED)
+    if status == "pending":
+        return and_(due_at > moment, verdict.is_(None))
+    if status == "unrated":
+        return and_(due_at.is_(None), verdict.is_(None))
+    if status in INTERIM_VERDICTS:
+        return and_(verdict == status, or_(due_at.is_(None), due_at > moment))
+    if status in ALL_VERDICTS:
+        return verdict == status
+    return false()
+
+
+def _either(day: date, stored: Any, derived: Any) -> Any:
+    """``derived`` for claims checked after ``day``, else ``stored``.
+
+    A CASE, not an OR: SQLite would split an OR into one index search per branch and then
+    sort every match for the ORDER BY (a second at a million claims), where a CASE leaves
+    it walking the deadline index in order and stopping at the page's end.
+    """
+    return type_coerce(case((_stale(day), derived), else_=stored), Boolean)
+
+
+def unsettled(day: date) -> Any:
+    """SQL condition: the claim has no final verdict checked on or before ``day``."""
+    return _either(day, _UNJUDGED, ~settled(day))
+
+
+# Which deadlines each status allows, as a condition on the indexed deadline moment.
+def _deadline_range(status: str, moment: datetime) -> Any:
+    due_at = col(Claim.due_at)
+    ranges = {"due": due_at <= moment, "pending": due_at > moment, "unrated": due_at.is_(None)}
+    return ranges.get(status, true())
+
+
 def has_status(status: str, moment: datetime, day: date) -> Any:
     """SQL condition: the claim's status at ``moment`` (``day`` in the tracker) is ``status``."""
+    return and_(
+        _deadline_range(status, moment),
+        _either(day, _stored_status(status, moment), _derived_status(status, moment, day)),
+    )
+
+
+def _derived_status(status: str, moment: datetime, day: date) -> Any:
+    """The status at ``moment`` from the claim's verdicts, whatever the moment."""
     passed = col(Claim.due_at) <= moment
     open_ = ~settled(day)
     if status == "due":
@@ -73,3 +146,44 @@ def status_of_row(moment: datetime, day: date) -> Any:
         else_=func.coalesce(_latest(day, final=False), unjudged),
     )
     return func.coalesce(_latest(day, final=True), open_)
+
+
+def _stored_status_of_row(moment: datetime) -> Any:
+    verdict, due_at = col(Claim.verdict), col(Claim.due_at)
+    return case(
+        (verdict.not_in(INTERIM_VERDICTS), verdict),
+        (due_at <= moment, literal("due")),
+        (verdict.is_not(None), verdict),
+        (due_at.is_not(None), literal("pending")),
+        else_=literal("unrated"),
+    )
+
+
+def count_by_status(session: Session, moment: datetime, day: date) -> dict[str, int]:
+    """How many claims have each status at ``moment``, in the order of ``STATUSES``.
+
+    Ranges of the (verdict, due_at) index, counted without reading a claim; then the few
+    claims checked after ``day`` (none when asking about today) move from the status
+    their standing gives to the one their verdicts gave on ``day``.
+    """
+    verdict, due_at = col(Claim.verdict), col(Claim.due_at)
+    counts: Counter[str] = Counter()
+    judged = select(verdict, func.count()).where(verdict.is_not(None)).group_by(verdict)
+    counts.update(dict(session.execute(judged).all()))
+    overdue = (
+        select(verdict, func.count())
+        .where(verdict.in_(INTERIM_VERDICTS), due_at <= moment)
+        .group_by(verdict)
+    )
+    for value, n in session.execute(overdue):
+        counts[value] -= n
+        counts["due"] += n
+    unjudged = select(func.count()).where(verdict.is_(None))
+    counts["due"] += session.execute(unjudged.where(due_at <= moment)).scalar_one()
+    counts["pending"] += session.execute(unjudged.where(due_at > moment)).scalar_one()
+    counts["unrated"] += session.execute(unjudged.where(due_at.is_(None))).scalar_one()
+    stale = select(_stored_status_of_row(moment), status_of_row(moment, day)).where(_stale(day))
+    for stored, derived in session.execute(stale):
+        counts[stored] -= 1
+        counts[derived] += 1
+    return {name: counts[name] for name in STATUSES if counts[name]}

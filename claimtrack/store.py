@@ -29,7 +29,7 @@ ENV_BUSY_TIMEOUT = "CLAIMTRACK_BUSY_TIMEOUT"
 DEFAULT_BUSY_TIMEOUT = 30.0  # seconds a writer waits for another before giving up (exit 3)
 
 # The newest migration this code knows; a test checks it against db/migrations.
-SCHEMA_REVISION = "0003"
+SCHEMA_REVISION = "0004"
 BACKENDS = ("sqlite", "postgresql")  # the databases claimtrack is built and tested for
 
 
@@ -230,6 +230,12 @@ def insert_skipping_existing(session: Session, table: Any) -> Any:
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
     return dialect_insert(table)
+
+
+def count_rows(session: Session, query: Any) -> int:
+    """How many rows ``query`` gives, counted by the database, its order left out."""
+    counted = select(func.count()).select_from(query.order_by(None).subquery())
+    return int(session.execute(counted).scalar_one())
 
 
 def chunks(values: Sequence[Any], size: int = 1000) -> Iterator[Sequence[Any]]:

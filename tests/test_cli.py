@@ -150,6 +150,13 @@ def test_list_filters_by_status_claimant_tag_and_deadline(run, seeded):
     assert ids("--tag", "iraq") == [1, 3]
     assert ids("--due-before", "2026-01-01") == [1]
     assert ids("--limit", "1", "--offset", "1") == [2]
+    assert run("add", "Undated", "--by", "X").code == 0  # 4
+    assert run("add", "Dated", "--by", "X", "--due", "2030-01-01").code == 0  # 5
+    everything = ids()
+    assert everything == [1, 2, 5, 3, 4]
+    for size in (1, 2, 3):  # pages, across the dated claims and into the undated ones
+        for start in range(7):
+            assert ids("--limit", str(size), "--offset", str(start)) == everything[start:][:size]
 
 
 def test_search_finds_words_without_accents_and_in_quotes(run, seeded):
@@ -202,6 +209,33 @@ def test_report_json_lists_due_claims_with_days_overdue_and_counts(run, seeded):
     markdown = run("report", "--as-of", "2026-09-15", "--format", "markdown").out
     assert "# Deadline report as of 2026-09-15" in markdown
     assert "| 1 | 350 days |" in markdown
+
+
+def test_report_lists_are_cut_at_the_limit_with_their_totals(run, seeded):
+    for month in range(1, 6):  # five more claims past their deadline, two more coming
+        assert run("add", f"Promise {month}", "--by", "X", "--due", f"2025-0{month}-01").code == 0
+    for day in ("2026-09-20", "2026-09-25"):
+        assert run("add", f"Soon {day}", "--by", "X", "--due", day).code == 0
+    as_of = ("--as-of", "2026-09-15", "--days", "30")
+    report = run("report", *as_of, "--limit", "2", "--json").json()
+    assert [c["id"] for c in report["due"]] == [4, 5]  # longest overdue first
+    assert [c["id"] for c in report["upcoming"]] == [9, 10]  # soonest first
+    assert report["totals"] == {"due": 6, "upcoming": 3, "recent_verdicts": 0}
+    assert report["limit"] == 2
+    assert report["counts"]["due"] == 6
+    text = run("report", *as_of, "--limit", "2").out
+    assert "Awaiting a check — deadline passed, no verdict (6):" in text
+    assert "… and 4 more (claimtrack list --status due, or report --limit 0)" in text
+    assert "Deadlines in the next 30 days (3):" in text
+    assert "… and 1 more" in text
+    markdown = run("report", *as_of, "--limit", "2", "--format", "markdown").out
+    assert "| 5 |" in markdown
+    assert "| 6 |" not in markdown
+    assert "\n\n… and 4 more" in markdown  # below the table, not a row of it
+    everything = run("report", *as_of, "--limit", "0", "--json").json()
+    assert [c["id"] for c in everything["due"]] == [4, 5, 6, 7, 8, 1]
+    assert everything["limit"] is None
+    assert "more" not in run("report", *as_of, "--limit", "0").out
 
 
 def test_actor_command_describes_a_claimant(run, seeded):

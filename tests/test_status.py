@@ -4,8 +4,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import select
 
-from claimtrack.status import derive_status
+from claimtrack.status import derive_status, standing
 
 DUE = datetime(2025, 10, 1, tzinfo=UTC)
 
@@ -67,9 +68,52 @@ def test_same_day_verdicts_are_ordered_by_when_they_were_recorded():
     assert derive_status(DUE, [correction, first], moment, day) == "partial"
 
 
+def test_a_claims_standing_is_its_deciding_verdict_and_latest_check():
+    assert standing([]) == (None, None)
+    interim = [V("in_progress", date(2025, 5, 1), id=1), V("stalled", date(2025, 6, 1), id=2)]
+    assert standing(interim) == ("stalled", date(2025, 6, 1))
+    later_interim = [V("broken", date(2025, 10, 5), id=1), V("in_progress", date(2025, 12, 1))]
+    assert standing(later_interim) == ("broken", date(2025, 12, 1))
+    first = V("kept", date(2025, 10, 5), datetime(2025, 10, 5, 9, tzinfo=UTC), 2)
+    correction = V("partial", date(2025, 10, 5), datetime(2025, 10, 5, 17, tzinfo=UTC), 1)
+    assert standing([correction, first]) == ("partial", date(2025, 10, 5))
+
+
+def test_verdicts_recorded_by_the_cli_and_by_import_keep_the_standing(run, seeded, tmp_path):
+    from claimtrack import store
+    from claimtrack.models import Claim
+
+    for value, day in (
+        ("in_progress", "2025-03-01"),
+        ("broken", "2025-10-02"),
+        ("stalled", "2025-11-01"),
+    ):
+        assert run("verdict", "1", value, "--note", value, "--checked-on", day).code == 0
+    assert (
+        run("verdict", "3", "false", "--note", "They stayed.", "--checked-on", "2024-10-01").code
+        == 0
+    )
+    assert run("export", "--output", str(tmp_path / "all.json")).code == 0
+    copy = f"sqlite:///{tmp_path / 'copy.db'}"
+    assert run("import", str(tmp_path / "all.json"), "--db", copy).code == 0
+    expected = {
+        1: ("broken", date(2025, 11, 1)),
+        2: (None, None),
+        3: ("false", date(2024, 10, 1)),
+    }
+    for where in (None, copy):
+        opened = store.open_database(where)
+        with opened.read() as session:
+            found = session.execute(select(Claim.id, Claim.verdict, Claim.last_checked_on))
+            assert {i: (v, d) for i, v, d in found} == expected, where
+        opened.dispose()
+
+
 def test_the_sql_status_filter_agrees_with_derive_status(database):
-    """`list --status S` and the report's counts work in SQL; on varied claims and moments
-    they must agree with the derived statuses (ties of check day and record time included)."""
+    """`list --status S` and the report's counts work in SQL, from each claim's stored
+    standing, or from its verdicts for a moment before its latest check; on varied claims
+    and moments they must agree with the derived statuses (ties of check day and record
+    time included)."""
     import random
     import uuid
     from collections import Counter
@@ -113,6 +157,7 @@ def test_the_sql_status_filter_agrees_with_derive_status(database):
     with database.write() as session:
         session.execute(insert(Claim), claim_rows)
         session.execute(insert(Verdict), verdict_rows)
+        claims.restand(session, [row["id"] for row in claim_rows])  # as every writer does
     with database.read() as session:
         everything = claims.list_claims(session, claims.AsOf(stamps[0]))
         assert len(everything) == 400

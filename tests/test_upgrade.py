@@ -180,6 +180,14 @@ def test_a_first_release_database_with_claims_upgrades_keeping_every_row(db):
         with opened.read() as session:
             watch = dict(session.execute(select(Claim.uuid, Claim.watch_at)).all())
             assert watch == {"0001-iraq": LOOK_NOW, "0001-syria": LOOK_NOW, "0001-denial": None}
+            standing = {u: (v, d) for u, v, d in session.execute(
+                select(Claim.uuid, Claim.verdict, Claim.last_checked_on)
+            )}  # fmt: skip
+            assert standing == {  # 0004 worked it out from the verdicts already there
+                "0001-iraq": (None, None),
+                "0001-syria": (None, None),
+                "0001-denial": ("false", date(2025, 12, 1)),
+            }
             assert set(search.matching_ids(session, "Etats Irak")) == {1, 3}
             assert search.matching_ids(session, "retir") == [3]
             assert search.matching_ids(session, "coalition syrie") == [2]
