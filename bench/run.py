@@ -37,7 +37,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -82,12 +81,6 @@ def timed(command: list[str], env: dict[str, str]) -> float:
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)[:200]} failed: {done.stderr.decode().strip()}")
     return elapsed
-
-
-def series(run: Callable[[], float], runs: int, warm: bool = True) -> list[float]:
-    if warm:
-        run()
-    return [run() for _ in range(runs)]
 
 
 def stats(values: list[float]) -> dict[str, float]:
@@ -149,79 +142,100 @@ def working_copy(info: dict[str, Any], name: str) -> Path:
 # --- the parts --------------------------------------------------------------------------------
 
 
-def cli_part(info: dict[str, Any], runs: int, env: dict[str, str]) -> dict[str, Any]:
+Timings = dict[str, list[float]]
+
+
+def cli_commands(info: dict[str, Any], env: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """Each command of COMMANDS on this database, with its two floors as command lines."""
     db = working_copy(info, "cli")
     watched = working_copy(info, "observed")  # where add's observed run leaves its claim
     replayed = working_copy(info, "floor")  # where the floor's inserts are rolled back
     executable = str(Path(sys.executable).with_name("claimtrack"))
-    results = {}
+    found = {}
     for name, args in commands(info["claim_id"], info["claimant"]).items():
-        full = [*args, "--db", str(db)]
         observed = floors.observe([*args, "--db", str(watched)], env, floors.scratch())
-        cli = [executable, *full]
-        imports = floors.import_floor(observed)
         sql = floors.sqlite_floor(observed, replayed)
         if name == "add":  # the floor sends the same inserts, which must not stay
             sql = [*sql, "rollback"]
-        timings: dict[str, list[float]] = {"cli": [], "import_floor": [], "sqlite_floor": []}
-        for run in range(runs + 1):  # interleaved, so the three share the machine's moods
-            for key, command in (("cli", cli), ("import_floor", imports), ("sqlite_floor", sql)):
-                elapsed = timed(command, env)
-                if run:
-                    timings[key].append(elapsed)
-        results[name] = {
-            **{key: stats(values) for key, values in timings.items()},
-            "runs": timings,
+        found[name] = {
+            "lines": {
+                "cli": [executable, *args, "--db", str(db)],
+                "import_floor": floors.import_floor(observed),
+                "sqlite_floor": sql,
+            },
             "modules": observed["module_count"],
             "statements": observed["statement_count"],
         }
-        print(
-            f"  {name}: {results[name]['cli']['median']:.3f} s "
-            f"(import floor {results[name]['import_floor']['median']:.3f} s, "
-            f"sqlite3 floor {results[name]['sqlite_floor']['median']:.3f} s)",
-            file=sys.stderr,
-        )
-    return results
+    return found
 
 
-def monitor_part(info: dict[str, Any], runs: int, folder: Path) -> dict[str, Any]:
-    measured = monitor.measure(info, runs, folder)
-    assert all(r["flagged"] == monitor.NEWLY_DUE for r in measured), measured
-    return {
-        "sweep": stats([r["seconds"] for r in measured]),
-        "rss_mb": statistics.median(r["rss_kb"] for r in measured) / 1024,
-        "peak_mb": statistics.median(r["peak_kb"] for r in measured) / 1024,
-        "plan": measured[0]["plan"],
-    }
-
-
-def taskwarrior_part(info: dict[str, Any], runs: int, folder: Path) -> dict[str, Any]:
+def taskwarrior_setup(info: dict[str, Any], runs: int, folder: Path) -> dict[str, Any]:
+    """``task import`` of the claims into an empty data folder, ``runs`` times (the last
+    import's data stays for the commands), and the command lines to time."""
     tasks = folder / f"tasks-{info['claims']}.json"
     count = taskwarrior.write_tasks(Path(info["path"]), tasks)
     place = folder / f"taskwarrior-{info['claims']}"
-
-    def imported() -> float:
-        env = taskwarrior.environment(place)
-        return timed(["task", "import", str(tasks)], env)
-
-    imports = series(imported, runs, warm=False)
-    env = {**os.environ, "TASKRC": str(place / "taskrc")}  # the last import's data
+    imports = []
+    for _ in range(runs):
+        imports.append(timed(["task", "import", str(tasks)], taskwarrior.environment(place)))
+    env = {**os.environ, "TASKRC": str(place / "taskrc")}
     overdue = subprocess.run(
         ["task", "+OVERDUE", "count"], env=env, capture_output=True, text=True, check=True
-    ).stdout.strip()
-    results = {
+    )
+    return {
         "tasks": count,
-        "overdue": int(overdue),
+        "overdue": int(overdue.stdout.strip()),
         "import": stats(imports),
-        "+OVERDUE count": stats(series(lambda: timed(["task", "+OVERDUE", "count"], env), runs)),
-        "add": stats(
-            series(
-                lambda: timed(["task", "add", "Nouvelle ligne de tramway", "due:2027-12-31"], env),
-                runs,
-            )
-        ),
+        "env": env,
+        "lines": {
+            "+OVERDUE count": ["task", "+OVERDUE", "count"],
+            "add": ["task", "add", "Nouvelle ligne de tramway", "due:2027-12-31"],
+        },
     }
-    return results
+
+
+def measure_all(rows: list[dict[str, Any]], runs: int, env: dict[str, str], folder: Path) -> None:
+    """Every timed command at every size, run after run: each run goes through all sizes
+    and all commands in turn, so that a slow spell of the machine (a VM's neighbours, its
+    clock speed) falls on every size alike instead of on the one measured at that time.
+    The first run warms the caches and is not counted."""
+    for row in rows:
+        row["timings"] = {"cli": {}, "taskwarrior": {}, "sweep": []}
+    for run in range(runs + 1):
+        print(f"run {run} of {runs}{' (warm-up)' if not run else ''}", file=sys.stderr)
+        for row in rows:
+            timings = row["timings"]
+            for name, command in row.get("cli", {}).items():
+                for key, line in command["lines"].items():
+                    elapsed = timed(line, env)
+                    if run:
+                        timings["cli"].setdefault(name, {}).setdefault(key, []).append(elapsed)
+            task = row.get("taskwarrior")
+            for name, line in (task or {}).get("lines", {}).items():
+                elapsed = timed(line, task["env"])
+                if run:
+                    timings["taskwarrior"].setdefault(name, []).append(elapsed)
+            if "monitor" in row and run:
+                timings["sweep"] += monitor.measure(row["database"], 1, folder)
+    for row in rows:
+        timings = row.pop("timings")
+        for name, by_key in timings["cli"].items():
+            row["cli"][name] |= {key: stats(values) for key, values in by_key.items()}
+            row["cli"][name]["runs"] = by_key
+            del row["cli"][name]["lines"]
+        for name, values in timings["taskwarrior"].items():
+            row["taskwarrior"][name] = stats(values)
+        if row.get("taskwarrior"):
+            del row["taskwarrior"]["env"], row["taskwarrior"]["lines"]
+        if "monitor" in row:
+            sweeps = timings["sweep"]
+            assert all(r["flagged"] == monitor.NEWLY_DUE for r in sweeps), sweeps
+            row["monitor"] = {
+                "sweep": stats([r["seconds"] for r in sweeps]),
+                "rss_mb": statistics.median(r["rss_kb"] for r in sweeps) / 1024,
+                "peak_mb": statistics.median(r["peak_kb"] for r in sweeps) / 1024,
+                "plan": sweeps[0]["plan"],
+            }
 
 
 # --- the table --------------------------------------------------------------------------------
@@ -361,16 +375,17 @@ def main() -> None:
         version = subprocess.run(["task", "--version"], capture_output=True, text=True)
         result["task_version"] = version.stdout.strip()
     for size in args.sizes:
-        print(f"{size:,} claims", file=sys.stderr)
+        print(f"{size:,} claims: setting up", file=sys.stderr)
         info = database(args.folder, size)
         row: dict[str, Any] = {"claims": size, "database": info}
         if "cli" not in args.skip:
-            row["cli"] = cli_part(info, args.runs, env)
+            row["cli"] = cli_commands(info, env)
         if "monitor" not in args.skip:
-            row["monitor"] = monitor_part(info, args.runs, args.folder)
+            row["monitor"] = {}
         if with_task:
-            row["taskwarrior"] = taskwarrior_part(info, args.runs, args.folder)
+            row["taskwarrior"] = taskwarrior_setup(info, args.runs, args.folder)
         result["sizes"].append(row)
+    measure_all(result["sizes"], args.runs, env, args.folder)
     if "import" not in args.skip:
         print(f"import of {args.import_claims:,} claims", file=sys.stderr)
         result["import"] = importing.measure(args.import_claims, min(args.runs, 3))
