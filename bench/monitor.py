@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import shutil
 import statistics
@@ -124,6 +125,9 @@ def measure(info: dict[str, Any], runs: int, folder: Path) -> list[dict[str, Any
         for suffix in ("-wal", "-shm"):
             Path(str(work) + suffix).unlink(missing_ok=True)
         shutil.copyfile(info["path"], work)
+        # Written to disk before the timing: otherwise the kernel writes the copy (a
+        # gigabyte at 1M claims) during the sweep, which then waits on the disk.
+        os.sync()
         out = folder / f"report-{run}.txt"
         child = subprocess.run(
             [sys.executable, __file__, "--sweep", str(work), str(out)],
