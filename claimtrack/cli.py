@@ -32,7 +32,7 @@ ENV_USER = "CLAIMTRACK_USER"
 
 def _env_zone() -> str | None:
     """$CLAIMTRACK_TZ, checked: when set it overrides the configuration's time zone."""
-    from claimtrack.config import zone_of
+    from claimtrack.locations import zone_of
 
     name = os.environ.get(ENV_TZ)
     if name:
@@ -58,7 +58,7 @@ def tracker_tz() -> tzinfo:
 
     Without a configuration file this reads no TOML and imports no validation library.
     """
-    from claimtrack.config import locate, zone_of
+    from claimtrack.locations import locate, zone_of
 
     name = _env_zone()
     if name:

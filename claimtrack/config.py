@@ -17,21 +17,15 @@ import tomllib
 from datetime import UTC, tzinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from claimtrack.errors import BadInput
+from claimtrack.locations import ENV_CONFIG, default_path, locate, zone_of
 
-ENV_CONFIG = "CLAIMTRACK_CONFIG"
+__all__ = ["ENV_CONFIG", "Config", "default_path", "load", "locate", "parse", "zone_of"]
 FORMATS = ("text", "markdown", "json")
 Format = Literal["text", "markdown", "json"]
-
-
-def default_path() -> Path:
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir("claimtrack", appauthor=False)) / "config.toml"
 
 
 class _Strict(BaseModel):
@@ -173,17 +167,6 @@ class Config(_Strict):
         return zone_of(self.timezone)
 
 
-def zone_of(name: str) -> tzinfo:
-    if name.upper() == "UTC":
-        return UTC
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f"'{name}' is not a time zone; use an IANA name, e.g. Europe/Paris"
-        ) from None
-
-
 ACCEPTED = {
     "missing": "this key is required",
     "extra_forbidden": "unknown key (misspelt?); the README lists the keys",
@@ -230,15 +213,6 @@ def parse(data: dict[str, Any], source: str) -> Config:
     except ValidationError as error:
         key, message = _describe(error)
         raise BadInput(f"config {source}: {key}", message) from None
-
-
-def locate(path: str | os.PathLike[str] | None) -> tuple[Path, bool]:
-    """The configuration file to read, and whether the user named it (then it must exist)."""
-    if path:
-        return Path(path).expanduser(), True
-    if os.environ.get(ENV_CONFIG):
-        return Path(os.environ[ENV_CONFIG]).expanduser(), True
-    return default_path(), False
 
 
 def load(path: str | os.PathLike[str] | None = None) -> Config:

@@ -1,5 +1,6 @@
 """The installed console script, run as a separate process from another folder."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -49,3 +50,37 @@ def test_python_dash_m_runs_the_same_cli(tmp_path):
     )
     assert result.returncode == 0
     assert '"precision": "quarter"' in result.stdout
+
+
+LOADED = """
+import atexit, json, sys
+atexit.register(lambda: print(json.dumps(sorted(sys.modules)), file=sys.stderr))
+from claimtrack.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def loaded_by(*args: str, cwd: Path, env_db: Path) -> set[str]:
+    """The modules a command had loaded when it ended, in a fresh process."""
+    env = {**os.environ, "CLAIMTRACK_DB": str(env_db), "CLAIMTRACK_CONFIG": ""}
+    done = subprocess.run(
+        [sys.executable, "-c", LOADED, *args], cwd=cwd, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def test_commands_load_only_what_they_use(tmp_path):
+    """Start-up is most of a command's time (docs/benchmarks.md): a command without a
+    database loads no SQLAlchemy, no configuration models, and one on SQLite no
+    PostgreSQL, scheduler, calendar or migration code."""
+    db = tmp_path / "claims.db"
+    for args in (["--help"], ["parse-deadline", "au plus tard en septembre 2025"]):
+        loaded = loaded_by(*args, cwd=tmp_path, env_db=db)
+        assert not {"sqlalchemy", "sqlmodel", "pydantic", "tomllib"} & loaded, args
+    assert run("add", "x", "--by", "a", cwd=tmp_path, env_db=db).returncode == 0
+    for args in (["status", "1"], ["show", "1"], ["list", "--status", "due"], ["search", "x"]):
+        loaded = loaded_by(*args, cwd=tmp_path, env_db=db)
+        assert "sqlalchemy" in loaded
+        unused = {"sqlalchemy.dialects.postgresql", "apscheduler", "icalendar", "alembic"}
+        assert not unused & loaded, args
