@@ -612,7 +612,7 @@ def report(
 @cli.command()
 @as_of_option
 @click.option("--fail-on-due", is_flag=True, help="Exit 1 when a claim is awaiting a check.")
-@click.option("--digest", is_flag=True, help="Also send the digest: the whole report.")
+@click.option("--digest", is_flag=True, help="Also send the digest: the deadline report.")
 @config_option
 @db_option
 @json_option

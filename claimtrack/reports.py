@@ -242,7 +242,7 @@ def render_markdown(report: Report) -> str:
 
 
 def digest_message(report: Report) -> Message:
-    """The periodic digest: the whole report, for every channel."""
+    """The periodic digest: the report as the CLI prints it, for every channel."""
     from claimtrack.notify import Message
 
     return Message(
