@@ -615,13 +615,17 @@ def list_claims(
     claimant: str | None = None,
     tag: str | None = None,
     due_before: date | None = None,
+    matching: str | None = None,
     limit: int | None = None,
     offset: int = 0,
 ) -> list[tuple[Claim, str]]:
-    """Claims with their status at ``as_of``, filtered, soonest deadline first."""
+    """Claims with their status at ``as_of``, filtered (``matching``: words to search for),
+    soonest deadline first."""
     if status is not None:
         _check_choice(status, STATUSES, "--status")
     query = select(Claim)
+    if matching is not None and matching.strip():
+        query = query.where(col(Claim.id).in_(search.matching(session, matching)))
     if claimant:
         query = query.where(
             col(Claim.id).in_(

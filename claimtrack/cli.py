@@ -665,6 +665,30 @@ def monitor_command(config_path: str | None, db: str | None) -> None:
         raise click.exceptions.Exit(code)
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@config_option
+@db_option
+def serve(host: str, port: int, config_path: str | None, db: str | None) -> None:
+    """Serve the tracker on the web until stopped: pages at /, the JSON API at /api (described
+    at /docs), the deadline calendar at /deadlines.ics. Read-only, unless $CLAIMTRACK_TOKEN
+    is set: then the API takes writes that carry it (Authorization: Bearer TOKEN)."""
+    from claimtrack import web
+
+    cfg = settings(config_path)
+    token = web.check_token(os.environ.get(web.ENV_TOKEN))
+    with database(db) as opened:
+        sock = web.listen(host, port)
+        where = sock.getsockname()
+        mode = "writes need the token" if token else "read-only"
+        click.echo(
+            f"claimtrack: serving {opened.url} at http://{host}:{where[1]}/ ({mode}); Ctrl-C stops",
+            err=True,
+        )
+        web.server(web.Site(opened, cfg, token)).run(sockets=[sock])
+
+
 def _read_input(path: str) -> str:
     """The text of FILE ('-': standard input), or one line saying why it cannot be read."""
     try:

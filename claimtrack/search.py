@@ -13,8 +13,21 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
+from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, Table, Text, delete, func, insert, literal, select
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    Select,
+    Table,
+    Text,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+)
 from sqlmodel import Session, col
 
 from claimtrack.errors import BadInput
@@ -118,13 +131,9 @@ def reindex(session: Session, claim_id: int | None) -> None:
     session.execute(insert(table).values(rowid=claim_id, body=body))
 
 
-def matching_ids(session: Session, query: str, *, limit: int = 50) -> list[int]:
-    """Ids of matching claims, newest first (every word must appear, as a word prefix).
-
-    Newest first, not by relevance: ranking scores every match, so a common word among a
-    million claims took a third of a second (bench/run.py), where the newest matches come
-    straight off the index; and on texts a sentence long, relevance says little.
-    """
+def matching(session: Session, query: str) -> Select[Any]:
+    """The ids of the claims that match ``query`` (every word must appear, as a word
+    prefix), as a query to filter or order further."""
     words = _words(query)
     if is_postgres(session):
         terms = " & ".join(f"{word}:*" for word in _words(fold(" ".join(words))))
@@ -132,18 +141,18 @@ def matching_ids(session: Session, query: str, *, limit: int = 50) -> list[int]:
 
         table = _postgres_table()
         wanted = func.to_tsquery(literal(TS_CONFIG).cast(REGCONFIG), terms)
-        found = session.execute(
-            select(table.c.rowid)
-            .where(table.c.document.op("@@")(wanted))
-            .order_by(table.c.rowid.desc())
-            .limit(limit)
-        )
-        return [row[0] for row in found]
+        return select(table.c.rowid).where(table.c.document.op("@@")(wanted))
     expression = " ".join('"' + word.replace('"', "") + '"*' for word in words)
-    found = session.execute(
-        select(claim_fts.c.rowid)
-        .where(claim_fts.c.body.op("MATCH")(expression))
-        .order_by(claim_fts.c.rowid.desc())
-        .limit(limit)
-    )
-    return [row[0] for row in found]
+    return select(claim_fts.c.rowid).where(claim_fts.c.body.op("MATCH")(expression))
+
+
+def matching_ids(session: Session, query: str, *, limit: int = 50) -> list[int]:
+    """Ids of matching claims, newest first.
+
+    Newest first, not by relevance: ranking scores every match, so a common word among a
+    million claims took a third of a second (bench/run.py), where the newest matches come
+    straight off the index; and on texts a sentence long, relevance says little.
+    """
+    found = matching(session, query)
+    rowid = found.selected_columns[0]
+    return [row[0] for row in session.execute(found.order_by(rowid.desc()).limit(limit))]

@@ -285,3 +285,40 @@ def slow_hook() -> Iterator[tuple[str, threading.Event, threading.Event, list[by
         release.set()
         server.shutdown()
         server.server_close()
+
+
+# --- the web tracker -----------------------------------------------------------------------------
+
+TOKEN = "s3cret-token-for-tests-0123456789"
+
+
+@pytest.fixture
+def site(database):
+    """The web tracker over the test's database, its clock stopped at NOW, read-only."""
+    from claimtrack.web import Site
+
+    return Site(database, clock=lambda: NOW)
+
+
+@pytest.fixture
+def client(site):
+    """FastAPI's test client on that tracker (no network, no server)."""
+    from fastapi.testclient import TestClient
+
+    from claimtrack.web import create_app
+
+    with TestClient(create_app(site)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def writable(site):
+    """A test client on the same tracker, started with a write token."""
+    from dataclasses import replace
+
+    from fastapi.testclient import TestClient
+
+    from claimtrack.web import create_app
+
+    with TestClient(create_app(replace(site, token=TOKEN))) as test_client:
+        yield test_client

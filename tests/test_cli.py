@@ -238,6 +238,17 @@ def test_report_lists_are_cut_at_the_limit_with_their_totals(run, seeded):
     assert "more" not in run("report", *as_of, "--limit", "0").out
 
 
+def test_report_and_demo_limit_by_default_as_the_library_and_the_api_do(run, seeded):
+    """The CLI repeats reports.LIMIT as a literal so that --help loads no SQLAlchemy."""
+    from claimtrack import reports
+    from claimtrack.cli import cli
+
+    for name in ("report", "demo"):
+        limit = next(p for p in cli.commands[name].params if p.name == "limit")
+        assert limit.default == reports.LIMIT, name
+    assert run("report", "--json").json()["limit"] == reports.LIMIT
+
+
 def test_actor_command_describes_a_claimant(run, seeded):
     result = run("actor", "Sabrina Singh", "--kind", "person", "--role", "Pentagon spokesperson")
     assert result.code == 0

@@ -1,0 +1,210 @@
+"""The JSON API under /api: the CLI's ``--json`` shapes over HTTP, and two writes.
+
+Reads are open to all. The writes (add a claim, record a verdict) need the site's token in
+``Authorization: Bearer …``: without a token configured the tracker is read-only (403); with
+one, a request without it or with another gets 401. Each write is one transaction, as in the
+CLI.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from claimtrack import claims, reports, shapes
+from claimtrack.api_models import (
+    ClaimIn,
+    ClaimOut,
+    EventOut,
+    ReportOut,
+    VerdictIn,
+)
+from claimtrack.dates import parse_date
+from claimtrack.web import ENV_TOKEN, Site
+
+router = APIRouter()
+
+AsOfParam = Annotated[
+    str | None,
+    Query(
+        description="Judge statuses at this moment: YYYY-MM-DD (end of that day in the "
+        "tracker's zone) or an ISO date-time. Default: now.",
+        examples=["2026-11-24"],
+    ),
+]
+ClaimId = Annotated[int, Path(description="The claim's number, as the CLI shows it (#1).")]
+
+
+def site_of(request: Request) -> Site:
+    return request.app.state.site
+
+
+SiteDep = Annotated[Site, Depends(site_of)]
+
+
+def writer(
+    site: SiteDep, authorization: Annotated[str | None, Header(include_in_schema=False)] = None
+) -> Site:
+    """The site, if this request may write to it."""
+    if site.token is None:
+        raise HTTPException(
+            403, f"this tracker is read-only; start claimtrack serve with {ENV_TOKEN} set"
+        )
+    if not site.allows(authorization):
+        raise HTTPException(
+            401,
+            "writing needs the tracker's token: Authorization: Bearer TOKEN",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return site
+
+
+WriterDep = Annotated[Site, Depends(writer)]
+
+
+def _json(data: Any, status_code: int = 200) -> JSONResponse:
+    return JSONResponse(data, status_code=status_code)
+
+
+@router.get("/api/claims", response_model=list[ClaimOut], tags=["claims"])
+def list_claims(
+    site: SiteDep,
+    as_of: AsOfParam = None,
+    status: Annotated[str | None, Query(description="pending, due, kept, …")] = None,
+    by: Annotated[str | None, Query(description="Part of a claimant's name.")] = None,
+    tag: str | None = None,
+    due_before: Annotated[str | None, Query(description="YYYY-MM-DD")] = None,
+    q: Annotated[str | None, Query(description="Words to search for.")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
+    """Claims with their status, soonest deadline first: `claimtrack list --json`."""
+    moment = site.as_of(as_of)
+    before = parse_date(due_before, "due_before") if due_before else None
+    with site.database.read() as session:
+        rows = claims.list_claims(
+            session,
+            moment,
+            status=status,
+            claimant=by,
+            tag=tag,
+            due_before=before,
+            matching=q,
+            limit=limit,
+            offset=offset,
+        )
+        return _json([shapes.claim_json(c, s, moment.tz) for c, s in rows])
+
+
+@router.get("/api/claims/{claim_id}", response_model=ClaimOut, tags=["claims"])
+def show_claim(site: SiteDep, claim_id: ClaimId, as_of: AsOfParam = None) -> Response:
+    """One claim with its sources, quotes and verdicts: `claimtrack show ID --json`."""
+    moment = site.as_of(as_of)
+    with site.database.read() as session:
+        claim = claims.get_claim(session, claim_id)
+        return _json(shapes.claim_json(claim, claims.status_of(claim, moment), moment.tz))
+
+
+@router.get("/api/claims/{claim_id}/history", response_model=list[EventOut], tags=["claims"])
+def claim_history(site: SiteDep, claim_id: ClaimId) -> Response:
+    """Every change made to the claim, oldest first: `claimtrack history ID --json`."""
+    with site.database.read() as session:
+        return _json([shapes.event_json(e) for e in claims.history(session, claim_id)])
+
+
+@router.get("/api/report", response_model=ReportOut, tags=["report"])
+def report(
+    site: SiteDep,
+    as_of: AsOfParam = None,
+    days: Annotated[int, Query(ge=0, description="Window for upcoming and recent.")] = 30,
+    limit: Annotated[int, Query(ge=0, description="The most each list shows; 0: all.")] = (
+        reports.LIMIT
+    ),
+) -> Response:
+    """The deadline report: `claimtrack report --json`."""
+    moment = site.as_of(as_of)
+    with site.database.read() as session:
+        built = reports.build_report(session, moment, days, limit or None)
+        return _json(reports.to_json(built))
+
+
+@router.post("/api/claims", response_model=ClaimOut, status_code=201, tags=["writes"])
+def add_claim(site: WriterDep, claim: ClaimIn) -> Response:
+    """Record a claim (`claimtrack add`). Needs the token."""
+    citations = []
+    if claim.source is not None:
+        info = claims.SourceInfo(
+            url=claim.source.url,
+            title=claim.source.title,
+            publisher=claim.source.publisher,
+            language=claim.language,
+        )
+        citations.append(claims.Citation(info, claim.source.quote))
+    clock = claims.Clock(site.clock(), site.tz, "api")
+    with site.database.write() as session:
+        added = claims.add_claim(
+            session,
+            claim.text,
+            claimants=claim.claimants,
+            clock=clock,
+            kind=claim.kind,
+            language=claim.language,
+            translation=claim.translation,
+            stated_on=claim.stated_on,
+            deadline=claim.deadline,
+            citations=citations,
+            tags=claim.tags,
+            criteria=claim.criteria,
+            context=claim.context,
+        )
+        status = claims.status_of(added, claims.AsOf(clock.now, clock.tz))
+        return _json(shapes.claim_json(added, status, clock.tz), 201)
+
+
+@router.post(
+    "/api/claims/{claim_id}/verdicts", response_model=ClaimOut, status_code=201, tags=["writes"]
+)
+def record_verdict(site: WriterDep, claim_id: ClaimId, verdict: VerdictIn) -> Response:
+    """Record the outcome of a check (`claimtrack verdict`); answers with the claim. Needs
+    the token."""
+    evidence = [claims.Citation(claims.SourceInfo(url=e.url), e.quote) for e in verdict.evidence]
+    clock = claims.Clock(site.clock(), site.tz, "api")
+    with site.database.write() as session:
+        claims.record_verdict(
+            session,
+            claim_id,
+            verdict.verdict,
+            note=verdict.note,
+            clock=clock,
+            checked_on=verdict.checked_on,
+            evidence=evidence,
+            reviewer=verdict.reviewer,
+        )
+        claim = claims.get_claim(session, claim_id)
+        status = claims.status_of(claim, claims.AsOf(clock.now, clock.tz))
+        return _json(shapes.claim_json(claim, status, clock.tz), 201)
+
+
+@router.get(
+    "/deadlines.ics",
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}}},
+    tags=["calendar"],
+)
+def calendar(site: SiteDep, as_of: AsOfParam = None) -> Response:
+    """Every deadline as an all-day event (`claimtrack export --format ics`), to subscribe
+    to in a calendar; each event shows the claim's status as of now."""
+    from claimtrack import exports
+
+    moment = site.as_of(as_of)
+    out = io.StringIO()
+    with site.database.read() as session:
+        exports.write(session, "ics", out, moment, site.config)
+    return Response(
+        out.getvalue(),
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": 'inline; filename="deadlines.ics"'},
+    )

@@ -1,0 +1,152 @@
+"""The JSON API's shapes, for its OpenAPI description and to read what it is sent.
+
+The output models describe what shapes.py and reports.to_json build — the shapes the CLI
+prints with ``--json`` — and forbid extra keys, so the tests can hold every response to its
+description. Responses are the service's dicts themselves, not re-serialised models: the API
+and the CLI cannot drift apart in what they print.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DeadlineOut(_Out):
+    text: str = Field(description="The deadline as written: 'au plus tard en septembre 2025'.")
+    kind: str = Field(description="by (done by then), until (goes on until then) or on.")
+    date: str = Field(description="The last day it covers (ISO date).")
+    precision: str = Field(description="day, month, quarter, half or year.")
+    due_at: str = Field(description="When it passes: the next midnight in the tracker's zone.")
+
+
+class SourceOut(_Out):
+    url: str | None
+    title: str | None
+    publisher: str | None
+    published_on: str | None
+    archive_url: str | None
+    quote: str | None = Field(description="The exact words in that source.")
+    role: str = Field(description="origin (where it was said) or evidence (for a verdict).")
+    verdict_id: int | None
+
+
+class VerdictOut(_Out):
+    id: int
+    verdict: str
+    final: bool = Field(description="False for in_progress and stalled, which settle nothing.")
+    note: str
+    checked_on: str
+    recorded_at: str
+    reviewer: str | None
+    evidence: list[SourceOut]
+
+
+class ClaimOut(_Out):
+    id: int
+    uuid: str
+    text: str = Field(description="As said, in the original language.")
+    language: str
+    translation: str | None
+    kind: str = Field(description="commitment, prediction or assertion.")
+    claimants: list[str]
+    stated_on: str | None
+    deadline: DeadlineOut | None
+    status: str = Field(description="At the moment asked about (as_of), derived, never stored.")
+    tags: list[str]
+    criteria: str | None
+    context: str | None
+    sources: list[SourceOut]
+    verdicts: list[VerdictOut] = Field(description="Oldest first; the latest final one counts.")
+    created_at: str
+    updated_at: str
+
+
+class DueClaimOut(ClaimOut):
+    overdue_days: int
+
+
+class UpcomingClaimOut(ClaimOut):
+    days_left: int
+
+
+class RecentVerdictOut(_Out):
+    claim_id: int
+    claim: str
+    verdict: str
+    note: str
+    checked_on: str
+    recorded_at: str
+    reviewer: str | None
+
+
+class ReportOut(_Out):
+    as_of: str
+    days: int
+    due: list[DueClaimOut] = Field(description="Deadline passed, no final verdict.")
+    upcoming: list[UpcomingClaimOut]
+    recent_verdicts: list[RecentVerdictOut]
+    limit: int | None = Field(description="The most each list holds; null: all.")
+    totals: dict[str, int] = Field(description="Each list's length before the limit.")
+    counts: dict[str, int] = Field(description="Claims by status.")
+
+
+class EventOut(_Out):
+    id: int
+    claim_id: int
+    kind: str
+    at: str
+    actor: str | None
+    data: dict[str, Any]
+
+
+class SourceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(examples=["https://www.state.gov/joint-statement"])
+    title: str | None = None
+    publisher: str | None = None
+    quote: str | None = Field(default=None, description="The exact words in that source.")
+
+
+class ClaimIn(BaseModel):
+    """A claim to record, as `claimtrack add` takes it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(description="As said, in the original language.")
+    claimants: list[str] = Field(min_length=1, examples=[["Government of Iraq"]])
+    kind: str = "commitment"
+    language: str = Field(default="en", description="BCP 47 tag of the text.")
+    translation: str | None = None
+    stated_on: date | None = None
+    deadline: str | None = Field(default=None, examples=["au plus tard en septembre 2025"])
+    source: SourceIn | None = None
+    tags: list[str] = []
+    criteria: str | None = None
+    context: str | None = None
+
+
+class EvidenceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str
+    quote: str | None = None
+
+
+class VerdictIn(BaseModel):
+    """The outcome of a check, as `claimtrack verdict` takes it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    verdict: str = Field(examples=["kept"])
+    note: str = Field(description="What the check found.")
+    checked_on: date | None = Field(default=None, description="Default: today.")
+    evidence: list[EvidenceIn] = []
+    reviewer: str | None = None

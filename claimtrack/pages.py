@@ -1,0 +1,226 @@
+"""The tracker's HTML pages: the home page (meter, awaiting a check, upcoming, filters,
+search) and a page per claim. Server-rendered, no script: they work in any browser, and
+everything a claim holds goes through Jinja2's escaping.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode, urlsplit
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from claimtrack import claims, reports
+from claimtrack.api import AsOfParam, ClaimId, SiteDep
+from claimtrack.claims import AsOf, deadline_of, evidence_by_verdict
+from claimtrack.dates import Deadline
+from claimtrack.models import Claim
+from claimtrack.status import STATUSES
+from claimtrack.status_sql import count_by_status
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
+
+HOME_LIMIT = 20  # claims per list on the home page; the counts say how many more there are
+PAGE_SIZE = 50  # claims per page of a filtered list
+UPCOMING_DAYS = 90  # the home page's window for upcoming deadlines (the CLI report: 30)
+
+# The meter's order: what needs doing, then what was settled, then the rest.
+METER_ORDER = (
+    "due",
+    "pending",
+    "in_progress",
+    "stalled",
+    "kept",
+    "partial",
+    "broken",
+    "true",
+    "misleading",
+    "false",
+    "unverifiable",
+    "withdrawn",
+    "unrated",
+)
+
+
+def web_link(url: str | None) -> str | None:
+    """``url`` if it is an http(s) address, to make a link of; anything else (javascript:,
+    data:, a relative path) is shown as text only."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+templates.env.filters["web_link"] = web_link
+
+
+@dataclass
+class Row:
+    """A claim in a list: what the page shows of it without opening it."""
+
+    claim: Claim
+    status: str
+    deadline: Deadline | None
+    when: str  # "420 days overdue", "12 days left", "by 2025-09-30"
+
+
+def _days(n: int, after: str) -> str:
+    return f"{n} day{'' if n == 1 else 's'} {after}"
+
+
+def row(claim: Claim, status: str, as_of: AsOf) -> Row:
+    deadline = deadline_of(claim)
+    if deadline is None:
+        when = "no deadline"
+    elif status == "due":
+        when = _days((as_of.day - deadline.date).days, "overdue")
+    elif deadline.date >= as_of.day and status in ("pending", "in_progress", "stalled"):
+        when = _days((deadline.date - as_of.day).days, "left")
+    else:
+        when = f"{deadline.kind} {deadline.date.isoformat()}"
+    return Row(claim, status, deadline, when)
+
+
+@dataclass
+class Meter:
+    """Counts by status, with each one's share of the whole, for the bar and its legend."""
+
+    total: int
+    parts: list[tuple[str, int, float, float]]  # status, count, start %, width %
+
+
+def meter(counts: dict[str, int]) -> Meter:
+    total = sum(counts.values())
+    parts, start = [], 0.0
+    for status in sorted(counts, key=lambda s: (METER_ORDER + STATUSES).index(s)):
+        width = 100 * counts[status] / total if total else 0.0
+        parts.append((status, counts[status], start, width))
+        start += width
+    return Meter(total, parts)
+
+
+def page(request: Request, template: str, code: int = 200, **context: Any) -> Response:
+    site = request.app.state.site
+    return templates.TemplateResponse(request, template, {"site": site, **context}, code)
+
+
+def error_page(request: Request, status_code: int, text: str) -> Response:
+    now = AsOf(request.app.state.site.clock(), request.app.state.site.tz)
+    return page(
+        request, "error.html", status_code, status_code=status_code, message=text, as_of=now
+    )
+
+
+def _query(**params: Any) -> str:
+    """A query string of the non-empty ``params``, for links that keep the filters."""
+    return urlencode({k: v for k, v in params.items() if v not in (None, "", 0)})
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(
+    request: Request,
+    site: SiteDep,
+    as_of: AsOfParam = None,
+    status: str | None = None,
+    by: str | None = None,
+    tag: str | None = None,
+    q: str | None = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
+    """The meter, then the claims awaiting a check (most overdue first) and the deadlines to
+    come; with a filter or a search, the claims that match, page by page."""
+    moment = site.as_of(as_of)
+    status, by, tag, q = (v.strip() if v and v.strip() else None for v in (status, by, tag, q))
+    filters = {"status": status, "by": by, "tag": tag, "q": q}
+    keep = {"as_of": as_of} if as_of else {}
+    with site.database.read() as session:
+        if not any(filters.values()):
+            report = reports.build_report(session, moment, UPCOMING_DAYS, HOME_LIMIT)
+            return page(
+                request,
+                "home.html",
+                as_of=moment,
+                meter=meter(report.counts),
+                due=[row(c, "due", moment) for c, _ in report.due],
+                upcoming=[row(c, s, moment) for c, s, _ in report.upcoming],
+                totals=report.totals,
+                days=UPCOMING_DAYS,
+                filters=filters,
+                statuses=STATUSES,
+                more_due="?" + _query(status="due", **keep),
+                keep=keep,
+            )
+        found = claims.list_claims(
+            session,
+            moment,
+            status=status,
+            claimant=by,
+            tag=tag,
+            matching=q,
+            limit=PAGE_SIZE + 1,
+            offset=offset,
+        )
+        counts = count_by_status(session, moment.moment, moment.day)
+    rows = [row(c, s, moment) for c, s in found[:PAGE_SIZE]]
+    later = len(found) > PAGE_SIZE
+    return page(
+        request,
+        "home.html",
+        as_of=moment,
+        meter=meter(counts),
+        rows=rows,
+        offset=offset,
+        first=offset + 1,
+        newer="?" + _query(**filters, **keep, offset=max(0, offset - PAGE_SIZE))
+        if offset
+        else None,
+        older="?" + _query(**filters, **keep, offset=offset + PAGE_SIZE) if later else None,
+        filters=filters,
+        statuses=STATUSES,
+        keep=keep,
+    )
+
+
+@router.get("/claims/{claim_id}", response_class=HTMLResponse)
+def claim_page(
+    request: Request, site: SiteDep, claim_id: ClaimId, as_of: AsOfParam = None
+) -> Response:
+    """Everything known of one claim: as said, who said it, the deadline and how it was
+    read, the sources with their quotes, the verdicts with their evidence, every change."""
+    moment = site.as_of(as_of)
+    with site.database.read() as session:
+        claim = claims.get_claim(session, claim_id)
+        status = claims.status_of(claim, moment)
+        events = claims.history(session, claim_id)
+        return page(
+            request,
+            "claim.html",
+            as_of=moment,
+            claim=claim,
+            item=row(claim, status, moment),
+            actors=[link.actor for link in claim.actor_links],
+            origins=[link for link in claim.source_links if link.verdict_id is None],
+            evidence=evidence_by_verdict(claim),
+            events=events,
+            keep={"as_of": as_of} if as_of else {},
+        )
+
+
+def iso(value: date | None) -> str:
+    return value.isoformat() if value else "unknown"
+
+
+def shown(value: Any) -> str:
+    """A value of a change's record as text: strings as they are, the rest as JSON."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+templates.env.filters["iso"] = iso
+templates.env.filters["shown"] = shown

@@ -1,0 +1,263 @@
+"""The web tracker: one FastAPI application over the service functions the CLI uses.
+
+`claimtrack serve` builds it for one database. The pages (pages.py) and the JSON API
+(api.py) are read-only unless a write token is configured; then the API's writes need that
+token. This module holds what both share: the site's settings, the clock, the error pages,
+the security headers, and the server itself.
+"""
+
+from __future__ import annotations
+
+import hmac
+import signal
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from claimtrack.claims import AsOf
+from claimtrack.config import Config
+from claimtrack.dates import parse_moment
+from claimtrack.errors import BadInput, ClaimtrackError, Conflict, DatabaseUnavailable, NotFound
+from claimtrack.store import Database
+
+if TYPE_CHECKING:
+    import uvicorn
+
+ENV_TOKEN = "CLAIMTRACK_TOKEN"
+MIN_TOKEN_LENGTH = 16
+STATIC = Path(__file__).with_name("static")
+
+# No script runs on these pages, none is loaded from elsewhere, and no page can be framed:
+# should an escape ever be missed, the browser still refuses to run what got through.
+PAGE_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Site:
+    """What one served tracker is: its database, configuration, write token and clock.
+
+    ``clock`` is the site's "now" (tests and screenshots pass a fixed one); every page and
+    the API also take ``as_of`` to show the tracker at another moment.
+    """
+
+    database: Database
+    config: Config = field(default_factory=Config)
+    token: str | None = None
+    clock: Callable[[], datetime] = _now
+
+    @property
+    def tz(self) -> tzinfo:
+        return self.config.tz
+
+    @property
+    def name(self) -> str:
+        return self.config.publishing.name or "claimtrack"
+
+    def as_of(self, value: str | None) -> AsOf:
+        """``as_of`` from a query string (a day, or an ISO date-time), else now."""
+        tz = self.tz
+        return AsOf(parse_moment(value, "as_of", tz) if value else self.clock(), tz)
+
+    def allows(self, authorization: str | None) -> bool:
+        """Whether the ``Authorization: Bearer …`` header carries this site's token."""
+        if self.token is None or not authorization:
+            return False
+        scheme, _, given = authorization.partition(" ")
+        return scheme.lower() == "bearer" and hmac.compare_digest(
+            given.strip().encode(), self.token.encode()
+        )
+
+
+def check_token(token: str | None) -> str | None:
+    """The write token from the environment: absent (read-only), or long enough to guess
+    at no better than chance."""
+    if token is None or token == "":
+        return None
+    if len(token) < MIN_TOKEN_LENGTH or token != token.strip():
+        raise BadInput(
+            ENV_TOKEN,
+            f"a write token needs at least {MIN_TOKEN_LENGTH} characters and no spaces, e.g. "
+            "the output of: python3 -c 'import secrets; print(secrets.token_urlsafe())'",
+        )
+    return token
+
+
+def status_code(error: ClaimtrackError) -> int:
+    """The HTTP status for an error a service function raised."""
+    if isinstance(error, NotFound):
+        return 404
+    if isinstance(error, BadInput):
+        return 422
+    if isinstance(error, Conflict):
+        return 409
+    if isinstance(error, DatabaseUnavailable):
+        return 503
+    return 400
+
+
+# The CLI's option names that the API calls otherwise; the rest lose their dashes (--status:
+# status), so that a refusal names the field the request gave.
+FIELD_NAMES = {
+    "--by": "claimants",
+    "--due": "deadline",
+    "--lang": "language",
+    "--source": "source.url",
+    "--stated": "stated_on",
+    "--tag": "tags",
+}
+
+
+def message(error: ClaimtrackError) -> str:
+    """The error's message, naming fields as the web does (stated_on, not --stated)."""
+    field_name = getattr(error, "field", "")
+    if field_name.startswith("--") and error.message.startswith(f"{field_name}:"):
+        name = FIELD_NAMES.get(field_name, field_name[2:].replace("-", "_"))
+        return name + error.message[len(field_name) :]
+    return error.message
+
+
+def create_app(site: Site) -> FastAPI:
+    """The application for ``site``: pages at /, the API at /api (OpenAPI at /openapi.json
+    and /docs), the calendar at /deadlines.ics."""
+    from claimtrack import api, pages
+
+    app = FastAPI(
+        title=f"{site.name} API",
+        summary="Public claims and commitments, their sources, deadlines and verdicts.",
+        version=_version(),
+        redoc_url=None,
+    )
+    app.state.site = site
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+
+    @app.exception_handler(ClaimtrackError)
+    async def _refused(request: Request, error: ClaimtrackError) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": message(error)}, status_code=status_code(error))
+        return pages.error_page(request, status_code(error), message(error))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if _is_api(request):
+            return await http_exception_handler(request, error)
+        text = "There is no page here." if error.status_code == 404 else str(error.detail)
+        return pages.error_page(request, error.status_code, text)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, error: RequestValidationError) -> Response:
+        if _is_api(request):
+            return await request_validation_exception_handler(request, error)
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'][1:]))}: {e['msg']}" for e in error.errors()
+        )
+        return pages.error_page(request, 422, problems)
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next: Callable) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        if response.headers.get("content-type", "").startswith("text/html") and (
+            request.url.path != app.docs_url
+        ):
+            response.headers["Content-Security-Policy"] = PAGE_POLICY
+        return response
+
+    return app
+
+
+def _is_api(request: Request) -> bool:
+    """Whether the request is for JSON or a feed (errors as JSON) rather than a page."""
+    path = request.url.path
+    return path.startswith("/api/") or path.endswith((".ics", ".json"))
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("claimtrack")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "0"
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host``:``port`` before the server starts, so that a port in use
+    or a host that is not this machine's is one line of error, not a server log."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as error:
+        raise BadInput(
+            "--host", f"'{host}' is not a host name or address ({error.strerror})"
+        ) from None
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+    except OSError as error:
+        sock.close()
+        raise BadInput(
+            "--port",
+            f"cannot listen on {host}:{port} ({error.strerror}); choose another --port or --host",
+        ) from None
+    sock.listen(128)
+    sock.setblocking(False)
+    return sock
+
+
+def server(site: Site, *, log: bool = True) -> uvicorn.Server:
+    """A uvicorn server for ``site``; ``.run(sockets=[listen(…)])`` serves until SIGINT or
+    SIGTERM (or ``should_exit``), finishing the requests under way."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        @contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            """Stop on SIGINT or SIGTERM, then return, so that `claimtrack serve` exits 0
+            after a clean stop (uvicorn raises the signal again, and the exit code would
+            say it was killed)."""
+            if threading.current_thread() is not threading.main_thread():
+                yield
+                return
+            stops = (signal.SIGINT, signal.SIGTERM)
+            before = {number: signal.signal(number, self.handle_exit) for number in stops}
+            try:
+                yield
+            finally:
+                for number, handler in before.items():
+                    signal.signal(number, handler)
+
+    config = uvicorn.Config(
+        create_app(site),
+        log_level="info" if log else "warning",
+        access_log=log,
+        proxy_headers=False,
+        server_header=False,
+    )
+    return Server(config)

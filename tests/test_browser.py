@@ -1,0 +1,158 @@
+"""The tracker in a real browser: headless Chromium (Debian's /usr/bin/chromium) driven by
+Playwright, against `claimtrack serve`'s server on a database loaded with the seed article.
+
+The pages are read with JavaScript turned off, as they must work without it. Each test saves
+a screenshot of every page it sees in test-artifacts/ ($CLAIMTRACK_TEST_ARTIFACTS), which CI
+keeps. Without a Chromium these tests are skipped locally; CI installs it and fails if any
+of them was skipped (.ci/nothing_skipped.py).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from claimtrack import examples, store
+from claimtrack.claims import Clock
+from claimtrack.web import Site, listen, server
+from tests.conftest import NOW
+
+CHROMIUM = os.environ.get("CLAIMTRACK_TEST_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(
+    os.environ.get("CLAIMTRACK_TEST_ARTIFACTS", Path(__file__).parent.parent / "test-artifacts")
+)
+# As this machine's probe starts it: without the background-networking flags Chromium keeps
+# trying to reach Google's hosts, which a closed network refuses.
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()),
+        reason=f"browser tests need Chromium at {CHROMIUM} (Debian: apt-get install chromium)",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The seed article's claims, served by the real server on a free port of 127.0.0.1."""
+    path = tmp_path_factory.mktemp("site") / "seed.db"
+    opened = store.open_database(str(path))
+    with opened.write() as session:
+        examples.load(session, examples.seed_path(), Clock(NOW, who="tester"))
+    sock = listen("127.0.0.1", 0)
+    running = server(Site(opened, clock=lambda: NOW), log=False)
+    thread = threading.Thread(target=running.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        running.should_exit = True
+        thread.join(10)
+        sock.close()
+        opened.dispose()
+
+
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("profile")),  # a new, empty profile
+            executable_path=CHROMIUM,
+            args=FLAGS,
+            headless=True,
+            java_script_enabled=False,
+            viewport={"width": 1024, "height": 900},
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(chromium: Any) -> Iterator[Any]:
+    tab = chromium.new_page()
+    yield tab
+    tab.close()
+
+
+def snapshot(page: Any, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000  # a rendered page, not a blank one
+    return path
+
+
+def test_the_home_page_lists_iraq_and_syria_as_awaiting_a_check(page, served):
+    page.goto(served + "/")
+    awaiting = page.locator("section", has=page.locator("#due-title"))
+    assert "Awaiting a check" in awaiting.locator("h2").inner_text()
+    items = awaiting.locator("li.claim")
+    texts = items.all_inner_texts()
+    assert any("en Irak" in t and "septembre 2025" in t and "days overdue" in t for t in texts)
+    assert any("en Syrie" in t and "septembre 2026" in t and "55 days overdue" in t for t in texts)
+    assert page.locator(".legend").inner_text().startswith("due")
+    snapshot(page, "home")
+
+
+def test_a_claim_opens_on_its_own_page(page, served):
+    page.goto(served + "/")
+    page.get_by_role("link", name="#3").first.click()  # the Syria claim
+    page.wait_for_url("**/claims/3")
+    said = page.locator("blockquote.said").inner_text()
+    assert "La présence des forces de la coalition en Syrie" in said
+    assert "au moins jusqu’en septembre 2026" in page.locator(".facts").inner_text()
+    assert page.locator(".headline .status").inner_text() == "due"
+    assert page.locator("#sources-title").is_visible()
+    assert "created" in page.locator("ol.history").inner_text()
+    snapshot(page, "claim")
+
+
+def test_the_list_filters_by_status(page, served):
+    page.goto(served + "/")
+    page.select_option("select[name=status]", "false")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url("**/?status=false**")
+    statuses = page.locator("li.claim .status").all_inner_texts()
+    assert statuses == ["false"]
+    assert "armes de destruction massive" in page.locator("li.claim").inner_text()
+    snapshot(page, "filtered")
+
+
+def test_pages_fit_a_phone_screen(chromium, served):
+    phone = chromium.new_page()
+    phone.set_viewport_size({"width": 390, "height": 844})
+    try:
+        for path, name in (("/", "phone-home"), ("/claims/1", "phone-claim")):
+            phone.goto(served + path)
+            width = phone.locator("body").bounding_box()["width"]
+            widest = max(box["width"] for box in map(_box, phone.locator("main *").all()) if box)
+            assert width <= 390
+            assert widest <= 390, f"{path}: an element {widest}px wide on a 390px screen"
+            snapshot(phone, name)
+    finally:
+        phone.close()
+
+
+def _box(locator: Any) -> dict[str, float] | None:
+    return locator.bounding_box() if locator.is_visible() else None

@@ -1,0 +1,252 @@
+"""The tracker's pages as a reader gets them, and what they refuse to let a claim do.
+
+The pages call the same service functions as the API, whose tests run on both databases;
+here only the filters and search, which each database does its own way, run on both.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from uuid import uuid4
+
+import pytest
+
+from claimtrack.models import ClaimSource, Source
+from tests.conftest import ARTICLE_QUOTE, IRAQ, SYRIA
+
+
+def _claim_ids(page: str) -> list[int]:
+    return [int(n) for n in re.findall(r'<a class="open" href="/claims/(\d+)', page)]
+
+
+def _section(page: str, heading_id: str) -> str:
+    start = page.index(f'id="{heading_id}"')
+    end = page.find("<section", start)
+    return page[start : end if end >= 0 else None]
+
+
+@pytest.mark.sqlite_only
+def test_home_shows_the_meter_then_what_awaits_a_check_most_overdue_first(client, seeded):
+    page = client.get("/").text
+    assert "3 claims tracked" in page
+    assert '<rect class="s-due"' in page
+    assert re.search(r'href="/\?status=due">.*due <b>2</b>', page)
+    awaiting = _section(page, "due-title")
+    assert _claim_ids(awaiting) == [1, 2]
+    assert "420 days overdue" in awaiting  # 2025-09-30 → 2026-11-24
+    assert "55 days overdue" in awaiting
+    assert html.escape(IRAQ, quote=False) in awaiting
+    assert _claim_ids(_section(page, "upcoming-title")) == []
+
+
+@pytest.mark.sqlite_only
+def test_home_lists_upcoming_deadlines_with_days_left(client, seeded):
+    page = client.get("/", params={"as_of": "2026-09-01"}).text
+    assert _claim_ids(_section(page, "due-title")) == [1]
+    upcoming = _section(page, "upcoming-title")
+    assert _claim_ids(upcoming) == [2]
+    assert "29 days left" in upcoming
+    assert 'href="/claims/2?as_of=2026-09-01"' in upcoming  # the moment travels with links
+
+
+@pytest.mark.parametrize(
+    ("query", "ids"),
+    [
+        ({"status": "due"}, [1, 2]),
+        ({"status": "unrated"}, [3]),
+        ({"by": "singh"}, [3]),
+        ({"tag": "iraq"}, [1, 3]),
+        ({"q": "Syrie"}, [2]),
+        ({"status": "due", "tag": "iraq"}, [1]),
+        ({"status": "kept"}, []),
+    ],
+)
+def test_filters_and_search_narrow_the_list(client, seeded, query, ids):
+    page = client.get("/", params=query).text
+    assert _claim_ids(page) == ids
+    if not ids:
+        assert "No claim matches." in page
+    if "status" in query:
+        assert f'<option value="{query["status"]}" selected>' in page
+
+
+@pytest.mark.sqlite_only
+def test_a_long_list_comes_in_pages(client, run, seeded):
+    for n in range(60):
+        assert run("add", f"Promise {n}", "--by", "Mayor", "--due", "2030-01-01").code == 0
+    first = client.get("/", params={"by": "mayor"}).text
+    assert len(_claim_ids(first)) == 50
+    assert 'href="/?by=mayor&amp;offset=50" rel="next"' in first
+    second = client.get("/", params={"by": "mayor", "offset": 50}).text
+    assert len(_claim_ids(second)) == 10
+    assert set(_claim_ids(first)).isdisjoint(_claim_ids(second))
+    assert 'rel="prev"' in second
+    assert 'rel="next"' not in second
+
+
+@pytest.mark.sqlite_only
+def test_the_claim_page_has_everything_known_of_the_claim(client, run, seeded):
+    run("actor", "Government of Iraq", "--kind", "government", "--role", "Prime Minister's office")
+    run(
+        "verdict",
+        "1",
+        "broken",
+        "--note",
+        "Coalition forces were still in Iraq in October 2025.",
+        "--checked-on",
+        "2025-10-15",
+        "--source",
+        "https://news.example/still-there",
+        "--quote",
+        "still there",
+    )
+    page = html.unescape(client.get("/claims/1").text)
+    assert '<blockquote class="said" lang="fr">' in page
+    assert IRAQ in page
+    assert "Government of Iraq</a>, Prime Minister's office" in page
+    assert '“<span lang="fr">au plus tard en septembre 2025</span>”, read as' in page
+    assert "<b>by 2025-09-30</b> (month precision)" in page
+    assert "Kept if the coalition mission in Iraq ended by 30 September 2025." in page
+    assert '<a href="https://www.state.gov/joint-statement" rel="nofollow noopener' in page
+    assert ARTICLE_QUOTE in page
+    assert '<span class="status s-broken">broken</span>' in page
+    assert "Coalition forces were still in Iraq in October 2025." in page
+    assert 'href="https://news.example/still-there"' in page
+    assert "still there" in page
+    history = _section(page, "history-title")
+    assert "<b>created</b> by tester" in history
+    assert "<b>verdict</b> by tester" in history
+
+
+@pytest.mark.sqlite_only
+def test_the_claim_page_shows_the_translation_and_archive_link(client, run):
+    run(
+        "add",
+        SYRIA,
+        "--by",
+        "Coalition",
+        "--lang",
+        "fr",
+        "--translation",
+        "Coalition forces will stay in Syria until at least September 2026.",
+    )
+    run(
+        "source",
+        "1",
+        "https://news.example/syria",
+        "--archive-url",
+        "https://web.archive.org/web/2024/https://news.example/syria",
+    )
+    page = client.get("/claims/1").text
+    assert 'lang="en"><span class="label">Translation:</span> Coalition forces will stay' in page
+    assert 'href="https://web.archive.org/web/2024/https://news.example/syria"' in page
+
+
+@pytest.mark.sqlite_only
+def test_unknown_pages_and_bad_filters_get_a_page_saying_so(client, seeded):
+    missing = client.get("/claims/99")
+    assert missing.status_code == 404
+    assert "no claim with id 99" in missing.text
+    bad = client.get("/", params={"status": "kaput"})
+    assert bad.status_code == 422
+    assert "status: &#39;kaput&#39; is not one of pending" in bad.text
+    assert client.get("/nowhere").status_code == 404
+    assert "text/html" in client.get("/nowhere").headers["content-type"]
+
+
+# --- what a claim cannot do to the page --------------------------------------------------------
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+def _injected(run) -> None:
+    """A claim with a script in every text field a user can fill in."""
+    field = f"{SCRIPT}<img src=x onerror=alert(2)>"
+    added = run(
+        "add",
+        f"text {field}",
+        "--by",
+        f"claimant {field}",
+        "--due",
+        "2027-01-15",  # within the home page's window of upcoming deadlines
+        "--source",
+        f"https://news.example/a?q={SCRIPT}",
+        "--title",
+        f"title {field}",
+        "--publisher",
+        f"publisher {field}",
+        "--quote",
+        f"quote {field}",
+        "--translation",
+        f"translation {field}",
+        "--criteria",
+        f"criteria {field}",
+        "--context",
+        f"context {field}",
+        "--tag",
+        f"tag-{SCRIPT}",
+    )
+    assert added.code == 0, added.err
+    assert run("actor", f"claimant {field}", "--role", f"role {field}").code == 0
+    assert run("actor", f"claimant {field}", "--affiliation", f"aff {field}").code == 0
+    judged = run(
+        "verdict",
+        "1",
+        "in_progress",  # not settled: the claim stays on the home page
+        "--note",
+        f"note {field}",
+        "--checked-on",
+        "2026-01-02",
+        "--reviewer",
+        f"reviewer {field}",
+        "--source",
+        f"https://news.example/b?{SCRIPT}",
+        "--quote",
+        f"evidence {field}",
+    )
+    assert judged.code == 0, judged.err
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("path", ["/", "/claims/1", "/?tag=tag-<script>alert(1)</script>"])
+def test_a_script_in_any_field_is_shown_as_text(client, run, path):
+    _injected(run)
+    answer = client.get(path)
+    assert answer.status_code == 200
+    page = answer.text
+    assert "<script" not in page.lower()
+    assert "<img" not in page.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    if path == "/claims/1":
+        for field in ("text", "claimant", "role", "aff", "title", "publisher", "quote"):
+            assert f"{field} &lt;script&gt;" in page, field
+        for field in ("translation", "criteria", "context", "note", "reviewer", "evidence"):
+            assert f"{field} &lt;script&gt;" in page, field
+    assert "script-src" not in answer.headers["content-security-policy"]
+    assert "default-src 'none'" in answer.headers["content-security-policy"]
+
+
+@pytest.mark.sqlite_only
+def test_a_script_in_a_search_or_filter_is_shown_as_text(client, seeded):
+    page = client.get("/", params={"q": f"Irak {SCRIPT}", "by": SCRIPT}).text
+    assert "<script" not in page.lower()
+    assert 'value="Irak &lt;script&gt;alert(1)&lt;/script&gt;"' in page
+
+
+@pytest.mark.sqlite_only
+def test_only_http_and_https_sources_become_links(client, run, database, seeded):
+    # The CLI and the API refuse such addresses; a database filled by another tool may not.
+    with database.write() as session:
+        for n, url in enumerate(
+            ["javascript:alert(document.cookie)", "JaVaScRiPt:alert(1)", "data:text/html,x"]
+        ):
+            source = Source(uuid=str(uuid4()), url=url, archive_url=f"javascript:alert({n})")
+            session.add(source)
+            session.flush()
+            session.add(ClaimSource(claim_id=1, source_id=source.id, role="origin"))
+    page = client.get("/claims/1").text
+    assert "javascript:alert(document.cookie)" in page  # shown, as text
+    assert 'href="javascript' not in page.lower()
+    assert 'href="data:' not in page
+    assert '<a href="https://www.state.gov/joint-statement"' in page
