@@ -11,8 +11,9 @@ from __future__ import annotations
 import io
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Response
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from claimtrack import claims, reports, shapes
 from claimtrack.api_models import (
@@ -23,37 +24,25 @@ from claimtrack.api_models import (
     VerdictIn,
 )
 from claimtrack.dates import parse_date
-from claimtrack.web import ENV_TOKEN, Site
+from claimtrack.web import ENV_TOKEN, AsOfParam, ClaimId, Site, SiteDep
 
 router = APIRouter()
 
-AsOfParam = Annotated[
-    str | None,
-    Query(
-        description="Judge statuses at this moment: YYYY-MM-DD (end of that day in the "
-        "tracker's zone) or an ISO date-time. Default: now.",
-        examples=["2026-11-24"],
-    ),
-]
-ClaimId = Annotated[int, Path(description="The claim's number, as the CLI shows it (#1).")]
-
-
-def site_of(request: Request) -> Site:
-    return request.app.state.site
-
-
-SiteDep = Annotated[Site, Depends(site_of)]
+bearer = HTTPBearer(
+    auto_error=False,
+    description=f"The token the tracker was started with (${ENV_TOKEN}); writes only.",
+)
 
 
 def writer(
-    site: SiteDep, authorization: Annotated[str | None, Header(include_in_schema=False)] = None
+    site: SiteDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 ) -> Site:
     """The site, if this request may write to it."""
     if site.token is None:
         raise HTTPException(
             403, f"this tracker is read-only; start claimtrack serve with {ENV_TOKEN} set"
         )
-    if not site.allows(authorization):
+    if not site.allows(credentials.credentials if credentials else None):
         raise HTTPException(
             401,
             "writing needs the tracker's token: Authorization: Bearer TOKEN",

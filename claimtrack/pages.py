@@ -17,12 +17,12 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from claimtrack import claims, reports
-from claimtrack.api import AsOfParam, ClaimId, SiteDep
 from claimtrack.claims import AsOf, deadline_of, evidence_by_verdict
 from claimtrack.dates import Deadline
 from claimtrack.models import Claim
 from claimtrack.status import STATUSES
 from claimtrack.status_sql import count_by_status
+from claimtrack.web import AsOfParam, ClaimId, SiteDep
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))

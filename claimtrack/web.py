@@ -17,9 +17,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Path as PathParam
 from fastapi.exception_handlers import (
     http_exception_handler,
     request_validation_exception_handler,
@@ -80,14 +81,28 @@ class Site:
         tz = self.tz
         return AsOf(parse_moment(value, "as_of", tz) if value else self.clock(), tz)
 
-    def allows(self, authorization: str | None) -> bool:
-        """Whether the ``Authorization: Bearer …`` header carries this site's token."""
-        if self.token is None or not authorization:
+    def allows(self, token: str | None) -> bool:
+        """Whether ``token`` is this site's write token (compared in constant time)."""
+        if self.token is None or not token:
             return False
-        scheme, _, given = authorization.partition(" ")
-        return scheme.lower() == "bearer" and hmac.compare_digest(
-            given.strip().encode(), self.token.encode()
-        )
+        return hmac.compare_digest(token.encode(), self.token.encode())
+
+
+def site_of(request: Request) -> Site:
+    return request.app.state.site
+
+
+# What the pages and the API take from every request.
+SiteDep = Annotated[Site, Depends(site_of)]
+AsOfParam = Annotated[
+    str | None,
+    Query(
+        description="Judge statuses at this moment: YYYY-MM-DD (end of that day in the "
+        "tracker's zone) or an ISO date-time. Default: now.",
+        examples=["2026-11-24"],
+    ),
+]
+ClaimId = Annotated[int, PathParam(description="The claim's number, as the CLI shows it (#1).")]
 
 
 def check_token(token: str | None) -> str | None:

@@ -97,6 +97,10 @@ def test_openapi_describes_every_route_with_its_shapes(client):
     claim = spec["components"]["schemas"]["ClaimOut"]
     assert set(claim["properties"]) == set(ClaimOut.model_fields)
     assert {"ClaimIn", "VerdictIn", "ReportOut"} <= set(spec["components"]["schemas"])
+    # The writes say they need the token; the reads do not.
+    assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+    assert spec["paths"]["/api/claims"]["post"]["security"] == [{"HTTPBearer": []}]
+    assert "security" not in spec["paths"]["/api/claims"]["get"]
 
 
 @pytest.mark.parametrize(
