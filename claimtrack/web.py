@@ -106,11 +106,11 @@ ClaimId = Annotated[int, PathParam(description="The claim's number, as the CLI s
 
 
 def check_token(token: str | None) -> str | None:
-    """The write token from the environment: absent (read-only), or long enough to guess
-    at no better than chance."""
+    """The write token from the environment: none (read-only), or one too long to guess and
+    without spaces (which a header would not carry as typed)."""
     if token is None or token == "":
         return None
-    if len(token) < MIN_TOKEN_LENGTH or token != token.strip():
+    if len(token) < MIN_TOKEN_LENGTH or any(c.isspace() for c in token):
         raise BadInput(
             ENV_TOKEN,
             f"a write token needs at least {MIN_TOKEN_LENGTH} characters and no spaces, e.g. "

@@ -82,8 +82,9 @@ def test_a_port_in_use_is_one_line_of_error(run, db):
         assert_refused(run("serve", "--port", str(port)), f"cannot listen on 127.0.0.1:{port}")
 
 
-def test_a_short_token_is_refused_before_serving(run, monkeypatch):
-    monkeypatch.setenv("CLAIMTRACK_TOKEN", "secret")
+@pytest.mark.parametrize("token", ["secret", "a token with spaces in it, long enough"])
+def test_a_weak_or_spaced_token_is_refused_before_serving(run, monkeypatch, token):
+    monkeypatch.setenv("CLAIMTRACK_TOKEN", token)
     assert_refused(run("serve", "--port", "0"), "CLAIMTRACK_TOKEN: a write token needs at least")
 
 
