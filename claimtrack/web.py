@@ -29,6 +29,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from claimtrack.claims import AsOf
 from claimtrack.config import Config
@@ -153,6 +154,26 @@ def message(error: ClaimtrackError) -> str:
     return error.message
 
 
+class HeadAsGet:
+    """Answers HEAD as GET without the body, for every address: link checkers, uptime
+    monitors and calendar clients ask with HEAD, and FastAPI's routes answer only GET."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
+
+
 def create_app(site: Site) -> FastAPI:
     """The application for ``site``: pages at /, the API at /api (OpenAPI at /openapi.json
     and /docs), the calendar at /deadlines.ics."""
@@ -165,6 +186,7 @@ def create_app(site: Site) -> FastAPI:
         redoc_url=None,
     )
     app.state.site = site
+    app.add_middleware(HeadAsGet)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)

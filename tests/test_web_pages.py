@@ -155,6 +155,19 @@ def test_unknown_pages_and_bad_filters_get_a_page_saying_so(client, seeded):
     assert "text/html" in client.get("/nowhere").headers["content-type"]
 
 
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [("/", "text/html"), ("/claims/1", "text/html"), ("/deadlines.ics", "text/calendar")],
+)
+def test_head_answers_as_get_without_the_body(client, seeded, path, kind):
+    answer = client.head(path)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith(kind)
+    assert int(answer.headers["content-length"]) == len(client.get(path).content)
+    assert answer.content == b""
+
+
 # --- what a claim cannot do to the page --------------------------------------------------------
 
 SCRIPT = "<script>alert(1)</script>"
