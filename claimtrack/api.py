@@ -24,6 +24,7 @@ from claimtrack.api_models import (
     VerdictIn,
 )
 from claimtrack.dates import parse_date
+from claimtrack.models import Claim
 from claimtrack.web import ENV_TOKEN, AsOfParam, ClaimId, Site, SiteDep
 
 router = APIRouter()
@@ -56,6 +57,11 @@ WriterDep = Annotated[Site, Depends(writer)]
 
 def _json(data: Any, status_code: int = 200) -> JSONResponse:
     return JSONResponse(data, status_code=status_code)
+
+
+def _claim_json(claim: Claim, moment: claims.AsOf, status_code: int = 200) -> JSONResponse:
+    """A claim as `show --json` prints it, with its status at ``moment``."""
+    return _json(shapes.claim_json(claim, claims.status_of(claim, moment), moment.tz), status_code)
 
 
 @router.get("/api/claims", response_model=list[ClaimOut], tags=["claims"])
@@ -94,7 +100,7 @@ def show_claim(site: SiteDep, claim_id: ClaimId, as_of: AsOfParam = None) -> Res
     moment = site.as_of(as_of)
     with site.database.read() as session:
         claim = claims.get_claim(session, claim_id)
-        return _json(shapes.claim_json(claim, claims.status_of(claim, moment), moment.tz))
+        return _claim_json(claim, moment)
 
 
 @router.get("/api/claims/{claim_id}/history", response_model=list[EventOut], tags=["claims"])
@@ -149,8 +155,7 @@ def add_claim(site: WriterDep, claim: ClaimIn) -> Response:
             criteria=claim.criteria,
             context=claim.context,
         )
-        status = claims.status_of(added, claims.AsOf(clock.now, clock.tz))
-        return _json(shapes.claim_json(added, status, clock.tz), 201)
+        return _claim_json(added, claims.AsOf(clock.now, clock.tz), 201)
 
 
 @router.post(
@@ -173,8 +178,7 @@ def record_verdict(site: WriterDep, claim_id: ClaimId, verdict: VerdictIn) -> Re
             reviewer=verdict.reviewer,
         )
         claim = claims.get_claim(session, claim_id)
-        status = claims.status_of(claim, claims.AsOf(clock.now, clock.tz))
-        return _json(shapes.claim_json(claim, status, clock.tz), 201)
+        return _claim_json(claim, claims.AsOf(clock.now, clock.tz), 201)
 
 
 @router.get(

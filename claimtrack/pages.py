@@ -112,7 +112,7 @@ def page(request: Request, template: str, code: int = 200, **context: Any) -> Re
 
 
 def error_page(request: Request, status_code: int, text: str) -> Response:
-    now = AsOf(request.app.state.site.clock(), request.app.state.site.tz)
+    now = request.app.state.site.as_of(None)
     return page(
         request, "error.html", status_code, status_code=status_code, message=text, as_of=now
     )
