@@ -11,23 +11,30 @@ from __future__ import annotations
 import io
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from claimtrack import claims, reports, shapes
+from claimtrack import claims, corrections, reports, shapes
 from claimtrack.api_models import (
     ClaimIn,
     ClaimOut,
     EventOut,
+    LogEntryOut,
+    RemovalIn,
+    RemovedOut,
     ReportOut,
+    RetractionIn,
     VerdictIn,
 )
 from claimtrack.dates import parse_date
+from claimtrack.errors import BadInput
 from claimtrack.models import Claim
 from claimtrack.web import ENV_TOKEN, AsOfParam, ClaimId, Site, SiteDep
 
 router = APIRouter()
+
+VerdictId = Annotated[int, Path(description="The verdict's number, as the claim's JSON lists it.")]
 
 bearer = HTTPBearer(
     auto_error=False,
@@ -60,8 +67,10 @@ def _json(data: Any, status_code: int = 200) -> JSONResponse:
 
 
 def _claim_json(claim: Claim, moment: claims.AsOf, status_code: int = 200) -> JSONResponse:
-    """A claim as `show --json` prints it, with its status at ``moment``."""
-    return _json(shapes.claim_json(claim, claims.status_of(claim, moment), moment.tz), status_code)
+    """A claim as `show --json` prints it, with its status at ``moment`` and its verdicts as
+    the record stood then."""
+    status = claims.status_of(claim, moment)
+    return _json(shapes.claim_json(claim, status, moment.tz, moment), status_code)
 
 
 @router.get("/api/claims", response_model=list[ClaimOut], tags=["claims"])
@@ -166,19 +175,81 @@ def record_verdict(site: WriterDep, claim_id: ClaimId, verdict: VerdictIn) -> Re
     the token."""
     evidence = [claims.Citation(claims.SourceInfo(url=e.url), e.quote) for e in verdict.evidence]
     clock = claims.Clock(site.clock(), site.tz, "api")
+    if verdict.reason is not None and verdict.corrects is None:
+        raise BadInput("reason", "a reason goes with corrects (the verdict to retract)")
     with site.database.write() as session:
-        claims.record_verdict(
-            session,
-            claim_id,
-            verdict.verdict,
-            note=verdict.note,
-            clock=clock,
-            checked_on=verdict.checked_on,
-            evidence=evidence,
-            reviewer=verdict.reviewer,
-        )
+        if verdict.corrects is None:
+            claims.record_verdict(
+                session,
+                claim_id,
+                verdict.verdict,
+                note=verdict.note,
+                clock=clock,
+                checked_on=verdict.checked_on,
+                evidence=evidence,
+                reviewer=verdict.reviewer,
+            )
+        else:
+            corrections.correct_verdict(
+                session,
+                claim_id,
+                verdict.corrects,
+                verdict.verdict,
+                note=verdict.note,
+                clock=clock,
+                checked_on=verdict.checked_on,
+                evidence=evidence,
+                reviewer=verdict.reviewer,
+                reason=verdict.reason,
+            )
         claim = claims.get_claim(session, claim_id)
         return _claim_json(claim, claims.AsOf(clock.now, clock.tz), 201)
+
+
+@router.post(
+    "/api/claims/{claim_id}/verdicts/{verdict_id}/retraction",
+    response_model=ClaimOut,
+    tags=["writes"],
+)
+def retract_verdict(
+    site: WriterDep, claim_id: ClaimId, verdict_id: VerdictId, retraction: RetractionIn
+) -> Response:
+    """Retract a verdict recorded by mistake (`claimtrack retract`): from now on it counts
+    nowhere; it stays on the record, marked retracted with the reason, and in the public
+    corrections log. Answers with the claim. Needs the token."""
+    clock = claims.Clock(site.clock(), site.tz, "api")
+    with site.database.write() as session:
+        corrections.retract_verdict(
+            session, claim_id, verdict_id, reason=retraction.reason, clock=clock
+        )
+        claim = claims.get_claim(session, claim_id)
+        return _claim_json(claim, claims.AsOf(clock.now, clock.tz))
+
+
+@router.post("/api/claims/{claim_id}/removal", response_model=RemovedOut, tags=["writes"])
+def remove_claim(site: WriterDep, claim_id: ClaimId, removal: RemovalIn) -> Response:
+    """Remove a claim (`claimtrack remove`): it leaves every list, page, answer and public
+    export, and the monitor; the JSON export and the corrections log keep it. Afterwards
+    its address answers 410 Gone. Needs the token."""
+    clock = claims.Clock(site.clock(), site.tz, "api")
+    with site.database.write() as session:
+        claim = corrections.remove_claim(session, claim_id, reason=removal.reason, clock=clock)
+        gone = {"on": clock.now.isoformat(), "reason": claim.removal_reason}
+        return _json({"id": claim.id, "removed": gone})
+
+
+@router.get("/api/corrections", response_model=list[LogEntryOut], tags=["corrections"])
+def corrections_log(
+    site: SiteDep,
+    since: Annotated[str | None, Query(description="YYYY-MM-DD: made on or after it.")] = None,
+) -> Response:
+    """The public corrections log, newest first: `claimtrack corrections --json`."""
+    start = parse_date(since, "since") if since else None
+    with site.database.read() as session:
+        found = corrections.corrections_log(
+            session, since=corrections.start_of(start, site.tz) if start else None
+        )
+        return _json([entry.to_json() for entry in found])
 
 
 @router.get(

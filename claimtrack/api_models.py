@@ -37,6 +37,11 @@ class SourceOut(_Out):
     verdict_id: int | None
 
 
+class CorrectionOut(_Out):
+    on: str = Field(description="When it was made (ISO date-time); it counts from then on.")
+    reason: str | None
+
+
 class VerdictOut(_Out):
     id: int
     verdict: str
@@ -46,6 +51,9 @@ class VerdictOut(_Out):
     recorded_at: str
     reviewer: str | None
     evidence: list[SourceOut]
+    retracted: CorrectionOut | None = Field(
+        description="Null, or when and why it was retracted: from then on it counts nowhere."
+    )
 
 
 class ClaimOut(_Out):
@@ -63,7 +71,9 @@ class ClaimOut(_Out):
     criteria: str | None
     context: str | None
     sources: list[SourceOut]
-    verdicts: list[VerdictOut] = Field(description="Oldest first; the latest final one counts.")
+    verdicts: list[VerdictOut] = Field(
+        description="Oldest first; the latest final one not retracted counts."
+    )
     created_at: str
     updated_at: str
 
@@ -150,3 +160,42 @@ class VerdictIn(BaseModel):
     checked_on: date | None = Field(default=None, description="Default: today.")
     evidence: list[EvidenceIn] = []
     reviewer: str | None = None
+    corrects: int | None = Field(
+        default=None, description="A verdict of this claim to retract, in the same change."
+    )
+    reason: str | None = Field(default=None, description="Why (with corrects).")
+
+
+class RetractionIn(BaseModel):
+    """Why a verdict is retracted (`claimtrack retract`); the reason is public."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, examples=["Recorded on the wrong claim."])
+
+
+class RemovalIn(BaseModel):
+    """Why a claim is removed (`claimtrack remove`); the reason is public."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, examples=["Duplicate of claim 3."])
+
+
+class RemovedOut(_Out):
+    id: int
+    removed: CorrectionOut
+
+
+class LogEntryOut(_Out):
+    at: str
+    kind: str = Field(description="retraction, correction, removal or restoration.")
+    claim_id: int
+    claim_uuid: str
+    claim_text: str
+    reason: str | None
+    by: str | None
+    verdict_id: int | None
+    verdict: str | None
+    checked_on: str | None
+    corrected_by: int | None = Field(description="The verdict recorded in its place, if any.")

@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from claimtrack import search
 from claimtrack.dates import Deadline, parse_deadline
-from claimtrack.errors import BadInput, NotFound
+from claimtrack.errors import BadInput, NotFound, Removed
 from claimtrack.models import (
     ACTOR_KINDS,
     ALL_VERDICTS,
@@ -40,7 +40,7 @@ from claimtrack.models import (
     utcnow,
 )
 from claimtrack.status import STATUSES, derive_status, standing
-from claimtrack.status_sql import has_status
+from claimtrack.status_sql import has_status, live
 from claimtrack.store import chunks, count_rows, insert_skipping_existing
 
 _LANGUAGE = re.compile(r"[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*")
@@ -143,6 +143,60 @@ def check_verdict(verdict: str, claim_kind: str) -> str:
     return verdict
 
 
+def check_deadline_after_stated(
+    kind: str, deadline: Deadline | None, stated_on: date | None, field: str = "--due"
+) -> None:
+    """A commitment or prediction is about the future of the day it was made: its deadline
+    cannot end before that day (an assertion may be about any time)."""
+    if kind == "assertion" or deadline is None or stated_on is None:
+        return
+    if deadline.date < stated_on:
+        raise BadInput(
+            field,
+            f"the deadline “{deadline.text}” ends on {deadline.date.isoformat()}, before the "
+            f"{kind} was stated on {stated_on.isoformat()}; give the deadline as said, or "
+            "correct --stated",
+        )
+
+
+def check_checked_after_stated(checked_on: date, stated_on: date | None, field: str) -> None:
+    """A claim cannot have been checked before it was made."""
+    if stated_on is not None and checked_on < stated_on:
+        raise BadInput(
+            field,
+            f"{checked_on.isoformat()} is before the claim was stated on "
+            f"{stated_on.isoformat()}; give a check date on or after it",
+        )
+
+
+def normalised(text: str) -> str:
+    """A claim's text as compared for duplicates: case, accents, spacing and punctuation
+    set aside."""
+    return " ".join(re.findall(r"[^\W_]+", search.fold(text)))
+
+
+def find_duplicate(session: Session, text: str, claimants: Sequence[str]) -> int | None:
+    """The id of a claim not removed whose normalised text and claimants are those given.
+
+    The search index narrows the candidates to the claims holding every word of the text,
+    so this costs a few index lookups whatever the size of the database.
+    """
+    wanted = normalised(text)
+    if not wanted:
+        return None
+    people = {name.casefold() for name in claimants}
+    candidates = (
+        select(Claim)
+        .where(col(Claim.id).in_(search.matching(session, wanted)), live())
+        .order_by(col(Claim.id))
+        .limit(200)
+    )
+    for claim in session.exec(candidates):
+        if normalised(claim.text) == wanted and {n.casefold() for n in claim.claimants} == people:
+            return claim.id
+    return None
+
+
 def _check_not_future(day: date | None, clock: Clock, field: str) -> None:
     if day is not None and day > clock.today:
         raise BadInput(field, f"{day.isoformat()} is after today ({clock.today.isoformat()})")
@@ -151,7 +205,8 @@ def _check_not_future(day: date | None, clock: Clock, field: str) -> None:
 # --- writing --------------------------------------------------------------------------------
 
 
-def _event(session: Session, claim: Claim, event: str, clock: Clock, **data: Any) -> None:
+def record_event(session: Session, claim: Claim, event: str, clock: Clock, **data: Any) -> None:
+    """Append one entry to the claim's history, in the caller's transaction."""
     assert claim.id is not None
     session.add(Event(claim_id=claim.id, kind=event, at=clock.now, actor=clock.who, data=data))
 
@@ -315,8 +370,12 @@ def add_claim(
     criteria: str | None = None,
     context: str | None = None,
     claim_uuid: str | None = None,
+    duplicate_ok: bool = False,
 ) -> Claim:
-    """Record a claim as it was said, with who said it, its deadline and its sources."""
+    """Record a claim as it was said, with who said it, its deadline and its sources.
+
+    The same text (case, accents, spacing and punctuation aside) by the same claimants as a
+    claim already recorded is refused, naming it, unless ``duplicate_ok``."""
     text = text.strip()
     if not text:
         raise BadInput("text", "empty claim text; give the claim as it was said, in quotes")
@@ -327,8 +386,17 @@ def add_claim(
     check_language(language)
     _check_not_future(stated_on, clock, "--stated")
     reading = read_deadline(deadline, stated_on)
+    check_deadline_after_stated(kind, reading, stated_on)
     checked = [_check_citation(c, "--source") for c in citations]
     tag_names = _check_tags(tags)
+    if not duplicate_ok:
+        same = find_duplicate(session, text, names)
+        if same is not None:
+            raise BadInput(
+                "text",
+                f"claim {same} already records this text by {', '.join(dict.fromkeys(names))}; "
+                f"see it with: claimtrack show {same}, or add it again with --duplicate-ok",
+            )
     if claim_uuid is not None:
         try:
             claim_uuid = str(uuidlib.UUID(claim_uuid))
@@ -361,7 +429,7 @@ def add_claim(
         session.add(ClaimTag(claim_id=claim.id, tag=tag))
     for citation in checked:
         _cite(session, claim, citation, "origin", clock)
-    _event(
+    record_event(
         session,
         claim,
         "created",
@@ -395,10 +463,18 @@ def _refreshed(session: Session, claim: Claim) -> Claim:
     return get_claim(session, claim.id)
 
 
-def get_claim(session: Session, claim_id: int | None) -> Claim:
+def get_claim(session: Session, claim_id: int | None, *, removed: bool = False) -> Claim:
+    """The claim of that id; a removed one only when ``removed`` is asked for (its history,
+    restoring or purging it), else it is refused as :class:`Removed`."""
     claim = session.get(Claim, claim_id) if claim_id is not None else None
     if claim is None:
         raise NotFound("claim", f"no claim with id {claim_id}; list them with: claimtrack list")
+    if claim.removed_at is not None and not removed:
+        raise Removed(
+            "claim",
+            f"claim {claim_id} was removed on {claim.removed_at.date().isoformat()} "
+            f"({claim.removal_reason}); bring it back with: claimtrack restore {claim_id}",
+        )
     return claim
 
 
@@ -415,7 +491,7 @@ def add_source(
     _check_choice(role, SOURCE_ROLES, "--role")
     checked = _check_citation(citation, "url")
     link = _cite(session, claim, checked, role, clock)
-    _event(
+    record_event(
         session,
         claim,
         "source_added",
@@ -449,6 +525,7 @@ def record_verdict(
         raise BadInput("--note", "a verdict needs a note saying what was found")
     checked_on = checked_on or clock.today
     _check_not_future(checked_on, clock, "--checked-on")
+    check_checked_after_stated(checked_on, claim.stated_on, "--checked-on")
     checked = [_check_citation(c, "--source") for c in evidence]
     row = Verdict(
         claim_id=claim.id,
@@ -462,7 +539,7 @@ def record_verdict(
     session.flush()
     for citation in checked:
         _cite(session, claim, citation, "evidence", clock, verdict=row)
-    _event(
+    record_event(
         session,
         claim,
         "verdict",
@@ -487,13 +564,43 @@ def restand(session: Session, claim_ids: Sequence[int | None]) -> None:
         for row in session.exec(select(Verdict).where(col(Verdict.claim_id).in_(some))):
             found[row.claim_id].append(row)
         for claim_id, verdicts in found.items():
-            verdict, last = standing(verdicts)
+            now = standing(verdicts)
             session.execute(
                 update(Claim)
                 .where(col(Claim.id) == claim_id)
-                .values(verdict=verdict, last_checked_on=last)
+                .values(
+                    verdict=now.verdict,
+                    last_checked_on=now.last_checked_on,
+                    last_retracted_at=now.last_retracted_at,
+                )
                 .execution_options(synchronize_session=False)
             )
+
+
+def _settles(verdict: str | None) -> bool:
+    return verdict is not None and verdict not in INTERIM_VERDICTS
+
+
+def restand_after_retraction(session: Session, claim_id: int) -> None:
+    """``restand`` one claim whose verdict was just retracted. If that took away the final
+    verdict that settled it, the claim is open again: one more reopening, so the monitor
+    flags it once more; in any case the monitor looks at it again."""
+    session.flush()
+    before, due_at = session.execute(
+        select(Claim.verdict, Claim.due_at).where(col(Claim.id) == claim_id)
+    ).one()
+    restand(session, [claim_id])
+    after = session.execute(select(Claim.verdict).where(col(Claim.id) == claim_id)).scalar_one()
+    values: dict[str, Any] = {"watch_at": LOOK_NOW} if due_at is not None else {}
+    if _settles(before) and not _settles(after):
+        values["reopenings"] = Claim.reopenings + 1
+    if values:
+        session.execute(
+            update(Claim)
+            .where(col(Claim.id) == claim_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
 
 
 _UNSET: Any = object()
@@ -545,6 +652,7 @@ def edit_claim(
         reading = read_deadline(deadline, stated)
     elif stated_on is not None and claim_deadline is not None:
         reading = read_deadline(claim_deadline.text, stated)  # relative phrases move with it
+    check_deadline_after_stated(new.get("kind", claim.kind), reading, stated)
     adds, removes = _check_tags(add_tags), _check_tags(remove_tags)
 
     for name, value in new.items():
@@ -572,7 +680,7 @@ def edit_claim(
     if not changes:
         return claim
     claim.updated_at = clock.now
-    _event(session, claim, "edited", clock, changes=changes)
+    record_event(session, claim, "edited", clock, changes=changes)
     return _refreshed(session, claim)
 
 
@@ -593,6 +701,19 @@ class AsOf:
     @property
     def day(self) -> date:
         return self.moment.astimezone(self.tz).date()
+
+
+def verdicts_at(claim: Claim, as_of: AsOf | None) -> list[tuple[Verdict, bool]]:
+    """The claim's verdicts as the record stood at ``as_of`` (None: all, as it stands),
+    oldest first, each with whether it had been retracted by then: a verdict checked after
+    ``as_of`` was not known yet; one retracted later still counted then."""
+    if as_of is None:
+        return [(v, v.retracted_at is not None) for v in claim.verdicts]
+    return [
+        (v, v.retracted_at is not None and v.retracted_at <= as_of.moment)
+        for v in claim.verdicts
+        if v.checked_on <= as_of.day
+    ]
 
 
 def status_of(claim: Claim, as_of: AsOf) -> str:
@@ -623,7 +744,7 @@ def list_claims(
     soonest deadline first."""
     if status is not None:
         _check_choice(status, STATUSES, "--status")
-    query = select(Claim)
+    query = select(Claim).where(live())
     if matching is not None and matching.strip():
         query = query.where(col(Claim.id).in_(search.matching(session, matching)))
     if claimant:
@@ -660,12 +781,14 @@ def search_claims(session: Session, query: str, *, limit: int = 50) -> list[Clai
     ids = search.matching_ids(session, query, limit=limit)
     if not ids:
         return []
-    claims = {c.id: c for c in session.exec(select(Claim).where(col(Claim.id).in_(ids)))}
+    found = select(Claim).where(col(Claim.id).in_(ids))
+    claims = {c.id: c for c in session.exec(found)}
     return [claims[i] for i in ids if i in claims]
 
 
 def history(session: Session, claim_id: int) -> list[Event]:
-    get_claim(session, claim_id)
+    """Every change to the claim, oldest first; a removed claim's too (its removal is one)."""
+    get_claim(session, claim_id, removed=True)
     return list(
         session.exec(
             select(Event).where(Event.claim_id == claim_id).order_by(col(Event.at), col(Event.id))
@@ -681,8 +804,10 @@ def evidence_by_verdict(claim: Claim) -> dict[int, list[ClaimSource]]:
     return found
 
 
-def count_claims(session: Session) -> int:
-    return session.exec(select(func.count()).select_from(Claim)).one()
+def count_claims(session: Session, *, removed: bool = False) -> int:
+    """How many claims the record holds (with ``removed``, those removed too)."""
+    query = select(func.count()).select_from(Claim)
+    return session.exec(query if removed else query.where(live())).one()
 
 
 __all__ = [

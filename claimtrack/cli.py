@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -137,7 +137,8 @@ def print_claim(claim: Any, moment: AsOf, as_json: bool, text: Callable[[str], s
     from claimtrack import claims, shapes
 
     status = claims.status_of(claim, moment)
-    click.echo(_dumps(shapes.claim_json(claim, status, moment.tz)) if as_json else text(status))
+    shape = shapes.claim_json(claim, status, moment.tz, moment) if as_json else None
+    click.echo(_dumps(shape) if as_json else text(status))
 
 
 def db_option(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -188,6 +189,7 @@ def init(db: str | None) -> None:
     from claimtrack.store import SCHEMA_REVISION
 
     with database(db) as opened:
+        _replan(opened, settings())
         click.echo(f"database ready: {opened.url} (schema {SCHEMA_REVISION})")
 
 
@@ -210,6 +212,11 @@ def init(db: str | None) -> None:
 @click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
 @click.option("--criteria", help="How the outcome will be checked.")
 @click.option("--context", help="Circumstances worth knowing.")
+@click.option(
+    "--duplicate-ok",
+    is_flag=True,
+    help="Record it even if a claim with the same text and claimants exists.",
+)
 @db_option
 @json_option
 def add(
@@ -227,6 +234,7 @@ def add(
     tags: tuple[str, ...],
     criteria: str | None,
     context: str | None,
+    duplicate_ok: bool,
     db: str | None,
     as_json: bool,
 ) -> None:
@@ -258,6 +266,7 @@ def add(
             tags=tags,
             criteria=criteria,
             context=context,
+            duplicate_ok=duplicate_ok,
         )
         reading = render.deadline_line(claims.deadline_of(claim), now.tz)
         print_claim(
@@ -386,7 +395,10 @@ def show(claim_id: int, as_of: str | None, db: str | None, as_json: bool) -> Non
     with database(db) as opened, opened.read() as session:
         claim = claims.get_claim(session, claim_id)
         print_claim(
-            claim, moment, as_json, lambda status: render.claim_text(claim, status, moment.tz)
+            claim,
+            moment,
+            as_json,
+            lambda status: render.claim_text(claim, status, moment.tz, moment),
         )
 
 
@@ -467,6 +479,13 @@ def source(
 @click.option("--source", "urls", multiple=True, metavar="URL", help="Evidence (repeatable).")
 @click.option("--quote", help="The exact words of the (single) evidence source.")
 @click.option("--reviewer", help="Who checked (default: $CLAIMTRACK_USER or your login).")
+@click.option(
+    "--corrects",
+    metavar="VERDICT_ID",
+    type=int,
+    help="Retract this verdict and record this one in its place, in one change.",
+)
+@click.option("--reason", help="Why the verdict corrected is retracted (with --corrects).")
 @db_option
 @json_option
 def verdict(
@@ -477,13 +496,17 @@ def verdict(
     urls: tuple[str, ...],
     quote: str | None,
     reviewer: str | None,
+    corrects: int | None,
+    reason: str | None,
     db: str | None,
     as_json: bool,
 ) -> None:
     """Record the outcome of a check: kept, broken, partial, true, false, misleading,
     unverifiable, withdrawn, or in_progress / stalled for now."""
-    from claimtrack import claims, shapes
+    from claimtrack import claims, corrections, shapes
 
+    if reason is not None and corrects is None:
+        raise BadInput("--reason", "a reason goes with --corrects VERDICT_ID")
     if quote and len(urls) != 1:
         raise BadInput(
             "--quote", "a quote belongs to one evidence source: give exactly one --source"
@@ -492,23 +515,39 @@ def verdict(
     checked = day(checked_on, "--checked-on")
     now = clock()
     with database(db) as opened, opened.write() as session:
-        row = claims.record_verdict(
-            session,
-            claim_id,
-            value,
-            note=note,
-            clock=now,
-            checked_on=checked,
-            evidence=evidence,
-            reviewer=reviewer,
-        )
+        if corrects is None:
+            row = claims.record_verdict(
+                session,
+                claim_id,
+                value,
+                note=note,
+                clock=now,
+                checked_on=checked,
+                evidence=evidence,
+                reviewer=reviewer,
+            )
+        else:
+            row = corrections.correct_verdict(
+                session,
+                claim_id,
+                corrects,
+                value,
+                note=note,
+                clock=now,
+                checked_on=checked,
+                evidence=evidence,
+                reviewer=reviewer,
+                reason=reason,
+            )
         claim = claims.get_claim(session, claim_id)
         status = claims.status_of(claim, claims.AsOf(now.now, now.tz))
         if as_json:
             emit(shapes.claim_json(claim, status, now.tz))
         else:
+            corrected = f" (verdict {row.id}, correcting verdict {corrects})" if corrects else ""
             click.echo(
-                f"claim #{claim_id}: {row.verdict} on {row.checked_on.isoformat()} → {status}"
+                f"claim #{claim_id}: {row.verdict} on {row.checked_on.isoformat()}{corrected}"
+                f" → {status}"
             )
 
 
@@ -529,6 +568,115 @@ def actor(
         click.echo(
             f"{found.name}: {found.kind or 'kind not given'}, {found.role or 'no role given'}"
         )
+
+
+@cli.command()
+@click.argument("claim_id", type=int)
+@click.argument("verdict_id", type=int)
+@click.option("--reason", required=True, help="Why the verdict is retracted (public).")
+@db_option
+@json_option
+def retract(claim_id: int, verdict_id: int, reason: str, db: str | None, as_json: bool) -> None:
+    """Retract a verdict recorded by mistake: from now on it counts nowhere, but it stays on
+    the record, marked retracted with the date and reason (see: claimtrack corrections)."""
+    from claimtrack import claims, corrections, shapes
+
+    now = clock()
+    with database(db) as opened, opened.write() as session:
+        corrections.retract_verdict(session, claim_id, verdict_id, reason=reason, clock=now)
+        claim = claims.get_claim(session, claim_id)
+        status = claims.status_of(claim, claims.AsOf(now.now, now.tz))
+        if as_json:
+            emit(shapes.claim_json(claim, status, now.tz))
+        else:
+            click.echo(f"claim #{claim_id}: verdict {verdict_id} retracted → {status}")
+
+
+@cli.command()
+@click.argument("claim_id", type=int)
+@click.option("--reason", help="Why it is removed (public); required unless --purge.")
+@click.option("--purge", is_flag=True, help="Erase it for good, with what only it owns.")
+@click.option("--yes", is_flag=True, help="With --purge: do it (without, only print what goes).")
+@db_option
+@json_option
+def remove(
+    claim_id: int, reason: str | None, purge: bool, yes: bool, db: str | None, as_json: bool
+) -> None:
+    """Take a claim (a duplicate, test data) out of every list, report, page, public export
+    and the monitor; the JSON export and its history keep it (claimtrack restore brings it
+    back). --purge --yes erases it and what only it owns, leaving no trace."""
+    from claimtrack import corrections
+
+    if yes and not purge:
+        raise BadInput("--yes", "--yes confirms --purge; to remove a claim, give --reason")
+    now = clock()
+    with database(db) as opened:
+        if purge:
+            with opened.write() if yes else opened.read() as session:
+                erased = (
+                    corrections.purge(session, claim_id)
+                    if yes
+                    else corrections.purge_plan(session, claim_id)
+                )
+            if as_json:
+                emit(erased.to_json() | {"erased": yes})
+                return
+            head = "erased" if yes else "would erase (run again with --yes to erase)"
+            click.echo(f"{head}:")
+            for line in erased.lines():
+                click.echo(f"  {line}")
+            return
+        if reason is None:
+            raise BadInput(
+                "--reason", "say why the claim is removed, e.g. --reason 'duplicate of #3'"
+            )
+        with opened.write() as session:
+            claim = corrections.remove_claim(session, claim_id, reason=reason, clock=now)
+            if as_json:
+                emit({"id": claim.id, "removed": {"on": now.now.isoformat(), "reason": reason}})
+            else:
+                click.echo(
+                    f"claim #{claim_id} removed; bring it back with: claimtrack restore {claim_id}"
+                )
+
+
+@cli.command()
+@click.argument("claim_id", type=int)
+@db_option
+@json_option
+def restore(claim_id: int, db: str | None, as_json: bool) -> None:
+    """Bring back a removed claim, as it was."""
+    from claimtrack import claims, corrections, shapes
+
+    now = clock()
+    with database(db) as opened, opened.write() as session:
+        claim = corrections.restore_claim(session, claim_id, clock=now)
+        status = claims.status_of(claim, claims.AsOf(now.now, now.tz))
+        if as_json:
+            emit(shapes.claim_json(claim, status, now.tz))
+        else:
+            click.echo(f"claim #{claim_id} restored ({status})")
+
+
+@cli.command("corrections")
+@click.option("--since", metavar="DATE", help="Only corrections made on or after this day.")
+@db_option
+@json_option
+def corrections_command(since: str | None, db: str | None, as_json: bool) -> None:
+    """The public corrections log: every retraction, correction, removal and restoration,
+    newest first, with its date and reason."""
+    from claimtrack import corrections, render
+
+    start = day(since, "--since")
+    tz = tracker_tz()
+    with database(db) as opened, opened.read() as session:
+        found = corrections.corrections_log(
+            session, since=corrections.start_of(start, tz) if start else None
+        )
+    if as_json:
+        emit([entry.to_json() for entry in found])
+    else:
+        click.echo(render.corrections_text(found, tz))
 
 
 @cli.command("search")
@@ -609,10 +757,29 @@ def report(
         click.echo(reports.render(built, "json" if as_json else fmt))
 
 
+# A moment this far past the clock still counts as now (clocks of two machines disagree).
+FUTURE_TOLERANCE = timedelta(minutes=1)
+EXIT_DELIVERY_FAILED = 4
+
+
+def _replan(opened: Database, cfg: Config) -> None:
+    """After a change of the configured time zone, re-plan the stored due moments, once."""
+    from claimtrack import monitor
+
+    moved = monitor.replan_zone(opened, cfg, _now())
+    if moved:
+        click.echo(f"claimtrack: re-planned {moved:,} deadlines for {cfg.timezone}", err=True)
+
+
 @cli.command()
 @as_of_option
 @click.option("--fail-on-due", is_flag=True, help="Exit 1 when a claim is awaiting a check.")
 @click.option("--digest", is_flag=True, help="Also send the digest: the deadline report.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print what would be flagged and delivered, at any moment; write and send nothing.",
+)
 @config_option
 @db_option
 @json_option
@@ -620,31 +787,58 @@ def check(
     as_of: str | None,
     fail_on_due: bool,
     digest: bool,
+    dry_run: bool,
     config_path: str | None,
     db: str | None,
     as_json: bool,
 ) -> None:
     """One monitor pass: flag what is due, deliver reports to the channels, print what was
-    done, exit. For cron, or to look before starting the monitor."""
+    done, exit. For cron, or to look before starting the monitor. Exit 1 with --fail-on-due
+    when claims await a check; 4 when a delivery failed (4 wins over 1)."""
     from claimtrack import monitor, notify, render
 
     cfg = settings(config_path)
     notify.check_environment(cfg)
     moment = moment_of(as_of, cfg.tz)
+    if not dry_run and moment.moment > _now() + FUTURE_TOLERANCE:
+        raise BadInput(
+            "--as-of",
+            f"{moment.moment.isoformat()} is in the future; a check records what it flags, so "
+            "a future moment can only be previewed: claimtrack check --dry-run --as-of "
+            f"{as_of}",
+        )
     # With --json, stdout holds one JSON document: the stdout channel writes to stderr.
     stream = sys.stderr if as_json else sys.stdout
     senders = notify.senders(cfg, stdout=stream)
+    if dry_run:
+        if digest:
+            raise BadInput("--digest", "a dry run sends nothing; leave out --digest")
+        with database(db) as opened:
+            seen = monitor.preview(opened, cfg, moment.moment, senders)
+            with opened.read() as session:
+                awaiting = monitor.count_awaiting(session, moment)
+        if as_json:
+            emit(seen.to_json() | {"awaiting_check": awaiting})
+        else:
+            click.echo(render.preview_text(seen, awaiting))
+        if fail_on_due and awaiting:
+            raise click.exceptions.Exit(1)
+        return
     with database(db) as opened:
+        _replan(opened, cfg)
         result = monitor.run_pass(opened, cfg, moment.moment, senders)
         digest_errors = monitor.send_digest(opened, cfg, moment.moment, senders) if digest else {}
         with opened.read() as session:
             awaiting = monitor.count_awaiting(session, moment)
-    for name, error in {**result.delivery.errors, **digest_errors}.items():
+    failures = {**result.delivery.errors, **digest_errors}
+    for name, error in failures.items():
         click.echo(f"claimtrack: warning: channel {name} failed: {error}", err=True)
     if as_json:
         emit(result.to_json() | {"awaiting_check": awaiting})
     else:
         click.echo(render.check_text(result, awaiting))
+    if failures or result.delivery.failed:
+        raise click.exceptions.Exit(EXIT_DELIVERY_FAILED)
     if fail_on_due and awaiting:
         raise click.exceptions.Exit(1)
 
@@ -660,6 +854,7 @@ def monitor_command(config_path: str | None, db: str | None) -> None:
     cfg = settings(config_path)
     notify.check_environment(cfg)
     with database(db) as opened:
+        _replan(opened, cfg)
         code = scheduling.run(opened, cfg, notify.senders(cfg))
     if code:
         raise click.exceptions.Exit(code)
@@ -811,13 +1006,23 @@ def demo(
     import tempfile
     from pathlib import Path
 
-    from claimtrack import examples, reports
+    from claimtrack import claims, examples, reports
 
     moment = moment_of(as_of)
+    if keep and "://" not in keep and Path(keep).expanduser().exists():
+        raise BadInput(
+            "--keep",
+            f"{keep} exists already; the demo only creates a new database: give a new path",
+        )
     with tempfile.TemporaryDirectory(prefix="claimtrack-demo-") as folder:
         path = keep or str(Path(folder) / "demo.db")
         with database(path) as opened:
             with opened.write() as session:
+                if keep and claims.count_claims(session, removed=True):
+                    raise BadInput(
+                        "--keep",
+                        f"{keep} already holds claims; the demo only fills a new database",
+                    )
                 loaded = examples.load(session, examples.seed_path(), clock())
             if not as_json and fmt == "text":
                 click.echo(f"Loaded {len(loaded)} claims from the seed article into {path}\n")

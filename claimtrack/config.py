@@ -123,6 +123,8 @@ class Config(_Strict):
     retry_after: float = Field(default=60.0, ge=1)  # first retry of a failed delivery
     retry_max: float = Field(default=3600.0, ge=1)  # the longest wait between retries
     lease: float = Field(default=300.0, ge=10)  # how long a pass holds alerts it delivers
+    # A channel refusing every delivery for this long (seconds) is named in the digest.
+    alarm_after: float = Field(default=3600.0, ge=0)
     channels: list[Channel] = Field(
         default_factory=lambda: [StdoutChannel(type="stdout")], min_length=1
     )

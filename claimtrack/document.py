@@ -21,7 +21,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from typing import Any, TextIO
 
-from claimtrack.claims import Clock, check_language, check_url, check_verdict
+from claimtrack.claims import (
+    Clock,
+    check_checked_after_stated,
+    check_deadline_after_stated,
+    check_language,
+    check_url,
+    check_verdict,
+)
 from claimtrack.dates import KINDS, PRECISIONS, Deadline, parse_date, parse_deadline
 from claimtrack.errors import BadInput
 from claimtrack.models import ACTOR_KINDS, CLAIM_KINDS, SOURCE_ROLES
@@ -71,6 +78,8 @@ class VerdictRecord:
     reviewer: str | None
     evidence: list[CitationRecord]
     id: int | None = None  # only to order verdicts recorded in the same instant
+    retracted_at: datetime | None = None
+    retraction_reason: str | None = None
 
 
 @dataclass
@@ -105,6 +114,11 @@ class ClaimRecord:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     id: int | None = None  # kept on import when that id is free
+    removed_at: datetime | None = None
+    removal_reason: str | None = None
+    # A CSV row holds only the claim's latest verdict: on update, a different one there
+    # corrects the database's latest, where a full document's verdicts pair by recorded_at.
+    latest_verdict_only: bool = False
 
 
 @dataclass
@@ -152,6 +166,11 @@ def _citation_json(citation: CitationRecord, with_role: bool = True) -> dict[str
     return shape
 
 
+def correction_json(on: datetime | None, reason: str | None) -> dict[str, Any] | None:
+    """A retraction or a removal: ``{"on", "reason"}``, or None."""
+    return None if on is None else {"on": on.isoformat(), "reason": reason}
+
+
 def claim_json(claim: ClaimRecord, tz: tzinfo) -> dict[str, Any]:
     """A claim in the document. ``tz`` only fills ``due_at`` when the record has none."""
     deadline = None
@@ -181,6 +200,7 @@ def claim_json(claim: ClaimRecord, tz: tzinfo) -> dict[str, Any]:
                 "recorded_at": v.recorded_at.isoformat(),
                 "reviewer": v.reviewer,
                 "evidence": [_citation_json(e, with_role=False) for e in v.evidence],
+                "retracted": correction_json(v.retracted_at, v.retraction_reason),
             }
             for v in claim.verdicts
         ],
@@ -190,6 +210,7 @@ def claim_json(claim: ClaimRecord, tz: tzinfo) -> dict[str, Any]:
         ],
         "created_at": _iso(claim.created_at),
         "updated_at": _iso(claim.updated_at),
+        "removed": correction_json(claim.removed_at, claim.removal_reason),
     }
 
 
@@ -316,6 +337,19 @@ class _Reader:
                 key, f"'{value}' is not a date-time with its offset; e.g. 2024-09-27T18:00:00+00:00"
             )
         return moment
+
+    def correction(self, key: str, clock: Clock) -> tuple[datetime | None, str | None]:
+        """A retraction or removal, ``{"on": moment, "reason": text}``, or (None, None)."""
+        raw = self.data.get(key)
+        if raw is None:
+            return None, None
+        inner = _Reader(raw, f"{self.where}.{key}")
+        on = inner.moment("on")
+        if on is None:
+            raise inner.fail("on", "is missing; e.g. 2025-10-02T09:00:00+00:00")
+        if on > clock.now:
+            raise inner.fail("on", f"{on.isoformat()} is after now ({clock.now.isoformat()})")
+        return on, inner.required_text("reason")
 
     def items(self, key: str) -> list[Any]:
         value = self.data.get(key)
@@ -464,6 +498,10 @@ def read_claim(raw: Any, where: str, sources: dict[str, SourceRecord], clock: Cl
     if stated_on is not None and stated_on > clock.today:
         raise reader.fail("stated_on", f"{stated_on} is after today ({clock.today})")
     deadline, due_at = _read_deadline(reader, stated_on, clock)
+    try:
+        check_deadline_after_stated(kind, deadline, stated_on)
+    except BadInput as error:
+        raise reader.fail("deadline", error.message.removeprefix("--due: ")) from None
     claimants = list(dict.fromkeys(reader.strings("claimants")))
     if not claimants:
         raise reader.fail(
@@ -483,9 +521,12 @@ def read_claim(raw: Any, where: str, sources: dict[str, SourceRecord], clock: Cl
         for i, item in enumerate(reader.items("citations"))
     ]
     verdicts = [
-        _read_verdict(_Reader(item, f"{reader.where}.verdicts[{i}]"), kind, sources, clock)
+        _read_verdict(
+            _Reader(item, f"{reader.where}.verdicts[{i}]"), kind, stated_on, sources, clock
+        )
         for i, item in enumerate(reader.items("verdicts"))
     ]
+    removed_at, removal_reason = reader.correction("removed", clock)
     history = None
     if "history" in raw and raw["history"] is not None:
         history = [
@@ -512,6 +553,8 @@ def read_claim(raw: Any, where: str, sources: dict[str, SourceRecord], clock: Cl
         history=history,
         created_at=created_at,
         updated_at=reader.moment("updated_at") or created_at,
+        removed_at=removed_at,
+        removal_reason=removal_reason,
     )
 
 
@@ -555,7 +598,11 @@ def _read_citation(
 
 
 def _read_verdict(
-    reader: _Reader, kind: str, sources: dict[str, SourceRecord], clock: Clock
+    reader: _Reader,
+    kind: str,
+    stated_on: date | None,
+    sources: dict[str, SourceRecord],
+    clock: Clock,
 ) -> VerdictRecord:
     value = reader.required_text("verdict")
     try:
@@ -565,6 +612,11 @@ def _read_verdict(
     checked_on = reader.day("checked_on") or clock.today
     if checked_on > clock.today:
         raise reader.fail("checked_on", f"{checked_on} is after today ({clock.today})")
+    try:
+        check_checked_after_stated(checked_on, stated_on, "checked_on")
+    except BadInput as error:
+        raise reader.fail("checked_on", error.message.removeprefix("checked_on: ")) from None
+    retracted_at, retraction_reason = reader.correction("retracted", clock)
     evidence = [
         _read_citation(
             _Reader(item, f"{reader.where}.evidence[{i}]"), sources, clock.now, "evidence"
@@ -578,6 +630,8 @@ def _read_verdict(
         recorded_at=reader.moment("recorded_at") or clock.now,
         reviewer=reader.text("reviewer") or clock.who,
         evidence=evidence,
+        retracted_at=retracted_at,
+        retraction_reason=retraction_reason,
     )
 
 

@@ -31,6 +31,10 @@ class NotFound(BadInput):
     """An id or name the user gave does not exist (exit code 2)."""
 
 
+class Removed(NotFound):
+    """The claim was removed from the record (exit code 2; 410 Gone on the web)."""
+
+
 class DatabaseUnavailable(ClaimtrackError):
     """The database cannot be opened, reached, or stays locked too long (exit code 3)."""
 

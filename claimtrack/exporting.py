@@ -148,6 +148,8 @@ def _records(session: Session, rows: list[Claim], keys: dict[int, str]) -> list[
             Verdict.checked_on,
             Verdict.recorded_at,
             Verdict.reviewer,
+            Verdict.retracted_at,
+            Verdict.retraction_reason,
         )
         .where(col(Verdict.claim_id).in_(ids))
         .order_by(col(Verdict.checked_on), col(Verdict.recorded_at), col(Verdict.id)),
@@ -185,12 +187,20 @@ def _records(session: Session, rows: list[Claim], keys: dict[int, str]) -> list[
                 context=claim.context,
                 citations=citations,
                 verdicts=[
-                    VerdictRecord(*v[2:], evidence.get(v[1], []), v[1])  # type: ignore[arg-type]
+                    VerdictRecord(
+                        *v[2:7],  # type: ignore[arg-type]
+                        evidence=evidence.get(v[1], []),
+                        id=v[1],
+                        retracted_at=v[7],
+                        retraction_reason=v[8],
+                    )
                     for v in verdicts.get(claim.id or 0, [])
                 ],
                 history=[EventRecord(*row[1:]) for row in events.get(claim.id or 0, [])],
                 created_at=claim.created_at,
                 updated_at=claim.updated_at,
+                removed_at=claim.removed_at,
+                removal_reason=claim.removal_reason,
             )
         )
     return records

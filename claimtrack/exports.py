@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -18,6 +19,7 @@ from sqlmodel import Session
 from claimtrack import exporting
 from claimtrack.claims import AsOf
 from claimtrack.config import Config
+from claimtrack.document import ClaimRecord
 from claimtrack.errors import BadInput
 from claimtrack.store import is_postgres
 
@@ -43,6 +45,18 @@ def target(path: str | None) -> Iterator[TextIO]:
         partial.unlink(missing_ok=True)
 
 
+def published(records: Iterable[ClaimRecord], as_of: AsOf) -> Iterator[ClaimRecord]:
+    """What the public formats (CSV, ClaimReview, iCalendar) carry: no removed claim, and no
+    verdict retracted by ``as_of``. Only the JSON document, the backup, keeps them all."""
+    for record in records:
+        if record.removed_at is not None:
+            continue
+        kept = [
+            v for v in record.verdicts if v.retracted_at is None or v.retracted_at > as_of.moment
+        ]
+        yield record if len(kept) == len(record.verdicts) else replace(record, verdicts=kept)
+
+
 def write(session: Session, fmt: str, out: TextIO, as_of: AsOf, config: Config) -> int:
     """Write every claim in ``fmt``; returns how many records the file holds."""
     if is_postgres(session):  # one snapshot for all the chunked queries below
@@ -61,13 +75,15 @@ def write(session: Session, fmt: str, out: TextIO, as_of: AsOf, config: Config) 
         from claimtrack import spreadsheet
 
         sources = exporting.sources(session)
-        return spreadsheet.write_csv(out, exporting.iter_claims(session), sources, as_of)
+        return spreadsheet.write_csv(
+            out, published(exporting.iter_claims(session), as_of), sources, as_of
+        )
     if fmt == "claimreview":
         from claimtrack import claimreview
 
         return claimreview.write(
             out,
-            exporting.iter_claims(session),
+            published(exporting.iter_claims(session), as_of),
             exporting.sources(session),
             exporting.actors(session),
             as_of,
@@ -76,5 +92,7 @@ def write(session: Session, fmt: str, out: TextIO, as_of: AsOf, config: Config) 
     if fmt == "ics":
         from claimtrack import ics
 
-        return ics.write(out, exporting.iter_claims(session), as_of, config.publishing)
+        return ics.write(
+            out, published(exporting.iter_claims(session), as_of), as_of, config.publishing
+        )
     raise ValueError(f"unknown export format {fmt!r}")

@@ -24,7 +24,13 @@ from sqlalchemy import delete, insert, select, update
 from sqlmodel import Session, col
 
 from claimtrack import exporting, search
-from claimtrack.claims import Clock, created_data, restand, verdict_data
+from claimtrack.claims import (
+    Clock,
+    created_data,
+    restand,
+    restand_after_retraction,
+    verdict_data,
+)
 from claimtrack.dates import Deadline
 from claimtrack.document import (
     ActorRecord,
@@ -89,13 +95,24 @@ class _Difference:
     citations: list[CitationRecord] = field(default_factory=list)
     verdicts: list[VerdictRecord] = field(default_factory=list)
     history: list[EventRecord] = field(default_factory=list)
+    # The database's verdicts the file retracts: (verdict id, moment (None: the import's),
+    # reason, the file's verdict that corrects it, if any: one of ``verdicts``).
+    retractions: list[tuple[int, datetime | None, str, VerdictRecord | None]] = field(
+        default_factory=list
+    )
 
     def __bool__(self) -> bool:
-        return bool(self.fields or self.citations or self.verdicts or self.history)
+        return bool(
+            self.fields or self.citations or self.verdicts or self.history or self.retractions
+        )
 
     def summary(self) -> str:
         parts = list(self.fields)
-        parts += [name for name in ("citations", "verdicts", "history") if getattr(self, name)]
+        parts += [
+            name
+            for name in ("citations", "verdicts", "retractions", "history")
+            if getattr(self, name)
+        ]
         return ", ".join(parts)
 
 
@@ -194,12 +211,40 @@ def _compare(
         difference.fields["deadline"] = (current.deadline, record.deadline)
     had = {_cited(c, local_sources) for c in _all_citations(current)}
     difference.citations = [c for c in record.citations if _cited(c, sources) not in had]
-    judged = {_judged(v) for v in current.verdicts}
-    difference.verdicts = [v for v in record.verdicts if _judged(v) not in judged]
+    if (current.removed_at, current.removal_reason) != (record.removed_at, record.removal_reason):
+        difference.fields["removed"] = (current.removed_at, record.removed_at)
+    _compare_verdicts(record, current, difference)
     if record.history is not None:
         known = {event.key() for event in current.history or []}
         difference.history = [e for e in record.history if e.key() not in known]
     return difference
+
+
+def _compare_verdicts(record: ClaimRecord, current: ClaimRecord, difference: _Difference) -> None:
+    """The file's verdicts against the database's: new ones are added; one that differs
+    from a database verdict it stands for (the same ``recorded_at``; in a CSV, the latest
+    verdict) corrects it: retraction and new verdict, never a silent extra one. A
+    retraction in the file is made in the database; nothing retracted is brought back."""
+    counting = {_judged(v): v for v in current.verdicts if v.retracted_at is None}
+    known = {_judged(v) for v in current.verdicts}
+    given = {_judged(v) for v in record.verdicts}
+    unmatched = [v for v in counting.values() if _judged(v) not in given]
+    for verdict in record.verdicts:
+        mine = counting.get(_judged(verdict))
+        if mine is not None:
+            if verdict.retracted_at is not None and mine.id is not None:
+                reason = verdict.retraction_reason or "retracted in the imported file"
+                difference.retractions.append((mine.id, verdict.retracted_at, reason, None))
+            continue
+        if _judged(verdict) in known:
+            continue  # retracted here: stays retracted
+        difference.verdicts.append(verdict)
+        replaced = next((v for v in unmatched if v.recorded_at == verdict.recorded_at), None)
+        if replaced is None and record.latest_verdict_only and unmatched:
+            replaced = unmatched[-1]
+        if replaced is not None and replaced.id is not None and verdict.retracted_at is None:
+            unmatched.remove(replaced)
+            difference.retractions.append((replaced.id, None, "corrected by an import", verdict))
 
 
 # --- claimants and sources ----------------------------------------------------------------------
@@ -360,7 +405,7 @@ def _insert_claims(
 
 def _claim_row(claim_id: int, record: ClaimRecord, created: datetime) -> dict[str, Any]:
     deadline = record.deadline
-    verdict, last_checked_on = standing(record.verdicts)
+    now = standing(record.verdicts)
     return {
         "id": claim_id,
         "uuid": record.uuid,
@@ -377,9 +422,13 @@ def _claim_row(claim_id: int, record: ClaimRecord, created: datetime) -> dict[st
         "deadline_precision": deadline.precision if deadline else None,
         "due_at": record.due_at,
         # Not flagged in this database yet: the monitor plans its alerts on its next sweep.
-        "watch_at": LOOK_NOW if deadline else None,
-        "verdict": verdict,
-        "last_checked_on": last_checked_on,
+        "watch_at": LOOK_NOW if deadline and record.removed_at is None else None,
+        "verdict": now.verdict,
+        "last_checked_on": now.last_checked_on,
+        "last_retracted_at": now.last_retracted_at,
+        "reopenings": 0,
+        "removed_at": record.removed_at,
+        "removal_reason": record.removal_reason,
         "created_at": created,
         "updated_at": record.updated_at or created,
     }
@@ -393,6 +442,8 @@ def _verdict_row(verdict_id: int | None, claim_id: int, verdict: VerdictRecord) 
         "checked_on": verdict.checked_on,
         "recorded_at": verdict.recorded_at,
         "reviewer": verdict.reviewer,
+        "retracted_at": verdict.retracted_at,
+        "retraction_reason": verdict.retraction_reason,
     }
     return row if verdict_id is None else {"id": verdict_id, **row}
 
@@ -499,6 +550,15 @@ def _update_claim(
                 session.execute(
                     insert(ClaimTag), [{"claim_id": claim_id, "tag": t} for t in record.tags]
                 )
+        elif name == "removed":
+            values |= {
+                "removed_at": record.removed_at,
+                "removal_reason": record.removal_reason,
+            }
+            if record.removed_at is not None:
+                values["watch_at"] = None
+            elif record.deadline is not None:
+                values["watch_at"] = LOOK_NOW
         elif name == "deadline":
             row = _claim_row(claim_id, record, clock.now)
             values |= {key: row[key] for key in row if key.startswith("deadline_")}
@@ -507,16 +567,35 @@ def _update_claim(
             values[name] = getattr(record, name)
     session.execute(update(Claim).where(col(Claim.id) == claim_id).values(**values))
     links = [_link_row(claim_id, c, source_ids, None) for c in difference.citations]
+    new_ids: dict[int, int] = {}  # id() of the file's verdict: its id here
     for verdict in difference.verdicts:
         row = Verdict(**_verdict_row(None, claim_id, verdict))
         session.add(row)
         session.flush()
+        assert row.id is not None
+        new_ids[id(verdict)] = row.id
         links += [_link_row(claim_id, e, source_ids, row.id) for e in verdict.evidence]
     if links:
         session.execute(insert(ClaimSource), links)
-    if difference.verdicts:
-        restand(session, [claim_id])
     events = [_event_row(claim_id, event) for event in difference.history]
+    for verdict_id, on, reason, corrected in difference.retractions:
+        on = on or clock.now
+        corrected_by = new_ids[id(corrected)] if corrected is not None else None
+        old = session.get(Verdict, verdict_id)
+        assert old is not None
+        old.retracted_at, old.retraction_reason = on, reason
+        data = {
+            "verdict_id": verdict_id,
+            "verdict": old.verdict,
+            "checked_on": old.checked_on.isoformat(),
+            "reason": reason,
+            "corrected_by": corrected_by,
+        }
+        events.append(_event_row(claim_id, EventRecord("retracted", on, clock.who, data)))
+    if difference.retractions:
+        restand_after_retraction(session, claim_id)
+    elif difference.verdicts:
+        restand(session, [claim_id])
     changes = {
         name: {"from": _jsonable(before), "to": _jsonable(after)}
         for name, (before, after) in difference.fields.items()
@@ -524,6 +603,7 @@ def _update_claim(
     added = {
         "citations": len(difference.citations),
         "verdicts": len(difference.verdicts),
+        "retractions": len(difference.retractions),
         "history": len(difference.history),
     }
     events.append(

@@ -181,6 +181,10 @@ class Verdict(SQLModel, table=True):
     checked_on: date = Field(index=True)
     recorded_at: datetime = _moment(default_factory=utcnow)
     reviewer: str | None = None
+    # A verdict recorded by mistake is retracted, never deleted: from ``retracted_at`` on it
+    # no longer counts anywhere, and the record shows it, struck, with the reason.
+    retracted_at: datetime | None = _moment(default=None, nullable=True)
+    retraction_reason: str | None = _text(default=None, nullable=True)
 
     evidence: list[ClaimSource] = Relationship(
         sa_relationship_kwargs={"order_by": "ClaimSource.id", "lazy": "selectin"}
@@ -195,6 +199,8 @@ class Claim(SQLModel, table=True):
         Index("ix_claim_watch_at", "watch_at"),
         Index("ix_claim_verdict_due_at", "verdict", "due_at"),
         Index("ix_claim_last_checked_on", "last_checked_on"),
+        Index("ix_claim_last_retracted_at", "last_retracted_at"),
+        Index("ix_claim_removed_at", "removed_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -222,6 +228,17 @@ class Claim(SQLModel, table=True):
     # the status is worked out from the verdicts themselves (status_sql).
     verdict: str | None = None
     last_checked_on: date | None = None
+    # The latest retraction of one of its verdicts: before that moment the standing above
+    # (which leaves retracted verdicts out) may not be what was known, so SQL works the
+    # status out from the verdicts themselves, as for a moment before the latest check.
+    last_retracted_at: datetime | None = _moment(default=None, nullable=True)
+    # How many times a retraction took away the final verdict that settled the claim: each
+    # reopening arms the "due" flag once more (Alert.reopening), so it is flagged again.
+    reopenings: int = 0
+    # A removed claim (a duplicate, test data) leaves every list, count, page, export and
+    # the monitor, but stays in the database, its history and the JSON export; restorable.
+    removed_at: datetime | None = _moment(default=None, nullable=True)
+    removal_reason: str | None = _text(default=None, nullable=True)
     created_at: datetime = _moment(default_factory=utcnow)
     updated_at: datetime = _moment(default_factory=utcnow)
 
@@ -259,6 +276,9 @@ class Claim(SQLModel, table=True):
 class Event(SQLModel, table=True):
     """Append-only history: every change to a claim, who made it, when, and what changed."""
 
+    # The corrections log reads the few retractions and removals by kind, newest first.
+    __table_args__ = (Index("ix_event_kind_at", "kind", "at"),)
+
     id: int | None = Field(default=None, primary_key=True)
     claim_id: int = Field(foreign_key="claim.id", index=True)
     kind: str
@@ -276,7 +296,7 @@ class Alert(SQLModel, table=True):
     """
 
     __table_args__ = (
-        UniqueConstraint("claim_id", "kind", "due_at", "days_before"),
+        UniqueConstraint("claim_id", "kind", "due_at", "days_before", "reopening"),
         Index("ix_alert_next_attempt_at", "next_attempt_at"),
     )
 
@@ -285,6 +305,7 @@ class Alert(SQLModel, table=True):
     kind: str  # reminder | due
     due_at: datetime = _moment()  # the claim's deadline moment this alert is about
     days_before: int = 0  # 0 for ``due``; N for the reminder N days before
+    reopening: int = 0  # the claim's ``reopenings`` when a ``due`` alert was flagged
     fires_at: datetime = _moment()  # when the alert became due: due_at less days_before
     flagged_at: datetime = _moment()
     delivered_at: datetime | None = _moment(default=None, nullable=True)

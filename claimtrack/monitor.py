@@ -22,11 +22,12 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import bindparam, func, insert, update
+from sqlalchemy import bindparam, delete, func, insert, update
 from sqlmodel import Session, col, select
 
 from claimtrack.claims import AsOf
 from claimtrack.config import Config
+from claimtrack.dates import due_moment
 from claimtrack.models import (
     LOOK_NOW,
     Alert,
@@ -36,7 +37,7 @@ from claimtrack.models import (
     MonitorState,
 )
 from claimtrack.notify import DeliveryFailed, Sender
-from claimtrack.status_sql import has_status
+from claimtrack.status_sql import has_status, live
 from claimtrack.status_sql import settled as settled_by
 from claimtrack.store import Database, insert_skipping_existing
 
@@ -58,6 +59,7 @@ class Planned:
     due_at: datetime
     days_before: int
     fires_at: datetime
+    reopening: int = 0  # ``due`` alerts: how many times the claim had been reopened
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ def plan(
     reminders: Sequence[int],
     now: datetime,
     tz: tzinfo,
+    reopening: int = 0,
 ) -> Plan:
     """The alerts a claim calls for at ``now``, and when it next needs looking at.
 
@@ -86,12 +89,13 @@ def plan(
     nothing. Once the deadline has passed only ``due`` is flagged: reminders for a moment
     gone by would be noise. Before it, only the latest reminder whose time has come is
     flagged, so a monitor back from a long stop does not send a 30-day reminder next to
-    the 7-day one.
+    the 7-day one. A claim reopened by a retraction (``reopening``, its count) is flagged
+    ``due`` once more; reminders, which were about the same deadline, are not sent again.
     """
     if due_at is None or settled:
         return Plan((), None)
     if due_at <= now:
-        return Plan((Planned("due", due_at, 0, due_at),), None)
+        return Plan((Planned("due", due_at, 0, due_at, reopening),), None)
     times = {days: fires_at(due_at, days, tz) for days in reminders}
     passed = [days for days, moment in times.items() if moment <= now]
     alerts: tuple[Planned, ...] = ()
@@ -103,36 +107,52 @@ def plan(
 
 
 def look_at_query(now: datetime, tz: tzinfo, limit: int) -> Any:
-    """The claims a sweep has work for: an index range on ``watch_at``, whatever the size."""
+    """The claims a sweep has work for: an index range on ``watch_at``, whatever the size.
+    (A removed claim has none; ``live`` also keeps out one removed in a race.)"""
     day = now.astimezone(tz).date()
     return (
-        select(Claim.id, Claim.due_at, settled_by(day).label("settled"))
-        .where(col(Claim.watch_at) <= now)
+        select(Claim.id, Claim.due_at, settled_by(day, now).label("settled"), Claim.reopenings)
+        .where(col(Claim.watch_at) <= now, live())
         .order_by(col(Claim.watch_at), col(Claim.id))
         .limit(limit)
     )
 
 
+@dataclass(frozen=True)
+class LookedAt:
+    claim_id: int
+    due_at: datetime | None
+    settled: bool
+    reopenings: int
+
+    def plan(self, config: Config, now: datetime) -> Plan:
+        return plan(self.due_at, self.settled, config.reminders, now, config.tz, self.reopenings)
+
+
 def _to_look_at(
     session: Session, now: datetime, tz: tzinfo, limit: int, lock: bool
-) -> list[tuple[int, datetime | None, bool]]:
+) -> list[LookedAt]:
     query = look_at_query(now, tz, limit)
     if lock:  # PostgreSQL: two monitors share the work instead of waiting on each other
         query = query.with_for_update(of=Claim, skip_locked=True)  # type: ignore[arg-type]
-    return [(row[0], row[1], bool(row[2])) for row in session.exec(query).all()]
+    return [
+        LookedAt(row[0], row[1], bool(row[2]), row[3] or 0) for row in session.exec(query).all()
+    ]
 
 
 def due_as_of(session: Session, now: datetime, config: Config) -> list[tuple[int, Planned]]:
     """The alerts a pass at ``now`` would flag, without writing anything."""
     found: list[tuple[int, Planned]] = []
-    for claim_id, due_at, settled in _to_look_at(session, now, config.tz, 10**9, lock=False):
-        for planned in plan(due_at, settled, config.reminders, now, config.tz).alerts:
+    for looked in _to_look_at(session, now, config.tz, 10**9, lock=False):
+        claim_id = looked.claim_id
+        for planned in looked.plan(config, now).alerts:
             flagged = session.exec(
                 select(Alert.id).where(
                     Alert.claim_id == claim_id,
                     Alert.kind == planned.kind,
                     Alert.due_at == planned.due_at,
                     Alert.days_before == planned.days_before,
+                    Alert.reopening == planned.reopening,
                 )
             ).first()
             if flagged is None:
@@ -151,6 +171,7 @@ class Flagged:
     due_at: datetime
     days_before: int
     fires_at: datetime
+    reopening: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -160,6 +181,7 @@ class Flagged:
             "due_at": self.due_at.isoformat(),
             "days_before": self.days_before,
             "fires_at": self.fires_at.isoformat(),
+            "reopening": self.reopening,
         }
 
 
@@ -168,7 +190,9 @@ def _insert_if_absent(session: Session, rows: list[dict[str, Any]]) -> list[Flag
     table = Alert.__table__  # type: ignore[attr-defined]
     statement = (
         insert_skipping_existing(session, table)
-        .on_conflict_do_nothing(index_elements=["claim_id", "kind", "due_at", "days_before"])
+        .on_conflict_do_nothing(
+            index_elements=["claim_id", "kind", "due_at", "days_before", "reopening"]
+        )
         .returning(
             table.c.id,
             table.c.claim_id,
@@ -176,6 +200,7 @@ def _insert_if_absent(session: Session, rows: list[dict[str, Any]]) -> list[Flag
             table.c.due_at,
             table.c.days_before,
             table.c.fires_at,
+            table.c.reopening,
         )
     )
     inserted = session.execute(statement, rows).all()
@@ -223,15 +248,16 @@ def flag(db: Database, now: datetime, config: Config, batch: int = BATCH) -> lis
                 break
             rows: list[dict[str, Any]] = []
             watch: list[dict[str, Any]] = []
-            for claim_id, due_at, settled in looked_at:
-                planned = plan(due_at, settled, config.reminders, now, config.tz)
-                watch.append({"claim": claim_id, "watch": planned.watch_at})
+            for looked in looked_at:
+                planned = looked.plan(config, now)
+                watch.append({"claim": looked.claim_id, "watch": planned.watch_at})
                 rows += [
                     {
-                        "claim_id": claim_id,
+                        "claim_id": looked.claim_id,
                         "kind": alert.kind,
                         "due_at": alert.due_at,
                         "days_before": alert.days_before,
+                        "reopening": alert.reopening,
                         "fires_at": alert.fires_at,
                         "flagged_at": now,
                         "attempts": 0,
@@ -368,6 +394,7 @@ def _record(
     Statements go by the batch (executemany), not one ORM round trip per alert."""
     names = [sender.name for sender in senders]
     with db.write() as session:
+        _note_health(session, now, result)
         if taken:
             session.execute(
                 insert(Delivery),
@@ -415,6 +442,52 @@ def _record(
             session.execute(insert(Event), events)
         if retry:
             session.execute(update(Alert), retry)  # ORM bulk UPDATE by primary key
+
+
+# --- channels that keep failing -------------------------------------------------------------
+
+
+def _health_key(name: str) -> str:
+    return f"channel:{name}"
+
+
+def _note_health(session: Session, now: datetime, result: Delivered) -> None:
+    """Remember since when each failing channel has been failing; forget it once it takes a
+    delivery again. The digest names those failing for longer than ``alarm_after``."""
+    for name, error in result.errors.items():
+        state = session.get(MonitorState, _health_key(name))
+        since = state.value.get("since") if state and state.value else now.isoformat()
+        value = {"since": since, "error": error}
+        if state is None:
+            session.execute(
+                insert_skipping_existing(session, MonitorState.__table__)  # type: ignore[attr-defined]
+                .values(name=_health_key(name), value=value)
+                .on_conflict_do_nothing(index_elements=["name"])
+            )
+        else:
+            state.value = value
+    for name in result.sent:
+        if name not in result.errors:
+            session.execute(delete(MonitorState).where(col(MonitorState.name) == _health_key(name)))
+
+
+@dataclass(frozen=True)
+class Failing:
+    channel: str
+    since: datetime
+    error: str
+
+
+def failing_channels(session: Session, now: datetime, config: Config) -> list[Failing]:
+    """The channels that have refused every delivery for longer than ``alarm_after``."""
+    found = []
+    prefix = _health_key("")
+    rows = session.exec(select(MonitorState).where(col(MonitorState.name).startswith(prefix)))
+    for state in rows:
+        since = datetime.fromisoformat(state.value["since"])
+        if now - since >= timedelta(seconds=config.alarm_after):
+            found.append(Failing(state.name.removeprefix(prefix), since, state.value["error"]))
+    return sorted(found, key=lambda failing: failing.channel)
 
 
 # --- a whole pass, and when to run the next ----------------------------------------------------
@@ -504,7 +577,8 @@ def send_digest(
 
     as_of = AsOf(now, config.tz)
     with db.read() as session:
-        message = reports.digest_message(reports.build_report(session, as_of, config.digest_days))
+        report = reports.build_report(session, as_of, config.digest_days)
+        message = reports.digest_message(report, failing_channels(session, now, config))
     errors: dict[str, str] = {}
     for sender in senders:
         try:
@@ -512,3 +586,131 @@ def send_digest(
         except Exception as error:
             errors[sender.name] = str(error)
     return errors
+
+
+# --- the tracker's time zone changed -----------------------------------------------------------
+
+ZONE_STATE = "timezone"
+REPLAN_BATCH = 1000
+
+
+def replan_zone(db: Database, config: Config, now: datetime) -> int:
+    """Once, after the configured time zone changed: every stored due moment is worked out
+    again in the new zone, in one transaction, with the alerts about it, so that alerts fire
+    at the moment ``show`` prints. Returns how many deadlines moved (0: nothing to do).
+
+    An alert keeps its identity (its key follows the deadline to its new moment), so a
+    deadline already flagged is not flagged again; one not yet delivered waits for its new
+    moment if that is still to come.
+    """
+    name = config.timezone
+    with db.read() as session:  # the common case: unchanged, no write lock taken
+        state = session.get(MonitorState, ZONE_STATE)
+        if state is not None and state.value == name:
+            return 0
+    moved = 0
+    with db.write() as session:
+        state = session.execute(
+            select(MonitorState).where(MonitorState.name == ZONE_STATE).with_for_update()
+        ).scalar_one_or_none()
+        if state is not None and state.value == name:
+            return 0  # another process re-planned first
+        last = 0
+        while True:
+            rows = session.execute(
+                select(Claim.id, Claim.deadline_date, Claim.due_at, Claim.removed_at)
+                .where(col(Claim.id) > last, col(Claim.deadline_date).is_not(None))
+                .order_by(col(Claim.id))
+                .limit(REPLAN_BATCH)
+            ).all()
+            if not rows:
+                break
+            last = rows[-1][0]
+            for claim_id, last_day, due_at, removed_at in rows:
+                new = due_moment(last_day, config.tz)
+                if new == due_at:
+                    continue
+                moved += 1
+                _move_deadline(session, claim_id, due_at, new, removed_at is None, config, now)
+        if state is None:
+            session.execute(
+                insert_skipping_existing(session, MonitorState.__table__)  # type: ignore[attr-defined]
+                .values(name=ZONE_STATE, value=name)
+                .on_conflict_do_nothing(index_elements=["name"])
+            )
+        else:
+            state.value = name
+    return moved
+
+
+def _move_deadline(
+    session: Session,
+    claim_id: int,
+    old: datetime | None,
+    new: datetime,
+    live: bool,
+    config: Config,
+    now: datetime,
+) -> None:
+    values: dict[str, Any] = {"due_at": new}
+    if live:
+        values["watch_at"] = LOOK_NOW  # the sweep plans its reminders and flag again
+    session.execute(update(Claim).where(col(Claim.id) == claim_id).values(**values))
+    if old is None:
+        return
+    alerts = session.exec(
+        select(Alert).where(col(Alert.claim_id) == claim_id, col(Alert.due_at) == old)
+    ).all()
+    for alert in alerts:
+        alert.due_at = new
+        alert.fires_at = fires_at(new, alert.days_before, config.tz)
+        waiting = alert.delivered_at is None and alert.next_attempt_at is not None
+        if waiting and alert.fires_at > now:
+            alert.next_attempt_at = max(alert.next_attempt_at, alert.fires_at)
+    session.flush()
+
+
+# --- a preview: what a pass would do, writing nothing -----------------------------------------
+
+
+@dataclass
+class Preview:
+    as_of: datetime
+    would_flag: list[tuple[int, Planned]]
+    would_deliver: list[int]  # alert ids waiting in the outbox at that moment
+    channels: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "dry_run": True,
+            "would_flag": [
+                {
+                    "claim_id": claim_id,
+                    "kind": planned.kind,
+                    "due_at": planned.due_at.isoformat(),
+                    "days_before": planned.days_before,
+                    "fires_at": planned.fires_at.isoformat(),
+                    "reopening": planned.reopening,
+                }
+                for claim_id, planned in self.would_flag
+            ],
+            "would_deliver": len(self.would_flag) + len(self.would_deliver),
+            "channels": self.channels,
+        }
+
+
+def preview(db: Database, config: Config, now: datetime, senders: Sequence[Sender]) -> Preview:
+    """What ``run_pass`` at ``now`` would flag and deliver, read in one read transaction;
+    nothing is written and nothing is sent."""
+    with db.read() as session:
+        would_flag = due_as_of(session, now, config)
+        waiting = session.exec(
+            select(Alert.id)
+            .join(Claim, col(Claim.id) == col(Alert.claim_id))
+            .where(col(Alert.next_attempt_at) <= now, live())
+            .order_by(col(Alert.id))
+        ).all()
+    return Preview(
+        now, would_flag, [i for i in waiting if i is not None], [s.name for s in senders]
+    )

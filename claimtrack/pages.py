@@ -208,9 +208,32 @@ def claim_page(
             actors=[link.actor for link in claim.actor_links],
             origins=[link for link in claim.source_links if link.verdict_id is None],
             evidence=evidence_by_verdict(claim),
+            verdicts=claims.verdicts_at(claim, moment),
             events=events,
             keep={"as_of": as_of} if as_of else {},
         )
+
+
+@router.get("/corrections", response_class=HTMLResponse)
+def corrections_page(request: Request, site: SiteDep, since: str | None = None) -> Response:
+    """The public corrections log: every retraction, correction, removal and restoration,
+    newest first, with its date and reason, linked to the claim it concerns."""
+    from claimtrack import corrections
+    from claimtrack.dates import parse_date
+
+    start = parse_date(since, "since") if since else None
+    with site.database.read() as session:
+        found = corrections.corrections_log(
+            session, since=corrections.start_of(start, site.tz) if start else None
+        )
+    return page(
+        request,
+        "corrections.html",
+        as_of=site.as_of(None),
+        entries=found,
+        since=start,
+        keep={},
+    )
 
 
 def iso(value: date | None) -> str:

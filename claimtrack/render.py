@@ -7,12 +7,13 @@ import textwrap
 from datetime import UTC, tzinfo
 from typing import TYPE_CHECKING
 
-from claimtrack.claims import deadline_of, evidence_by_verdict
+from claimtrack.claims import AsOf, deadline_of, evidence_by_verdict, verdicts_at
 from claimtrack.dates import Deadline
 from claimtrack.models import Claim, ClaimSource, Event
 
 if TYPE_CHECKING:
-    from claimtrack.monitor import PassResult
+    from claimtrack.corrections import Correction
+    from claimtrack.monitor import PassResult, Preview
 
 
 def deadline_line(deadline: Deadline | None, tz: tzinfo = UTC, *, due: bool = True) -> str:
@@ -42,7 +43,8 @@ def _indented(text: str, indent: str) -> list[str]:
     return textwrap.wrap(text, width=88, initial_indent=indent, subsequent_indent=indent)
 
 
-def claim_text(claim: Claim, status: str, tz: tzinfo = UTC) -> str:
+def claim_text(claim: Claim, status: str, tz: tzinfo = UTC, as_of: AsOf | None = None) -> str:
+    """A claim for a terminal; with ``as_of``, its verdicts as the record stood then."""
     lines = [f"#{claim.id}  {status}  [{claim.kind}, {claim.language}]  {claim.uuid}"]
     lines += _indented(f"“{claim.text}”", "  ")
     if claim.translation:
@@ -63,11 +65,19 @@ def claim_text(claim: Claim, status: str, tz: tzinfo = UTC) -> str:
             if link.quote:
                 lines += _indented(f"« {link.quote} »", "        ")
     evidence = evidence_by_verdict(claim)
-    if claim.verdicts:
-        lines.append("  verdicts (oldest first; the latest final one counts):")
-        for verdict in claim.verdicts:
+    shown = verdicts_at(claim, as_of)
+    if shown:
+        lines.append("  verdicts (oldest first; the latest final one not retracted counts):")
+        for verdict, retracted in shown:
             by = f" by {verdict.reviewer}" if verdict.reviewer else ""
-            lines.append(f"    {verdict.checked_on.isoformat()}  {verdict.verdict}{by}")
+            day = verdict.checked_on.isoformat()
+            lines.append(f"    {day}  {verdict.verdict}{by}  [verdict {verdict.id}]")
+            if retracted and verdict.retracted_at is not None:
+                lines += _indented(
+                    f"RETRACTED on {verdict.retracted_at.date().isoformat()}: "
+                    f"{verdict.retraction_reason}",
+                    "        ",
+                )
             lines += _indented(verdict.note, "        ")
             for link in evidence.get(verdict.id or 0, []):
                 lines.append(f"        evidence: {_source_line(link)}")
@@ -121,4 +131,46 @@ def check_text(result: PassResult, awaiting: int) -> str:
     lines.append(f"awaiting a check: {awaiting} claim{'' if awaiting == 1 else 's'}")
     wake = result.next_wakeup.isoformat() if result.next_wakeup else "nothing scheduled"
     lines.append(f"next alert or retry: {wake}")
+    return "\n".join(lines)
+
+
+def preview_text(seen: Preview, awaiting: int) -> str:
+    """What a ``check --dry-run`` found: what a pass at that moment would flag and deliver."""
+    lines = [f"dry run as of {seen.as_of.isoformat()}: nothing written, nothing sent"]
+    if seen.would_flag:
+        lines.append(f"would flag {len(seen.would_flag)}:")
+        for claim_id, planned in seen.would_flag:
+            what = (
+                "deadline passed" if planned.kind == "due" else f"{planned.days_before} days before"
+            )
+            lines.append(
+                f"  #{claim_id}  {planned.kind}: {what} (due {planned.due_at.isoformat()})"
+            )
+    else:
+        lines.append("would flag nothing new")
+    total = len(seen.would_flag) + len(seen.would_deliver)
+    lines.append(f"would deliver {total} alerts to: {', '.join(seen.channels) or 'no channel'}")
+    lines.append(f"awaiting a check: {awaiting} claim{'' if awaiting == 1 else 's'}")
+    return "\n".join(lines)
+
+
+def corrections_text(entries: list[Correction], tz: tzinfo = UTC) -> str:
+    """The corrections log for a terminal: one entry per paragraph, newest first."""
+    if not entries:
+        return "no corrections"
+    lines: list[str] = []
+    for entry in entries:
+        when = entry.at.astimezone(tz).date().isoformat()
+        by = f" by {entry.by}" if entry.by else ""
+        what = {
+            "retraction": f"verdict {entry.verdict_id} ({entry.verdict}) retracted",
+            "correction": f"verdict {entry.verdict_id} ({entry.verdict}) corrected by verdict "
+            f"{entry.corrected_by}",
+            "removal": "claim removed",
+            "restoration": "claim restored",
+        }[entry.kind]
+        lines.append(f"{when}  #{entry.claim_id}  {what}{by}")
+        lines += _indented(f"“{textwrap.shorten(entry.claim_text, 80, placeholder='…')}”", "    ")
+        if entry.reason:
+            lines += _indented(f"reason: {entry.reason}", "    ")
     return "\n".join(lines)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -19,10 +20,11 @@ from claimtrack.dates import due_moment
 from claimtrack.models import Alert, Claim, Verdict
 from claimtrack.render import deadline_line
 from claimtrack.shapes import claim_json
-from claimtrack.status_sql import count_by_status, has_status, unsettled
+from claimtrack.status_sql import count_by_status, has_status, live, unsettled, verdict_counts
 from claimtrack.store import count_rows
 
 if TYPE_CHECKING:
+    from claimtrack.monitor import Failing
     from claimtrack.notify import Message
 
 
@@ -81,7 +83,7 @@ def build_report(
     upcoming = (
         select(Claim)
         .where(col(Claim.due_at) > as_of.moment, col(Claim.due_at) <= horizon)
-        .where(unsettled(as_of.day))
+        .where(live(), unsettled(as_of.day, as_of.moment))
         .order_by(*by_deadline)
     )
     claims, report.totals["upcoming"] = _first(session, upcoming, limit)
@@ -95,6 +97,7 @@ def build_report(
         select(Claim, Verdict)
         .join(Verdict, col(Verdict.claim_id) == col(Claim.id))
         .where(col(Verdict.checked_on) > since, col(Verdict.checked_on) <= as_of.day)
+        .where(live(), verdict_counts(as_of.moment))
         .order_by(col(Verdict.checked_on), col(Verdict.id))
     )
     rows, report.totals["recent_verdicts"] = _first(session, recent, limit)
@@ -241,15 +244,30 @@ def render_markdown(report: Report) -> str:
     return "\n".join(lines)
 
 
-def digest_message(report: Report) -> Message:
-    """The periodic digest: the report as the CLI prints it, for every channel."""
+def digest_message(report: Report, failing: Sequence[Failing] = ()) -> Message:
+    """The periodic digest: the report as the CLI prints it, for every channel, headed by
+    the channels that have been failing for long (alerts are waiting on them)."""
     from claimtrack.notify import Message
 
+    warnings = [
+        f"Channel {f.channel} has refused every delivery since {f.since.isoformat()}: {f.error}"
+        for f in failing
+    ]
+    head = [*warnings, ""] if warnings else []
     return Message(
         subject=f"claimtrack digest: {_plural(len(report.due), 'claim')} awaiting a check",
-        text=render_text(report),
-        markdown=render_markdown(report),
-        data={"report": "digest", **to_json(report)},
+        text="\n".join([*head, render_text(report)]),
+        markdown="\n".join(
+            [*(f"**{w}**" for w in warnings), *([""] if warnings else []), render_markdown(report)]
+        ),
+        data={
+            "report": "digest",
+            **to_json(report),
+            "failing_channels": [
+                {"channel": f.channel, "since": f.since.isoformat(), "error": f.error}
+                for f in failing
+            ],
+        },
     )
 
 

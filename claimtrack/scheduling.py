@@ -107,6 +107,8 @@ class Monitor:
                 log.error("pass as of %s failed: %s", now.isoformat(), _one_line(error))
                 return None
             log.info(result.summary())
+            for name, error in result.delivery.errors.items():
+                log.warning("delivery to channel %s failed: %s", name, error)
             if not self.stopping.is_set():
                 self.arm(result.next_wakeup)
             return result

@@ -131,6 +131,12 @@ def reindex(session: Session, claim_id: int | None) -> None:
     session.execute(insert(table).values(rowid=claim_id, body=body))
 
 
+def unindex(session: Session, claim_id: int) -> None:
+    """Drop a claim's search row (the claim is being erased)."""
+    table = _postgres_table() if is_postgres(session) else claim_fts
+    session.execute(delete(table).where(table.c.rowid == claim_id))
+
+
 def matching(session: Session, query: str) -> Select[Any]:
     """The ids of the claims that match ``query`` (every word must appear, as a word
     prefix), as a query to filter or order further."""
@@ -155,4 +161,6 @@ def matching_ids(session: Session, query: str, *, limit: int = 50) -> list[int]:
     """
     found = matching(session, query)
     rowid = found.selected_columns[0]
+    # Removed claims keep their search rows (a restore needs them) and are left out here.
+    found = found.where(rowid.not_in(select(Claim.id).where(col(Claim.removed_at).is_not(None))))
     return [row[0] for row in session.execute(found.order_by(rowid.desc()).limit(limit))]

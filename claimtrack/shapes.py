@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from claimtrack.claims import deadline_of, evidence_by_verdict
+from claimtrack.claims import AsOf, deadline_of, evidence_by_verdict, verdicts_at
 from claimtrack.models import Claim, ClaimSource, Event, Verdict
 from claimtrack.status import is_final
 
@@ -28,7 +28,12 @@ def source_json(link: ClaimSource) -> dict[str, Any]:
     }
 
 
-def verdict_json(verdict: Verdict, evidence: list[ClaimSource]) -> dict[str, Any]:
+def verdict_json(
+    verdict: Verdict, evidence: list[ClaimSource], retracted: bool | None = None
+) -> dict[str, Any]:
+    """A verdict; ``retracted`` tells whether its retraction is shown (as of a moment before
+    it, it is not), by default whether there is one."""
+    shown = verdict.retracted_at is not None if retracted is None else retracted
     return {
         "id": verdict.id,
         "verdict": verdict.verdict,
@@ -38,10 +43,17 @@ def verdict_json(verdict: Verdict, evidence: list[ClaimSource]) -> dict[str, Any
         "recorded_at": _iso(verdict.recorded_at),
         "reviewer": verdict.reviewer,
         "evidence": [source_json(link) for link in evidence],
+        "retracted": {
+            "on": _iso(verdict.retracted_at),
+            "reason": verdict.retraction_reason,
+        }
+        if shown
+        else None,
     }
 
 
-def claim_json(claim: Claim, status: str, tz: tzinfo) -> dict[str, Any]:
+def claim_json(claim: Claim, status: str, tz: tzinfo, as_of: AsOf | None = None) -> dict[str, Any]:
+    """A claim with its status; with ``as_of``, its verdicts as the record stood then."""
     deadline = deadline_of(claim)
     evidence = evidence_by_verdict(claim)
     return {
@@ -59,7 +71,10 @@ def claim_json(claim: Claim, status: str, tz: tzinfo) -> dict[str, Any]:
         "criteria": claim.criteria,
         "context": claim.context,
         "sources": [source_json(link) for link in claim.source_links],
-        "verdicts": [verdict_json(v, evidence.get(v.id or 0, [])) for v in claim.verdicts],
+        "verdicts": [
+            verdict_json(v, evidence.get(v.id or 0, []), retracted)
+            for v, retracted in verdicts_at(claim, as_of)
+        ],
         "created_at": _iso(claim.created_at),
         "updated_at": _iso(claim.updated_at),
     }

@@ -136,6 +136,8 @@ def read_csv(text: str, clock: Clock, where: str = "file") -> Document:
     sources: dict[str, SourceRecord] = {}
     raws = [(line, _raw_claim(row, sources, f"line {line}", clock)) for line, row in rows]
     records = [read_claim(raw, f"line {line}", sources, clock) for line, raw in raws]
+    for record in records:  # a row holds the latest verdict only (see ClaimRecord)
+        record.latest_verdict_only = True
     seen: dict[str, int] = {}
     for (line, _), record in zip(raws, records, strict=True):
         if record.uuid in seen:

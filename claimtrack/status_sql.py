@@ -34,24 +34,40 @@ from claimtrack.models import ALL_VERDICTS, INTERIM_VERDICTS, Claim, Verdict
 from claimtrack.status import STATUSES
 
 
-def settled(day: date) -> Any:
-    """The claim has a final verdict checked on or before ``day``."""
+def verdict_counts(moment: datetime) -> Any:
+    """The verdict is not retracted at ``moment`` (a retraction counts from its instant)."""
+    retracted = col(Verdict.retracted_at)
+    return or_(retracted.is_(None), retracted > moment)
+
+
+def live() -> Any:
+    """SQL condition: the claim has not been removed (removed claims are in no list)."""
+    return col(Claim.removed_at).is_(None)
+
+
+def settled(day: date, moment: datetime) -> Any:
+    """The claim has a final verdict checked on or before ``day``, not retracted at ``moment``."""
     return (
         exists()
         .where(col(Verdict.claim_id) == Claim.id)
         .where(col(Verdict.verdict).not_in(INTERIM_VERDICTS))
-        .where(col(Verdict.checked_on) <= day)
+        .where(col(Verdict.checked_on) <= day, verdict_counts(moment))
     )
 
 
-def _checked(day: date) -> Any:
-    return exists().where(col(Verdict.claim_id) == Claim.id).where(col(Verdict.checked_on) <= day)
+def _checked(day: date, moment: datetime) -> Any:
+    return (
+        exists()
+        .where(col(Verdict.claim_id) == Claim.id)
+        .where(col(Verdict.checked_on) <= day, verdict_counts(moment))
+    )
 
 
-def _latest(day: date, final: bool) -> Any:
-    """The value of the claim's latest verdict checked by ``day`` (final ones only, or any)."""
+def _latest(day: date, moment: datetime, final: bool) -> Any:
+    """The value of the claim's latest verdict counting at ``moment`` (final ones only, or
+    any)."""
     query = select(Verdict.verdict).where(
-        col(Verdict.claim_id) == Claim.id, col(Verdict.checked_on) <= day
+        col(Verdict.claim_id) == Claim.id, col(Verdict.checked_on) <= day, verdict_counts(moment)
     )
     if final:
         query = query.where(col(Verdict.verdict).not_in(INTERIM_VERDICTS))
@@ -64,10 +80,10 @@ def _latest(day: date, final: bool) -> Any:
     )
 
 
-def _stale(day: date) -> Any:
-    """The claim was checked after ``day``: its stored standing may say more than was
-    known then (NULL, never checked, is not stale)."""
-    return col(Claim.last_checked_on) > day
+def _stale(day: date, moment: datetime) -> Any:
+    """The claim was checked after ``day``, or one of its verdicts retracted after
+    ``moment``: its stored standing may not be what was known then (NULL is not stale)."""
+    return or_(col(Claim.last_checked_on) > day, col(Claim.last_retracted_at) > moment)
 
 
 _UNJUDGED = or_(col(Claim.verdict).is_(None), col(Claim.verdict).in_(INTERIM_VERDICTS))
@@ -89,19 +105,19 @@ def _stored_status(status: str, moment: datetime) -> Any:
     return false()
 
 
-def _either(day: date, stored: Any, derived: Any) -> Any:
+def _either(day: date, moment: datetime, stored: Any, derived: Any) -> Any:
     """``derived`` for claims checked after ``day``, else ``stored``.
 
     A CASE, not an OR: SQLite would split an OR into one index search per branch and then
     sort every match for the ORDER BY (a second at a million claims), where a CASE leaves
     it walking the deadline index in order and stopping at the page's end.
     """
-    return type_coerce(case((_stale(day), derived), else_=stored), Boolean)
+    return type_coerce(case((_stale(day, moment), derived), else_=stored), Boolean)
 
 
-def unsettled(day: date) -> Any:
-    """SQL condition: the claim has no final verdict checked on or before ``day``."""
-    return _either(day, _UNJUDGED, ~settled(day))
+def unsettled(day: date, moment: datetime) -> Any:
+    """SQL condition: the claim has no final verdict counting at ``moment`` (``day``)."""
+    return _either(day, moment, _UNJUDGED, ~settled(day, moment))
 
 
 # Which deadlines each status allows, as a condition on the indexed deadline moment.
@@ -112,28 +128,30 @@ def _deadline_range(status: str, moment: datetime) -> Any:
 
 
 def has_status(status: str, moment: datetime, day: date) -> Any:
-    """SQL condition: the claim's status at ``moment`` (``day`` in the tracker) is ``status``."""
+    """SQL condition: the claim is not removed and its status at ``moment`` (``day`` in the
+    tracker) is ``status``."""
     return and_(
+        live(),
         _deadline_range(status, moment),
-        _either(day, _stored_status(status, moment), _derived_status(status, moment, day)),
+        _either(day, moment, _stored_status(status, moment), _derived_status(status, moment, day)),
     )
 
 
 def _derived_status(status: str, moment: datetime, day: date) -> Any:
     """The status at ``moment`` from the claim's verdicts, whatever the moment."""
     passed = col(Claim.due_at) <= moment
-    open_ = ~settled(day)
+    open_ = ~settled(day, moment)
     if status == "due":
         return and_(passed, open_)
     not_passed = or_(col(Claim.due_at).is_(None), col(Claim.due_at) > moment)
     if status == "pending":
-        return and_(col(Claim.due_at) > moment, open_, ~_checked(day))
+        return and_(col(Claim.due_at) > moment, open_, ~_checked(day, moment))
     if status == "unrated":
-        return and_(col(Claim.due_at).is_(None), ~_checked(day))
+        return and_(col(Claim.due_at).is_(None), ~_checked(day, moment))
     if status in INTERIM_VERDICTS:
-        return and_(not_passed, open_, _latest(day, final=False) == status)
+        return and_(not_passed, open_, _latest(day, moment, final=False) == status)
     if status in ALL_VERDICTS:
-        return _latest(day, final=True) == status
+        return _latest(day, moment, final=True) == status
     return false()
 
 
@@ -143,9 +161,9 @@ def status_of_row(moment: datetime, day: date) -> Any:
     unjudged = case((col(Claim.due_at).is_not(None), literal("pending")), else_=literal("unrated"))
     open_ = case(
         (col(Claim.due_at) <= moment, literal("due")),
-        else_=func.coalesce(_latest(day, final=False), unjudged),
+        else_=func.coalesce(_latest(day, moment, final=False), unjudged),
     )
-    return func.coalesce(_latest(day, final=True), open_)
+    return func.coalesce(_latest(day, moment, final=True), open_)
 
 
 def _stored_status_of_row(moment: datetime) -> Any:
@@ -160,11 +178,13 @@ def _stored_status_of_row(moment: datetime) -> Any:
 
 
 def count_by_status(session: Session, moment: datetime, day: date) -> dict[str, int]:
-    """How many claims have each status at ``moment``, in the order of ``STATUSES``.
+    """How many claims not removed have each status at ``moment``, in the order of
+    ``STATUSES``.
 
     Ranges of the (verdict, due_at) index, counted without reading a claim; then the few
-    claims checked after ``day`` (none when asking about today) move from the status
-    their standing gives to the one their verdicts gave on ``day``.
+    claims checked after ``day`` or retracted after ``moment`` (none when asking about
+    now) move from the status their standing gives to the one their verdicts gave then;
+    then the few removed claims are taken out.
     """
     verdict, due_at = col(Claim.verdict), col(Claim.due_at)
     counts: Counter[str] = Counter()
@@ -182,8 +202,13 @@ def count_by_status(session: Session, moment: datetime, day: date) -> dict[str, 
     counts["due"] += session.execute(unjudged.where(due_at <= moment)).scalar_one()
     counts["pending"] += session.execute(unjudged.where(due_at > moment)).scalar_one()
     counts["unrated"] += session.execute(unjudged.where(due_at.is_(None))).scalar_one()
-    stale = select(_stored_status_of_row(moment), status_of_row(moment, day)).where(_stale(day))
+    stale = select(_stored_status_of_row(moment), status_of_row(moment, day)).where(
+        _stale(day, moment), live()
+    )
     for stored, derived in session.execute(stale):
         counts[stored] -= 1
         counts[derived] += 1
+    # Removed claims are few (an index range): counted above by their standing, taken out.
+    for stored in session.execute(select(_stored_status_of_row(moment)).where(~live())).scalars():
+        counts[stored] -= 1
     return {name: counts[name] for name in STATUSES if counts[name]}

@@ -29,7 +29,7 @@ ENV_BUSY_TIMEOUT = "CLAIMTRACK_BUSY_TIMEOUT"
 DEFAULT_BUSY_TIMEOUT = 30.0  # seconds a writer waits for another before giving up (exit 3)
 
 # The newest migration this code knows; a test checks it against db/migrations.
-SCHEMA_REVISION = "0004"
+SCHEMA_REVISION = "0005"
 BACKENDS = ("sqlite", "postgresql")  # the databases claimtrack is built and tested for
 
 

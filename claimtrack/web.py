@@ -34,7 +34,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from claimtrack.claims import AsOf
 from claimtrack.config import Config
 from claimtrack.dates import parse_moment
-from claimtrack.errors import BadInput, ClaimtrackError, Conflict, DatabaseUnavailable, NotFound
+from claimtrack.errors import (
+    BadInput,
+    ClaimtrackError,
+    Conflict,
+    DatabaseUnavailable,
+    NotFound,
+    Removed,
+)
 from claimtrack.store import Database
 
 if TYPE_CHECKING:
@@ -122,6 +129,8 @@ def check_token(token: str | None) -> str | None:
 
 def status_code(error: ClaimtrackError) -> int:
     """The HTTP status for an error a service function raised."""
+    if isinstance(error, Removed):
+        return 410
     if isinstance(error, NotFound):
         return 404
     if isinstance(error, BadInput):

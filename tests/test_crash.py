@@ -15,6 +15,7 @@ import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from datetime import time as midnight_of
 from pathlib import Path
 
 import pytest
@@ -76,16 +77,20 @@ def add_due_claims(db: str, count: int, days: int) -> None:
             session.execute(insert(Actor).values(name="Crash Actor", created_at=NOW))
             rows = []
             for day in range(days):
-                due_at = NOW - timedelta(days=days - day)
+                # A day's deadline as the reader makes it: due at the midnight after it (a
+                # moment out of step with its day would be re-planned by the first check).
+                due_at = datetime.combine(
+                    (NOW - timedelta(days=days - day)).date(), midnight_of(), UTC
+                )
                 rows += [
                     {
                         "uuid": str(uuid.uuid4()),
                         "text": f"Engagement {day}-{n} : la mission se terminera à temps.",
                         "language": "fr",
                         "kind": "commitment",
-                        "deadline_text": due_at.date().isoformat(),
+                        "deadline_text": (due_at.date() - timedelta(days=1)).isoformat(),
                         "deadline_kind": "by",
-                        "deadline_date": due_at.date(),
+                        "deadline_date": due_at.date() - timedelta(days=1),
                         "deadline_precision": "day",
                         "due_at": due_at,
                         "watch_at": LOOK_NOW,

@@ -138,7 +138,7 @@ def test_on_conflict_update_takes_the_file_and_loses_nothing(run, tracker, tmp_p
     result = run("import", str(tmp_path / "update.json"), "--on-conflict", "update")
     assert result.code == 0, result.err
     assert "0 added, 1 updated, 2 unchanged, 0 skipped" in result.out
-    shown = run("show", "2", "--json", "--as-of", AS_OF).json()
+    shown = run("show", "2", "--json").json()  # now: the verdict just recorded included
     assert shown["text"].startswith("La présence en Syrie continuera")
     assert shown["tags"] == ["syria", "us-military"]
     assert [v["verdict"] for v in shown["verdicts"]] == ["kept", "in_progress"]
@@ -147,7 +147,12 @@ def test_on_conflict_update_takes_the_file_and_loses_nothing(run, tracker, tmp_p
     imported = history[-1]
     assert imported["kind"] == "imported"
     assert imported["data"]["changes"]["text"]["to"] == syria["text"]
-    assert imported["data"]["added"] == {"citations": 0, "verdicts": 1, "history": 0}
+    assert imported["data"]["added"] == {
+        "citations": 0,
+        "verdicts": 1,
+        "retractions": 0,
+        "history": 0,
+    }
 
 
 def test_one_bad_record_refuses_the_whole_file_naming_record_and_field(run, seeded, db, tmp_path):

@@ -1,12 +1,12 @@
 """Status derivation (DESIGN.md, Status): a pure function of deadline, verdicts and a moment."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from claimtrack.status import derive_status, standing
+from claimtrack.status import Standing, derive_status, standing
 
 DUE = datetime(2025, 10, 1, tzinfo=UTC)
 
@@ -17,6 +17,7 @@ class V:
     checked_on: date
     recorded_at: datetime = datetime(2026, 1, 1, tzinfo=UTC)
     id: int | None = None
+    retracted_at: datetime | None = None
 
 
 def at(day: str) -> tuple[datetime, date]:
@@ -69,14 +70,32 @@ def test_same_day_verdicts_are_ordered_by_when_they_were_recorded():
 
 
 def test_a_claims_standing_is_its_deciding_verdict_and_latest_check():
-    assert standing([]) == (None, None)
+    assert standing([]) == Standing(None, None, None)
     interim = [V("in_progress", date(2025, 5, 1), id=1), V("stalled", date(2025, 6, 1), id=2)]
-    assert standing(interim) == ("stalled", date(2025, 6, 1))
+    assert standing(interim) == Standing("stalled", date(2025, 6, 1), None)
     later_interim = [V("broken", date(2025, 10, 5), id=1), V("in_progress", date(2025, 12, 1))]
-    assert standing(later_interim) == ("broken", date(2025, 12, 1))
+    assert standing(later_interim) == Standing("broken", date(2025, 12, 1), None)
     first = V("kept", date(2025, 10, 5), datetime(2025, 10, 5, 9, tzinfo=UTC), 2)
     correction = V("partial", date(2025, 10, 5), datetime(2025, 10, 5, 17, tzinfo=UTC), 1)
-    assert standing([correction, first]) == ("partial", date(2025, 10, 5))
+    assert standing([correction, first]) == Standing("partial", date(2025, 10, 5), None)
+
+
+RETRACTED = datetime(2025, 10, 20, 15, tzinfo=UTC)
+
+
+def test_a_retracted_verdict_counts_until_its_retraction_and_never_after():
+    mistake = V("kept", date(2025, 10, 10), id=2, retracted_at=RETRACTED)
+    earlier = V("in_progress", date(2025, 5, 1), id=1)
+    verdicts = [earlier, mistake]
+    assert derive_status(DUE, verdicts, *at("2025-10-15")) == "kept"  # as it stood then
+    assert derive_status(DUE, verdicts, RETRACTED - timedelta(seconds=1), date(2025, 10, 20)) == (
+        "kept"
+    )
+    assert derive_status(DUE, verdicts, RETRACTED, date(2025, 10, 20)) == "due"
+    assert derive_status(DUE, verdicts, *at("2026-01-01")) == "due"
+    # the standing leaves it out, and remembers when it was retracted
+    assert standing(verdicts) == Standing("in_progress", date(2025, 5, 1), RETRACTED)
+    assert standing([mistake]) == Standing(None, None, RETRACTED)
 
 
 def test_verdicts_recorded_by_the_cli_and_by_import_keep_the_standing(run, seeded, tmp_path):
@@ -119,7 +138,7 @@ def test_the_sql_status_filter_agrees_with_derive_status(database):
     from collections import Counter
     from datetime import timedelta
 
-    from sqlalchemy import insert
+    from sqlalchemy import func, insert
 
     from claimtrack import claims, reports
     from claimtrack.models import Claim, Verdict
@@ -130,6 +149,11 @@ def test_the_sql_status_filter_agrees_with_derive_status(database):
     days = [start + timedelta(days=n) for n in range(0, 360, 12)]
     stamps = [datetime(2025, 6, 1, tzinfo=UTC), datetime(2025, 6, 2, tzinfo=UTC)]
     claim_rows, verdict_rows = [], []
+    # Some verdicts retracted (at noon or midnight of a day: the moments asked about fall
+    # on either side), and some claims removed: those are in no list and no count.
+    retractions = [None, None, None, *(datetime(d.year, d.month, d.day, tzinfo=UTC) for d in days)]
+    retractions += [datetime(d.year, d.month, d.day, 13, tzinfo=UTC) for d in days[::3]]
+    removed = set(rng.sample(range(1, 401), 20))
     for n in range(1, 401):
         due = rng.choice([None, *days])
         claim_rows.append(
@@ -142,9 +166,12 @@ def test_the_sql_status_filter_agrees_with_derive_status(database):
                 else datetime(due.year, due.month, due.day, tzinfo=UTC),
                 "created_at": stamps[0],
                 "updated_at": stamps[0],
+                "removed_at": stamps[0] if n in removed else None,
+                "removal_reason": "test data" if n in removed else None,
             }
         )
         for _ in range(rng.choice([0, 0, 1, 2, 3])):
+            retracted = rng.choice(retractions) if rng.random() < 0.3 else None
             verdict_rows.append(
                 {
                     "claim_id": n,
@@ -152,6 +179,8 @@ def test_the_sql_status_filter_agrees_with_derive_status(database):
                     "note": "n",
                     "checked_on": rng.choice(days),
                     "recorded_at": rng.choice(stamps),
+                    "retracted_at": retracted,
+                    "retraction_reason": "mistake" if retracted else None,
                 }
             )
     with database.write() as session:
@@ -160,10 +189,14 @@ def test_the_sql_status_filter_agrees_with_derive_status(database):
         claims.restand(session, [row["id"] for row in claim_rows])  # as every writer does
     with database.read() as session:
         everything = claims.list_claims(session, claims.AsOf(stamps[0]))
-        assert len(everything) == 400
+        assert len(everything) == 380
+        assert not {c.id for c, _ in everything} & removed
         seen = set()
-        for day in days[::3]:
-            as_of = claims.AsOf(datetime(day.year, day.month, day.day, 12, tzinfo=UTC))
+        moments = [datetime(d.year, d.month, d.day, 12, tzinfo=UTC) for d in days[::3]]
+        moments += [datetime(d.year, d.month, d.day, 14, tzinfo=UTC) for d in days[::3]]
+        for moment in moments:
+            day = moment.date()
+            as_of = claims.AsOf(moment)
             derived = {c.id: claims.status_of(c, as_of) for c, _ in everything}
             seen |= set(derived.values())
             for status in STATUSES:
@@ -173,5 +206,9 @@ def test_the_sql_status_filter_agrees_with_derive_status(database):
                 }, (status, day)
                 assert all(s == status for _, s in filtered)
             counted = reports.build_report(session, as_of).counts
-            assert counted == dict(Counter(derived.values())), day
+            assert counted == dict(Counter(derived.values())), moment
         assert {"due", "pending", "unrated", "kept", "in_progress", "stalled"} <= seen
+        retracted = session.execute(
+            select(func.count()).where(Verdict.retracted_at.is_not(None))
+        ).scalar_one()
+        assert retracted > 50  # the retractions were really exercised

@@ -89,6 +89,9 @@ def test_openapi_describes_every_route_with_its_shapes(client):
         "/api/claims/{claim_id}",
         "/api/claims/{claim_id}/history",
         "/api/claims/{claim_id}/verdicts",
+        "/api/claims/{claim_id}/verdicts/{verdict_id}/retraction",
+        "/api/claims/{claim_id}/removal",
+        "/api/corrections",
         "/api/report",
         "/deadlines.ics",
     }
@@ -100,6 +103,12 @@ def test_openapi_describes_every_route_with_its_shapes(client):
     # The writes say they need the token; the reads do not.
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     assert spec["paths"]["/api/claims"]["post"]["security"] == [{"HTTPBearer": []}]
+    for write in (
+        "/api/claims/{claim_id}/verdicts/{verdict_id}/retraction",
+        "/api/claims/{claim_id}/removal",
+    ):
+        assert spec["paths"][write]["post"]["security"] == [{"HTTPBearer": []}], write
+    assert "security" not in spec["paths"]["/api/corrections"]["get"]
     assert "security" not in spec["paths"]["/api/claims"]["get"]
 
 

@@ -1,0 +1,97 @@
+"""Corrections: retracted verdicts, removed claims, and a "due" flag armed again when a
+retraction reopens a claim.
+
+- verdict.retracted_at / retraction_reason: a retracted verdict stays, and stops counting;
+- claim.last_retracted_at: before it, statuses are worked out from the verdicts (status_sql);
+- claim.reopenings and alert.reopening, in the alert's unique key: a claim whose settling
+  verdict is retracted is flagged once more, still exactly once;
+- claim.removed_at / removal_reason: a removed claim leaves every list and the monitor;
+- an index on the history's kind and moment, for the corrections log.
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-11-25
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+MOMENT = sa.DateTime(timezone=True)
+OLD_KEY = ("claim_id", "kind", "due_at", "days_before")
+OLD_NAME = "uq_alert_claim_id_kind_due_at_days_before"
+NEW_NAME = "uq_alert_claim_id_kind_due_at_days_before_reopening"
+
+
+def _rekey_alerts(columns: tuple[str, ...], drop: str, create: str) -> None:
+    """Swap the alert table's unique key.
+
+    SQLite cannot drop a table constraint: the table is rebuilt (batch mode). It is the
+    parent of ``delivery``, and with foreign keys on, SQLite refuses to drop a parent that
+    has children, even inside a transaction: the deliveries wait in a plain copy while the
+    alert table is rebuilt, then come back. PostgreSQL alters the constraint in place.
+    """
+    if op.get_bind().dialect.name != "sqlite":
+        op.drop_constraint(drop, "alert", type_="unique")
+        op.create_unique_constraint(create, "alert", list(columns))
+        return
+    op.execute("CREATE TABLE _delivery_copy AS SELECT * FROM delivery")
+    op.drop_table("delivery")
+    with op.batch_alter_table("alert", recreate="always") as batch:
+        batch.drop_constraint(drop, type_="unique")
+        batch.create_unique_constraint(create, list(columns))
+    op.create_table(
+        "delivery",
+        sa.Column("alert_id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(), nullable=False),
+        sa.Column("delivered_at", MOMENT, nullable=False),
+        sa.ForeignKeyConstraint(["alert_id"], ["alert.id"], name="fk_delivery_alert_id_alert"),
+        sa.PrimaryKeyConstraint("alert_id", "channel", name="pk_delivery"),
+    )
+    op.execute(
+        "INSERT INTO delivery (alert_id, channel, delivered_at) "
+        "SELECT alert_id, channel, delivered_at FROM _delivery_copy"
+    )
+    op.execute("DROP TABLE _delivery_copy")
+
+
+def upgrade() -> None:
+    # Plain ALTER TABLE for claim and verdict, as in 0002: a batch copy of claim would trip
+    # the foreign keys that point at it.
+    op.add_column("verdict", sa.Column("retracted_at", MOMENT, nullable=True))
+    op.add_column("verdict", sa.Column("retraction_reason", sa.Text(), nullable=True))
+    op.add_column("claim", sa.Column("last_retracted_at", MOMENT, nullable=True))
+    op.add_column(
+        "claim", sa.Column("reopenings", sa.Integer(), nullable=False, server_default="0")
+    )
+    op.add_column("claim", sa.Column("removed_at", MOMENT, nullable=True))
+    op.add_column("claim", sa.Column("removal_reason", sa.Text(), nullable=True))
+    op.create_index("ix_claim_last_retracted_at", "claim", ["last_retracted_at"])
+    op.create_index("ix_claim_removed_at", "claim", ["removed_at"])
+    op.add_column(
+        "alert", sa.Column("reopening", sa.Integer(), nullable=False, server_default="0")
+    )
+    _rekey_alerts((*OLD_KEY, "reopening"), OLD_NAME, NEW_NAME)
+    op.create_index("ix_event_kind_at", "event", ["kind", "at"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_event_kind_at", table_name="event")
+    # The older key cannot hold a claim flagged again after a reopening: those flags, and
+    # what each channel took of them, go; their history entries stay.
+    op.execute(
+        "DELETE FROM delivery WHERE alert_id IN (SELECT id FROM alert WHERE reopening > 0)"
+    )
+    op.execute("DELETE FROM alert WHERE reopening > 0")
+    _rekey_alerts(OLD_KEY, NEW_NAME, OLD_NAME)
+    op.drop_column("alert", "reopening")
+    op.drop_index("ix_claim_removed_at", table_name="claim")
+    op.drop_index("ix_claim_last_retracted_at", table_name="claim")
+    for column in ("removal_reason", "removed_at", "reopenings", "last_retracted_at"):
+        op.drop_column("claim", column)
+    op.drop_column("verdict", "retraction_reason")
+    op.drop_column("verdict", "retracted_at")
