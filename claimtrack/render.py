@@ -149,7 +149,8 @@ def preview_text(seen: Preview, awaiting: int) -> str:
     else:
         lines.append("would flag nothing new")
     total = len(seen.would_flag) + len(seen.would_deliver)
-    lines.append(f"would deliver {total} alerts to: {', '.join(seen.channels) or 'no channel'}")
+    channels = ", ".join(seen.channels) or "no channel"
+    lines.append(f"would deliver {total} alert{'' if total == 1 else 's'} to: {channels}")
     lines.append(f"awaiting a check: {awaiting} claim{'' if awaiting == 1 else 's'}")
     return "\n".join(lines)
 

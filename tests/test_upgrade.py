@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, MetaData, insert, select
+from sqlalchemy import Engine, MetaData, func, insert, select, text
 from sqlmodel import SQLModel
 
 from claimtrack import claims, monitor, search, store
@@ -208,5 +208,56 @@ def test_a_first_release_database_with_claims_upgrades_keeping_every_row(db):
                 connection, opts={"compare_type": True, **ENV_INCLUDE}
             )
             assert compare_metadata(context, SQLModel.metadata) == []
+    finally:
+        opened.dispose()
+
+
+def test_0005_keeps_alerts_and_deliveries_through_upgrade_and_downgrade(db, clock):
+    """The corrections migration rebuilds the alert table's unique key (SQLite copies the
+    table, with its deliveries set aside and brought back): every flag and delivery made
+    before it survives; a downgrade drops only the flags of reopened claims, which the older
+    key cannot hold."""
+    from claimtrack import corrections
+    from claimtrack.models import Alert, Delivery
+
+    opened = store.open_database(db)
+    try:
+        with opened.write() as session:
+            claim = claims.add_claim(
+                session,
+                IRAQ,
+                claimants=["Government of Iraq"],
+                clock=clock,
+                stated_on=date(2024, 9, 27),
+                deadline="au plus tard en septembre 2025",
+            )
+        monitor.run_pass(opened, Config(), NOW, [FakeChannel("desk")])
+        store.downgrade(opened.engine, "0004")
+        store.upgrade(opened.engine)  # 0004 -> 0005 with a flag and its delivery in place
+        with opened.write() as session:
+            judged = claims.record_verdict(
+                session, claim.id, "kept", note=NOTE, clock=clock, checked_on=date(2025, 10, 2)
+            )
+            corrections.retract_verdict(session, claim.id, judged.id, reason="no", clock=clock)
+        again = monitor.run_pass(opened, Config(), NOW, [FakeChannel("desk")])
+        assert [(a.kind, a.reopening) for a in again.flagged] == [("due", 1)]
+        with opened.read() as session:
+            assert len(session.exec(select(Delivery)).all()) == 2
+
+        store.downgrade(opened.engine, "0004")
+        with opened.engine.connect() as connection:
+            assert connection.execute(select(func.count()).select_from(text("alert"))).scalar() == 1
+            assert (
+                connection.execute(select(func.count()).select_from(text("delivery"))).scalar() == 1
+            )
+            assert (
+                connection.execute(select(func.count()).select_from(text("verdict"))).scalar() == 1
+            )
+        store.upgrade(opened.engine)
+        with opened.read() as session:
+            (kept,) = session.exec(select(Alert)).scalars().all()
+            assert (kept.kind, kept.reopening, kept.delivered_at) == ("due", 0, NOW)
+            # the retraction's columns went with the downgrade; the verdict stayed
+            assert session.exec(select(Claim.verdict)).scalar_one() == "kept"
     finally:
         opened.dispose()

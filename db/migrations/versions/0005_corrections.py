@@ -13,6 +13,8 @@ Revises: 0004
 Create Date: 2026-11-25
 """
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -79,7 +81,67 @@ def upgrade() -> None:
     op.create_index("ix_event_kind_at", "event", ["kind", "at"])
 
 
+def _restand_as_0004() -> None:
+    """The older schema has no retractions: every verdict counts again, so each claim's
+    standing is worked out again by the rules of 0004 (the same statement)."""
+    claim = sa.table(
+        "claim",
+        sa.column("id", sa.Integer),
+        sa.column("verdict", sa.String),
+        sa.column("last_checked_on", sa.Date),
+    )
+    verdict = sa.table(
+        "verdict",
+        sa.column("id", sa.Integer),
+        sa.column("claim_id", sa.Integer),
+        sa.column("verdict", sa.String),
+        sa.column("checked_on", sa.Date),
+        sa.column("recorded_at", sa.DateTime),
+    )
+    mine = verdict.c.claim_id == claim.c.id
+
+    def latest(*where: sa.ColumnElement[bool]) -> sa.ScalarSelect[str]:
+        order = (verdict.c.checked_on.desc(), verdict.c.recorded_at.desc(), verdict.c.id.desc())
+        return (
+            sa.select(verdict.c.verdict)
+            .where(mine, *where)
+            .order_by(*order)
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    op.execute(
+        claim.update()
+        .where(sa.exists().where(mine))
+        .values(
+            verdict=sa.func.coalesce(
+                latest(verdict.c.verdict.not_in(("in_progress", "stalled"))), latest()
+            ),
+            last_checked_on=sa.select(sa.func.max(verdict.c.checked_on))
+            .where(mine)
+            .scalar_subquery(),
+        )
+    )
+
+
 def downgrade() -> None:
+    # What the older schema cannot say is lost from the tables, not from the history: each
+    # retraction and removal stays an entry there. Removed claims are claims again, looked
+    # at by the next sweep (0002's rule for a claim with a deadline).
+    look_now = datetime(1970, 1, 1, tzinfo=UTC)  # the models' LOOK_NOW, as 0002 writes it
+    if op.get_bind().dialect.name == "sqlite":
+        look_now = look_now.replace(tzinfo=None)
+    claim = sa.table(
+        "claim",
+        sa.column("watch_at", MOMENT),
+        sa.column("due_at", MOMENT),
+        sa.column("removed_at", MOMENT),
+    )
+    op.execute(
+        claim.update()
+        .where(claim.c.removed_at.is_not(None), claim.c.due_at.is_not(None))
+        .values(watch_at=look_now)
+    )
     op.drop_index("ix_event_kind_at", table_name="event")
     # The older key cannot hold a claim flagged again after a reopening: those flags, and
     # what each channel took of them, go; their history entries stay.
@@ -95,3 +157,4 @@ def downgrade() -> None:
         op.drop_column("claim", column)
     op.drop_column("verdict", "retraction_reason")
     op.drop_column("verdict", "retracted_at")
+    _restand_as_0004()
