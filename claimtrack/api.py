@@ -100,7 +100,7 @@ def list_claims(
             limit=limit,
             offset=offset,
         )
-        return _json([shapes.claim_json(c, s, moment.tz) for c, s in rows])
+        return _json([shapes.claim_json(c, s, moment.tz, moment) for c, s in rows])
 
 
 @router.get("/api/claims/{claim_id}", response_model=ClaimOut, tags=["claims"])

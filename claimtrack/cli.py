@@ -127,7 +127,7 @@ def print_rows(rows: list[tuple[Any, str]], moment: AsOf, as_json: bool) -> None
     from claimtrack import render, shapes
 
     if as_json:
-        emit([shapes.claim_json(claim, status, moment.tz) for claim, status in rows])
+        emit([shapes.claim_json(claim, status, moment.tz, moment) for claim, status in rows])
     else:
         click.echo(render.list_text(rows))
 
@@ -609,6 +609,8 @@ def remove(
 
     if yes and not purge:
         raise BadInput("--yes", "--yes confirms --purge; to remove a claim, give --reason")
+    if purge and reason is not None:
+        raise BadInput("--reason", "a purge leaves no trace, so no reason is kept: leave it out")
     now = clock()
     with database(db) as opened:
         if purge:

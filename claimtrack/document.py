@@ -338,17 +338,22 @@ class _Reader:
             )
         return moment
 
+    def past(self, key: str, clock: Clock) -> datetime | None:
+        """A moment that has happened: nothing is recorded as done after now."""
+        moment = self.moment(key)
+        if moment is not None and moment > clock.now:
+            raise self.fail(key, f"{moment.isoformat()} is after now ({clock.now.isoformat()})")
+        return moment
+
     def correction(self, key: str, clock: Clock) -> tuple[datetime | None, str | None]:
         """A retraction or removal, ``{"on": moment, "reason": text}``, or (None, None)."""
         raw = self.data.get(key)
         if raw is None:
             return None, None
         inner = _Reader(raw, f"{self.where}.{key}")
-        on = inner.moment("on")
+        on = inner.past("on", clock)
         if on is None:
             raise inner.fail("on", "is missing; e.g. 2025-10-02T09:00:00+00:00")
-        if on > clock.now:
-            raise inner.fail("on", f"{on.isoformat()} is after now ({clock.now.isoformat()})")
         return on, inner.required_text("reason")
 
     def items(self, key: str) -> list[Any]:
@@ -530,7 +535,7 @@ def read_claim(raw: Any, where: str, sources: dict[str, SourceRecord], clock: Cl
     history = None
     if "history" in raw and raw["history"] is not None:
         history = [
-            _read_event(_Reader(item, f"{reader.where}.history[{i}]"))
+            _read_event(_Reader(item, f"{reader.where}.history[{i}]"), clock)
             for i, item in enumerate(reader.items("history"))
         ]
     created_at = reader.moment("created_at")
@@ -627,7 +632,7 @@ def _read_verdict(
         verdict=value,
         note=reader.required_text("note"),
         checked_on=checked_on,
-        recorded_at=reader.moment("recorded_at") or clock.now,
+        recorded_at=reader.past("recorded_at", clock) or clock.now,
         reviewer=reader.text("reviewer") or clock.who,
         evidence=evidence,
         retracted_at=retracted_at,
@@ -635,11 +640,11 @@ def _read_verdict(
     )
 
 
-def _read_event(reader: _Reader) -> EventRecord:
+def _read_event(reader: _Reader, clock: Clock) -> EventRecord:
     data = reader.data.get("data") or {}
     if not isinstance(data, dict):
         raise reader.fail("data", f"expected an object {{...}}, found {_kind_of(data)}")
-    at = reader.moment("at")
+    at = reader.past("at", clock)
     if at is None:
         raise reader.fail("at", "is missing; e.g. 2024-09-27T18:00:00+00:00")
     return EventRecord(reader.required_text("kind"), at, reader.text("actor"), data)

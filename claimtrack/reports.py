@@ -110,8 +110,12 @@ def to_json(report: Report) -> dict[str, Any]:
     return {
         "as_of": report.as_of.moment.isoformat(),
         "days": report.days,
-        "due": [claim_json(c, "due", tz) | {"overdue_days": n} for c, n in report.due],
-        "upcoming": [claim_json(c, s, tz) | {"days_left": n} for c, s, n in report.upcoming],
+        "due": [
+            claim_json(c, "due", tz, report.as_of) | {"overdue_days": n} for c, n in report.due
+        ],
+        "upcoming": [
+            claim_json(c, s, tz, report.as_of) | {"days_left": n} for c, s, n in report.upcoming
+        ],
         "recent_verdicts": [
             {
                 "claim_id": claim.id,
@@ -303,6 +307,8 @@ def _alert_days(item: AlertItem, as_of: AsOf) -> tuple[str, int]:
 def _alert_headline(item: AlertItem, as_of: AsOf) -> str:
     key, n = _alert_days(item, as_of)
     headline = _plural(n, "day") + (" overdue" if key == "overdue_days" else " left")
+    if item.alert.reopening:  # flagged again: the verdict that settled it was retracted
+        headline += " (again: its verdict was retracted)"
     if item.status not in ("due", "pending"):  # it changed since the alert was raised
         headline += f" (now {item.status})"
     return headline
@@ -332,8 +338,9 @@ def alerts_json(items: list[AlertItem], as_of: AsOf) -> dict[str, Any]:
                 "days_before": item.alert.days_before,
                 "fires_at": item.alert.fires_at.isoformat(),
                 "flagged_at": item.alert.flagged_at.isoformat(),
+                "reopening": item.alert.reopening,
                 key: n,
-                "claim": claim_json(item.claim, item.status, as_of.tz),
+                "claim": claim_json(item.claim, item.status, as_of.tz, as_of),
             }
         )
     return {"report": "alerts", "as_of": as_of.moment.isoformat(), "alerts": alerts}

@@ -69,6 +69,13 @@ def test_a_retracted_only_final_verdict_makes_the_claim_due_and_flagged_once_mor
     assert due_flags(database, iraq) == [("due", 0), ("due", 1)]
     alerts = [r for r in reports_in(tmp_path / "out.jsonl") if r["report"] == "alerts"]
     assert [len(r["alerts"]) for r in alerts] == [2, 1]  # the seed's two, then this one again
+    assert alerts[1]["alerts"][0]["reopening"] == 1
+    text = write_config(tmp_path / "text.toml", '[[channels]]\ntype = "stdout"\n')
+    run("verdict", str(iraq), "kept", "--note", "Ended after all.", "--checked-on", CHECKED)
+    again_wrong = verdict_ids(run, iraq)[-1]
+    run("retract", str(iraq), str(again_wrong), "--reason", "Still not.")
+    said = run("check", "--config", str(text))
+    assert "(again: its verdict was retracted)" in said.out
 
 
 def test_a_retracted_verdict_counts_nowhere(run, seeded, tmp_path):
@@ -207,6 +214,9 @@ def test_a_removed_claim_leaves_the_public_exports_but_not_the_backup(run, seede
 def test_purge_prints_what_goes_then_erases_only_what_the_claim_owns(run, seeded, db):
     iraq, syria, pentagon = (c["id"] for c in seeded)
     before = dump(db)
+    assert_refused(run("remove", str(pentagon), "--purge", "--reason", "x"), "no reason is kept")
+    assert_refused(run("remove", str(pentagon), "--yes"), "--yes confirms --purge")
+    assert_refused(run("remove", str(pentagon)), "say why the claim is removed")
     shown = run("remove", str(pentagon), "--purge")
     assert shown.code == 0, shown.err
     assert shown.out.startswith("would erase (run again with --yes to erase):")
@@ -352,4 +362,9 @@ def test_retractions_and_removals_are_refused_in_the_future_of_an_import(run, db
     path = tmp_path / "f.json"
     path.write_text(json.dumps({"format_version": 1, "claims": [claim]}), encoding="utf-8")
     assert_refused(run("import", str(path)), "removed: field 'on'")
+    later = claim | {"removed": None, "history": [{"kind": "created", "at": future}]}
+    path.write_text(json.dumps({"format_version": 1, "claims": [later]}), encoding="utf-8")
+    assert_refused(
+        run("import", str(path)), "history[0]: field 'at': 2099-01-01T00:00:00+00:00 is after now"
+    )
     assert_refused(run("import", str(Path(tmp_path / "missing.json"))), "cannot read")
