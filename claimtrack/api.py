@@ -28,7 +28,6 @@ from claimtrack.api_models import (
     VerdictIn,
 )
 from claimtrack.dates import parse_date
-from claimtrack.errors import BadInput
 from claimtrack.models import Claim
 from claimtrack.web import ENV_TOKEN, AsOfParam, ClaimId, Site, SiteDep
 
@@ -175,33 +174,19 @@ def record_verdict(site: WriterDep, claim_id: ClaimId, verdict: VerdictIn) -> Re
     the token."""
     evidence = [claims.Citation(claims.SourceInfo(url=e.url), e.quote) for e in verdict.evidence]
     clock = claims.Clock(site.clock(), site.tz, "api")
-    if verdict.reason is not None and verdict.corrects is None:
-        raise BadInput("reason", "a reason goes with corrects (the verdict to retract)")
     with site.database.write() as session:
-        if verdict.corrects is None:
-            claims.record_verdict(
-                session,
-                claim_id,
-                verdict.verdict,
-                note=verdict.note,
-                clock=clock,
-                checked_on=verdict.checked_on,
-                evidence=evidence,
-                reviewer=verdict.reviewer,
-            )
-        else:
-            corrections.correct_verdict(
-                session,
-                claim_id,
-                verdict.corrects,
-                verdict.verdict,
-                note=verdict.note,
-                clock=clock,
-                checked_on=verdict.checked_on,
-                evidence=evidence,
-                reviewer=verdict.reviewer,
-                reason=verdict.reason,
-            )
+        corrections.record_or_correct(
+            session,
+            claim_id,
+            verdict.verdict,
+            note=verdict.note,
+            clock=clock,
+            checked_on=verdict.checked_on,
+            evidence=evidence,
+            reviewer=verdict.reviewer,
+            corrects=verdict.corrects,
+            reason=verdict.reason,
+        )
         claim = claims.get_claim(session, claim_id)
         return _claim_json(claim, claims.AsOf(clock.now, clock.tz), 201)
 

@@ -505,8 +505,6 @@ def verdict(
     unverifiable, withdrawn, or in_progress / stalled for now."""
     from claimtrack import claims, corrections, shapes
 
-    if reason is not None and corrects is None:
-        raise BadInput("--reason", "a reason goes with --corrects VERDICT_ID")
     if quote and len(urls) != 1:
         raise BadInput(
             "--quote", "a quote belongs to one evidence source: give exactly one --source"
@@ -515,30 +513,18 @@ def verdict(
     checked = day(checked_on, "--checked-on")
     now = clock()
     with database(db) as opened, opened.write() as session:
-        if corrects is None:
-            row = claims.record_verdict(
-                session,
-                claim_id,
-                value,
-                note=note,
-                clock=now,
-                checked_on=checked,
-                evidence=evidence,
-                reviewer=reviewer,
-            )
-        else:
-            row = corrections.correct_verdict(
-                session,
-                claim_id,
-                corrects,
-                value,
-                note=note,
-                clock=now,
-                checked_on=checked,
-                evidence=evidence,
-                reviewer=reviewer,
-                reason=reason,
-            )
+        row = corrections.record_or_correct(
+            session,
+            claim_id,
+            value,
+            note=note,
+            clock=now,
+            checked_on=checked,
+            evidence=evidence,
+            reviewer=reviewer,
+            corrects=corrects,
+            reason=reason,
+        )
         claim = claims.get_claim(session, claim_id)
         status = claims.status_of(claim, claims.AsOf(now.now, now.tz))
         if as_json:

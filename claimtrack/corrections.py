@@ -111,10 +111,9 @@ def check_retractable(session: Session, claim_id: int, verdict_id: int) -> None:
     _open_verdict(session, get_claim(session, claim_id), verdict_id)
 
 
-def correct_verdict(
+def record_or_correct(
     session: Session,
     claim_id: int,
-    corrects: int,
     value: str,
     *,
     note: str,
@@ -122,10 +121,25 @@ def correct_verdict(
     checked_on: date | None = None,
     evidence: Sequence[Citation] = (),
     reviewer: str | None = None,
+    corrects: int | None = None,
     reason: str | None = None,
 ) -> Verdict:
-    """Record the corrected verdict and retract verdict ``corrects`` in the caller's one
-    transaction, so the record never shows the claim with neither or both counting."""
+    """Record a verdict; with ``corrects``, in place of that one, which is retracted in the
+    caller's same transaction, so the record never shows the claim with neither or both
+    counting. (``reason``, why the corrected one is retracted, goes with ``corrects``.)"""
+    if corrects is None:
+        if reason is not None:
+            raise BadInput("--reason", "a reason goes with --corrects VERDICT_ID")
+        return record_verdict(
+            session,
+            claim_id,
+            value,
+            note=note,
+            clock=clock,
+            checked_on=checked_on,
+            evidence=evidence,
+            reviewer=reviewer,
+        )
     check_retractable(session, claim_id, corrects)
     row = record_verdict(
         session,

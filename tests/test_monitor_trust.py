@@ -19,6 +19,20 @@ from tests.test_notify import free_port
 FUTURE = "2031-01-01"
 
 
+def dead_email(**extra: object) -> dict[str, object]:
+    """An email channel to a port where no SMTP server listens."""
+    return {
+        "type": "email",
+        "host": "127.0.0.1",
+        "port": free_port(),
+        "security": "plain",
+        "from": "ct@example.org",
+        "to": ["desk@example.org"],
+        "timeout": 5,
+        **extra,
+    }
+
+
 def dead_smtp(port: int) -> str:
     return (
         '[[channels]]\ntype = "email"\nhost = "127.0.0.1"\n'
@@ -89,22 +103,7 @@ def add_iraq(database, clock) -> None:
 
 def test_the_monitor_logs_a_failed_delivery_as_a_warning(database, clock, caplog):
     add_iraq(database, clock)
-    cfg = config.parse(
-        {
-            "channels": [
-                {
-                    "type": "email",
-                    "host": "127.0.0.1",
-                    "port": free_port(),
-                    "security": "plain",
-                    "from": "ct@example.org",
-                    "to": ["desk@example.org"],
-                    "timeout": 5,
-                }
-            ]
-        },
-        "test.toml",
-    )
+    cfg = config.parse({"channels": [dead_email()]}, "test.toml")
     watcher = scheduling.Monitor(database, cfg, notify.senders(cfg), clock=lambda: NOW)
     with caplog.at_level(logging.INFO, logger="claimtrack"):
         result = watcher.run_once(NOW)
@@ -122,16 +121,7 @@ def test_a_channel_failing_for_long_is_named_in_the_digest(database, clock, tmp_
         "alarm_after": 3600,
         "channels": [
             {"type": "file", "path": str(out), "format": "json"},
-            {
-                "type": "email",
-                "name": "desk-mail",
-                "host": "127.0.0.1",
-                "port": free_port(),
-                "security": "plain",
-                "from": "ct@example.org",
-                "to": ["desk@example.org"],
-                "timeout": 5,
-            },
+            dead_email(name="desk-mail"),
         ],
     }
     cfg = config.parse(channels, "test.toml")

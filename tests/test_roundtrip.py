@@ -129,8 +129,8 @@ def _record(session, spec: dict) -> None:
     if spec["retract"] is not None and spec["retract"] < len(ids):
         wrong = ids[spec["retract"]]
         if spec["correct"]:
-            corrections.correct_verdict(
-                session, made.id, wrong, "broken", note="Corrigé : « non »", clock=CLOCK
+            corrections.record_or_correct(
+                session, made.id, "broken", note="Corrigé : « non »", clock=CLOCK, corrects=wrong
             )
         else:
             corrections.retract_verdict(session, made.id, wrong, reason="erreur", clock=CLOCK)
