@@ -156,3 +156,49 @@ def test_pages_fit_a_phone_screen(chromium, served):
 
 def _box(locator: Any) -> dict[str, float] | None:
     return locator.bounding_box() if locator.is_visible() else None
+
+
+@pytest.fixture(scope="module")
+def corrected(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The seed's claims with the false verdict on the weapons claim retracted, served."""
+    from sqlmodel import select
+
+    from claimtrack import corrections
+    from claimtrack.models import Verdict
+
+    path = tmp_path_factory.mktemp("corrected") / "seed.db"
+    opened = store.open_database(str(path))
+    clock = Clock(NOW, who="tester")
+    with opened.write() as session:
+        examples.load(session, examples.seed_path(), clock)
+    with opened.write() as session:
+        wrong = session.exec(select(Verdict)).first()
+        assert wrong is not None
+        corrections.retract_verdict(
+            session, wrong.claim_id, wrong.id, reason="The source was misread.", clock=clock
+        )
+    sock = listen("127.0.0.1", 0)
+    running = server(Site(opened, clock=lambda: NOW), log=False)
+    thread = threading.Thread(target=running.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        running.should_exit = True
+        thread.join(10)
+        sock.close()
+        opened.dispose()
+
+
+def test_the_corrections_log_leads_to_the_retracted_verdict(page, corrected):
+    page.goto(corrected + "/")
+    page.get_by_role("link", name="Corrections").click()
+    assert page.locator("h1").inner_text() == "Corrections"
+    assert "The source was misread." in page.locator("main").inner_text()
+    snapshot(page, "corrections")
+    page.locator("ol.corrections a").first.click()
+    retracted = page.locator("li.retracted")
+    assert retracted.count() == 1
+    assert "Retracted" in retracted.inner_text()
+    assert retracted.locator("del").count() == 1  # struck, still there
+    snapshot(page, "claim-with-retraction")
