@@ -70,6 +70,9 @@ def commands(claim_id: int, claimant: str) -> dict[str, list[str]]:
             "fr",
             "--tag",
             "transport",
+            # Each run adds the same claim again: without this the second would be refused
+            # as a duplicate (the lookup it skips is an index search, timed in the notes).
+            "--duplicate-ok",
         ],
         f"search {SEARCH_WORD}": ["search", SEARCH_WORD],
     }
