@@ -113,8 +113,10 @@ def show_claim(site: SiteDep, claim_id: ClaimId, as_of: AsOfParam = None) -> Res
 
 @router.get("/api/claims/{claim_id}/history", response_model=list[EventOut], tags=["claims"])
 def claim_history(site: SiteDep, claim_id: ClaimId) -> Response:
-    """Every change made to the claim, oldest first: `claimtrack history ID --json`."""
+    """Every change made to the claim, oldest first: `claimtrack history ID --json`. A
+    removed claim's answers 410, as its other addresses do."""
     with site.database.read() as session:
+        claims.get_claim(session, claim_id)  # refuses a removed claim
         return _json([shapes.event_json(e) for e in claims.history(session, claim_id)])
 
 
@@ -162,6 +164,7 @@ def add_claim(site: WriterDep, claim: ClaimIn) -> Response:
             tags=claim.tags,
             criteria=claim.criteria,
             context=claim.context,
+            duplicate_ok=claim.duplicate_ok,
         )
         return _claim_json(added, claims.AsOf(clock.now, clock.tz), 201)
 

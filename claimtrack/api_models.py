@@ -141,6 +141,10 @@ class ClaimIn(BaseModel):
     tags: list[str] = []
     criteria: str | None = None
     context: str | None = None
+    duplicate_ok: bool = Field(
+        default=False,
+        description="Record it even if a claim with the same text and claimants exists.",
+    )
 
 
 class EvidenceIn(BaseModel):

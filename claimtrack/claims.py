@@ -401,7 +401,8 @@ def add_claim(
             raise BadInput(
                 "text",
                 f"claim {same} already records this text by {', '.join(dict.fromkeys(names))}; "
-                f"see it with: claimtrack show {same}, or add it again with --duplicate-ok",
+                f"see it with: claimtrack show {same}, or add it again with --duplicate-ok "
+                "(duplicate_ok in the API)",
             )
     if claim_uuid is not None:
         try:

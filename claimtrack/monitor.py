@@ -679,6 +679,7 @@ class Preview:
     would_flag: list[tuple[int, Planned]]
     would_deliver: list[int]  # alert ids waiting in the outbox at that moment
     channels: list[str]
+    replan_pending: bool = False  # the zone changed: a real check re-plans first
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -697,6 +698,7 @@ class Preview:
             ],
             "would_deliver": len(self.would_flag) + len(self.would_deliver),
             "channels": self.channels,
+            "replan_pending": self.replan_pending,
         }
 
 
@@ -711,6 +713,11 @@ def preview(db: Database, config: Config, now: datetime, senders: Sequence[Sende
             .where(col(Alert.next_attempt_at) <= now, live())
             .order_by(col(Alert.id))
         ).all()
+        zone = session.get(MonitorState, ZONE_STATE)
     return Preview(
-        now, would_flag, [i for i in waiting if i is not None], [s.name for s in senders]
+        now,
+        would_flag,
+        [i for i in waiting if i is not None],
+        [s.name for s in senders],
+        replan_pending=zone is not None and zone.value != config.timezone,
     )

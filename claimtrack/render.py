@@ -152,6 +152,11 @@ def preview_text(seen: Preview, awaiting: int) -> str:
     channels = ", ".join(seen.channels) or "no channel"
     lines.append(f"would deliver {total} alert{'' if total == 1 else 's'} to: {channels}")
     lines.append(f"awaiting a check: {awaiting} claim{'' if awaiting == 1 else 's'}")
+    if seen.replan_pending:
+        lines.append(
+            "the time zone changed: a real check first re-plans every due moment, "
+            "so what it flags may differ"
+        )
     return "\n".join(lines)
 
 

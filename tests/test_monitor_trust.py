@@ -154,6 +154,8 @@ def test_a_new_time_zone_replans_deadlines_and_alerts_once(
     auckland = write_config(
         tmp_path / "auckland.toml", 'timezone = "Pacific/Auckland"\n', file_channel(out)
     )
+    preview = run("check", "--dry-run", "--config", str(auckland))
+    assert "the time zone changed: a real check first re-plans" in preview.out
     first = run("check", "--config", str(auckland))
     assert first.code == 0, first.err
     assert first.err.startswith("claimtrack: re-planned 1 deadlines for Pacific/Auckland\n")

@@ -100,6 +100,7 @@ def test_a_removed_claim_is_gone_from_every_answer_and_its_address_says_410(writ
     gone = writable.get("/api/claims/2")
     assert gone.status_code == 410
     assert "was removed on" in gone.json()["detail"]
+    assert writable.get("/api/claims/2/history").status_code == 410
     page = writable.get("/claims/2")
     assert page.status_code == 410
     assert "Removed from the record" in page.text
@@ -128,3 +129,16 @@ def test_the_corrections_page_lists_each_with_date_reason_and_link(writable, see
     assert 'href="/corrections"' in writable.get("/").text  # linked from every page
     assert "No corrections since then." in writable.get("/corrections?since=2099-01-01").text
     assert writable.get("/api/corrections", params={"since": "soon"}).status_code == 422
+
+
+def test_the_api_refuses_a_duplicate_unless_asked(writable, seeded, db):
+    from tests.conftest import IRAQ
+
+    same = {"text": IRAQ, "claimants": ["Government of the United States", "Government of Iraq"]}
+    before = dump(db)
+    refused = writable.post("/api/claims", json=same, headers=AUTH)
+    assert refused.status_code == 422
+    assert "claim 1 already records this text" in refused.json()["detail"]
+    assert dump(db) == before
+    forced = writable.post("/api/claims", json=same | {"duplicate_ok": True}, headers=AUTH)
+    assert forced.status_code == 201, forced.text
