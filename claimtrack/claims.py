@@ -652,6 +652,16 @@ def edit_claim(
         new["context"] = _clean(context)
     if stated_on is not None:
         _check_not_future(stated_on, clock, "--stated")
+        earliest = min(
+            (v.checked_on for v in claim.verdicts if v.retracted_at is None), default=None
+        )
+        if earliest is not None and earliest < stated_on:
+            raise BadInput(
+                "--stated",
+                f"{stated_on.isoformat()} is after the claim's check of {earliest.isoformat()}; "
+                "a claim is stated before it is checked (retract that verdict first if it is "
+                "the mistake)",
+            )
         new["stated_on"] = stated_on
     stated = new.get("stated_on", claim.stated_on)
     reading = claim_deadline = deadline_of(claim)

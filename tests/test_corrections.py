@@ -272,6 +272,12 @@ def test_a_verdict_checked_before_the_claim_was_stated_is_refused(run, seeded, d
     refused = run("verdict", "1", "kept", "--note", "n", "--checked-on", "2024-09-26")
     assert_refused(refused, "2024-09-26 is before the claim was stated on 2024-09-27")
     assert dump(db) == before
+    # nor can the stated date move after a check already recorded
+    run("verdict", "1", "in_progress", "--note", "n", "--checked-on", "2024-10-01")
+    before = dump(db)
+    moved = run("edit", "1", "--stated", "2024-11-01")
+    assert_refused(moved, "2024-11-01 is after the claim's check of 2024-10-01")
+    assert dump(db) == before
 
 
 def test_the_same_claim_by_the_same_claimants_is_refused_unless_asked(run, seeded, db):
