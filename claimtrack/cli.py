@@ -101,11 +101,13 @@ def day(value: str | None, field: str) -> date | None:
 
 
 @contextmanager
-def database(db: str | None) -> Iterator[Database]:
-    """Open the database for one command; a file this command created is removed if it fails."""
+def database(db: str | None, *, migrate: bool = True) -> Iterator[Database]:
+    """Open the database for one command; a file this command created is removed if it fails.
+    ``migrate=False``: a database not at the current schema is refused, not upgraded (for a
+    command that promises to write nothing)."""
     from claimtrack.store import open_database
 
-    opened = open_database(db)
+    opened = open_database(db, migrate=migrate)
     try:
         yield opened
     except BaseException:
@@ -801,7 +803,7 @@ def check(
     if dry_run:
         if digest:
             raise BadInput("--digest", "a dry run sends nothing; leave out --digest")
-        with database(db) as opened:
+        with database(db, migrate=False) as opened:
             seen = monitor.preview(opened, cfg, moment.moment, senders)
             with opened.read() as session:
                 awaiting = monitor.count_awaiting(session, moment)

@@ -72,6 +72,15 @@ def test_a_dry_run_at_any_moment_says_what_would_happen_and_writes_nothing(run, 
 
 
 @pytest.mark.sqlite_only
+def test_a_dry_run_creates_no_database_and_upgrades_none(run, db, tmp_path):
+    missing = tmp_path / "missing.db"
+    refused = run("check", "--dry-run", "--db", str(missing))
+    assert refused.code == 3
+    assert "run: claimtrack init" in refused.err
+    assert not missing.exists()
+
+
+@pytest.mark.sqlite_only
 def test_a_dry_run_leaves_the_sqlite_file_byte_identical(run, seeded, db_path):
     assert run("check").code == 0  # a first real pass: the monitor's own rows exist
     run("verdict", "1", "kept", "--note", "n", "--checked-on", "2025-10-15")
