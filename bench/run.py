@@ -97,8 +97,12 @@ def stats(values: list[float]) -> dict[str, float]:
 def _fingerprint(size: int) -> str:
     from claimtrack.store import SCHEMA_REVISION
 
-    # What makes the database: the generator and the catch-up pass, and the schema.
+    # What makes the database: the generator and the catch-up pass, and the schema (the
+    # migrations' text: a migration changed before it is released keeps its revision).
     source = (ROOT / "bench" / "synth.py").read_text() + inspect.getsource(monitor.catch_up)
+    source += "".join(
+        path.read_text() for path in sorted((ROOT / "db" / "migrations" / "versions").glob("*.py"))
+    )
     return f"{size}-{SCHEMA_REVISION}-{hashlib.sha256(source.encode()).hexdigest()[:12]}"
 
 

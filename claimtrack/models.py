@@ -8,7 +8,16 @@ Time stamps are aware datetimes in UTC on the Python side whatever the database 
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Index,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy import text as sql_text
 from sqlmodel import Field, Relationship, SQLModel
 
 CLAIM_KINDS = ("commitment", "prediction", "assertion")
@@ -199,8 +208,21 @@ class Claim(SQLModel, table=True):
         Index("ix_claim_watch_at", "watch_at"),
         Index("ix_claim_verdict_due_at", "verdict", "due_at"),
         Index("ix_claim_last_checked_on", "last_checked_on"),
-        Index("ix_claim_last_retracted_at", "last_retracted_at"),
-        Index("ix_claim_removed_at", "removed_at"),
+        # Partial: only the few claims retracted or removed are in them. A full index on
+        # removed_at would tempt SQLite to serve "removed_at IS NULL" (every live claim)
+        # from it, then sort them all, instead of walking the deadline index in order.
+        Index(
+            "ix_claim_last_retracted_at",
+            "last_retracted_at",
+            sqlite_where=sql_text("last_retracted_at IS NOT NULL"),
+            postgresql_where=sql_text("last_retracted_at IS NOT NULL"),
+        ),
+        Index(
+            "ix_claim_removed_at",
+            "removed_at",
+            sqlite_where=sql_text("removed_at IS NOT NULL"),
+            postgresql_where=sql_text("removed_at IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
