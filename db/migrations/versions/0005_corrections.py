@@ -72,12 +72,10 @@ def upgrade() -> None:
     )
     op.add_column("claim", sa.Column("removed_at", MOMENT, nullable=True))
     op.add_column("claim", sa.Column("removal_reason", sa.Text(), nullable=True))
-    # Partial indexes (the models say why): only the few claims retracted or removed.
+    # Partial on SQLite (the models say why): only the few claims retracted or removed.
     for column in ("last_retracted_at", "removed_at"):
         only = sa.text(f"{column} IS NOT NULL")
-        op.create_index(
-            f"ix_claim_{column}", "claim", [column], sqlite_where=only, postgresql_where=only
-        )
+        op.create_index(f"ix_claim_{column}", "claim", [column], sqlite_where=only)
     op.add_column(
         "alert", sa.Column("reopening", sa.Integer(), nullable=False, server_default="0")
     )
