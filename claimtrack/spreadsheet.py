@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import uuid
 from collections.abc import Iterable
 from typing import Any, TextIO
@@ -93,6 +94,26 @@ def row_of(record: ClaimRecord, sources: dict[str, SourceRecord], as_of: AsOf) -
     }
 
 
+# A cell a spreadsheet would take for a formula (OWASP "CSV injection", CWE-1236): it begins
+# with one of these, perhaps after quotes this module added. Such a cell is written with one
+# more leading quote, which spreadsheets show as text and the importer takes off again.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def neutralised(value: str) -> str:
+    """The cell as written: a leading ``'`` before what a spreadsheet would evaluate.
+
+    Written here rather than with defusedcsv: that library leaves TAB and CR alone, which
+    OWASP lists, and rewrites every ``|`` inside a cell, which no reader could undo; this
+    rule is undone exactly by :func:`restored`, so a CSV round trip keeps every text."""
+    return "'" + value if _FORMULA.match(value) else value
+
+
+def restored(value: str) -> str:
+    """The text a neutralised cell stands for."""
+    return value[1:] if value.startswith("'") and _FORMULA.match(value, 1) else value
+
+
 def write_csv(
     out: TextIO, records: Iterable[ClaimRecord], sources: dict[str, SourceRecord], as_of: AsOf
 ) -> int:
@@ -100,7 +121,8 @@ def write_csv(
     writer.writeheader()
     count = 0
     for record in records:
-        writer.writerow(row_of(record, sources, as_of))
+        row = row_of(record, sources, as_of)
+        writer.writerow({name: neutralised(value) for name, value in row.items()})
         count += 1
     return count
 
@@ -130,7 +152,8 @@ def read_csv(text: str, clock: Clock, where: str = "file") -> Document:
                 raise BadInput(
                     f"line {reader.line_num}", f"more cells than the {len(header)} columns"
                 )
-            rows.append((reader.line_num, row))
+            cells = {name: restored(value) if value else value for name, value in row.items()}
+            rows.append((reader.line_num, cells))
     except csv.Error as error:
         raise BadInput(f"line {reader.line_num}", f"not CSV: {error}") from None
     sources: dict[str, SourceRecord] = {}

@@ -10,6 +10,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from icalendar import Calendar
 
 from claimtrack.examples import seed_path
@@ -202,3 +204,45 @@ def test_ics_events_keep_their_uid_so_a_subscribed_calendar_updates_them(run, se
     iraq = next(uid for uid, summary in later.items() if "mission in Iraq" in summary)
     assert uids[iraq].endswith("(pending)")
     assert later[iraq].endswith("(broken)")
+
+
+# --- CSV formula injection (OWASP CSV injection, CWE-1236) ---------------------------------------
+
+FORMULA = '=HYPERLINK("https://evil.example","click")'
+
+
+@given(st.text(alphabet=st.sampled_from("'=+-@\t\rab |"), max_size=8))
+def test_a_neutralised_cell_is_restored_exactly(value):
+    from claimtrack.spreadsheet import neutralised, restored
+
+    cell = neutralised(value)
+    assert restored(cell) == value
+    assert not cell or cell[0] not in "=+-@\t\r"  # nothing a spreadsheet would evaluate
+
+
+def test_csv_cells_that_a_spreadsheet_would_evaluate_are_neutralised_and_read_back(
+    run, db, tmp_path
+):
+    added = run(
+        "add", FORMULA, "--by", "@attacker", "--by", "Desk", "--criteria", "+1", "--tag", "-x"
+    )
+    assert added.code == 0, added.err
+    exported = run("export", "--format", "csv")
+    assert exported.code == 0, exported.err
+    (row,) = rows(exported.out)
+    assert row["text"] == "'" + FORMULA
+    assert row["claimants"] == "'@attacker; Desk"
+    assert row["criteria"] == "'+1"
+    assert row["tags"] == "'-x"
+    assert run("export").json()["claims"][0]["text"] == FORMULA  # JSON keeps the exact text
+    path = tmp_path / "claims.csv"
+    path.write_text(exported.out, encoding="utf-8")
+    copy = str(tmp_path / "copy.db")
+    assert run("import", str(path), "--db", copy).code == 0
+    shown = run("show", "1", "--json", "--db", copy).json()
+    assert (shown["text"], shown["claimants"], shown["criteria"], shown["tags"]) == (
+        FORMULA,
+        ["@attacker", "Desk"],
+        "+1",
+        ["-x"],
+    )
