@@ -86,10 +86,22 @@ class Clock:
 def check_url(url: str, field: str) -> str:
     """An http(s) URL with a host; anything else is refused, naming the accepted form."""
     value = url.strip()
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # a malformed IPv6 host, "https://[::1/"
+        raise BadInput(field, f"'{url}' is not a web address; use http(s)://host/path") from None
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
         raise BadInput(field, f"'{url}' is not a web address; use http(s)://host/path")
-    host = parts.hostname or ""
+    if "@" in parts.netloc:
+        raise BadInput(
+            field,
+            f"'{url}' holds a user or password (user:pass@host); give the address without them",
+        )
+    try:
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 (a port out of range raises here)
+    except ValueError:
+        raise BadInput(field, f"'{url}' is not a web address; use http(s)://host/path") from None
     if "." not in host and host != "localhost":
         raise BadInput(field, f"'{url}' has no valid host; use http(s)://host/path")
     return value

@@ -17,6 +17,7 @@ import tomllib
 from datetime import UTC, tzinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -84,6 +85,17 @@ class WebhookChannel(_Strict):
     token_env: str | None = None  # sent as "Authorization: Bearer <token>"
     ca_file: Path | None = None
     timeout: float = Field(default=10.0, gt=0)
+
+    @field_validator("url")
+    @classmethod
+    def _no_credentials(cls, url: str) -> str:
+        """A user and password in the URL would be sent to the resolver as part of the host
+        name, and printed wherever the URL is; the secret belongs in ``token_env``."""
+        if "@" in urlsplit(url).netloc:
+            raise ValueError(
+                "holds a user or password (user:pass@host); put the secret in token_env"
+            )
+        return url
 
 
 Channel = Annotated[

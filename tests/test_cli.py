@@ -268,6 +268,13 @@ def test_init_is_idempotent_and_keeps_data(run, seeded, db):
 
 
 BAD_INPUT = [
+    (
+        ["add", "x", "--by", "a", "--source", "https://user:pass@example.org/a"],
+        "holds a user or password (user:pass@host)",
+    ),
+    (["verdict", "1", "kept", "--note", "n", "--source", "https://u@ex.org/"], "holds a user"),
+    (["source", "1", "https://[::1/"], "is not a web address"),
+    (["source", "1", "https://example.org:99999/"], "is not a web address"),
     (["show", "42"], "no claim with id 42"),
     (["status", "1", "42"], "no claim with id 42"),
     (["verdict", "42", "kept", "--note", "x"], "no claim with id 42"),

@@ -62,6 +62,10 @@ def test_the_file_is_found_through_the_environment_and_the_default_place(tmp_pat
         ('digest = "every monday"', "config x.toml: digest: 'every monday' is not a crontab"),
         ("remiders = [30]", "config x.toml: remiders: unknown key"),
         ("channels = []", "config x.toml: channels: give at least one channel"),
+        (
+            '[[channels]]\ntype = "webhook"\nurl = "http://user:s3cret@hooks.example/x"',
+            "config x.toml: channels[1].url: holds a user or password (user:pass@host)",
+        ),
         ('[[channels]]\ntype = "sms"', "config x.toml: channels[1]: unknown channel type"),
         ("[[channels]]\nformat = 'text'", "config x.toml: channels[1]: a channel needs a type"),
         ('[[channels]]\ntype = "file"', "config x.toml: channels[1].path: this key is required"),
