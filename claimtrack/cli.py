@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from claimtrack.errors import BadInput, ClaimtrackError
+from claimtrack.terminal import safe
 
 if TYPE_CHECKING:
     from claimtrack.claims import AsOf, Clock
@@ -116,12 +117,25 @@ def database(db: str | None, *, migrate: bool = True) -> Iterator[Database]:
     opened.dispose()
 
 
+def say(text: str, *, err: bool = False) -> None:
+    """Print human-readable text, its control characters made visible (terminal.safe)."""
+    click.echo(safe(text), err=err)
+
+
+def _print_report(text: str, is_json: bool) -> None:
+    """A report as rendered: JSON exact, text and Markdown made safe for a terminal."""
+    if is_json:
+        click.echo(text)
+    else:
+        say(text)
+
+
 def _dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 def emit(data: Any) -> None:
-    click.echo(_dumps(data))
+    click.echo(_dumps(data))  # JSON: its encoder escapes control characters itself
 
 
 def print_rows(rows: list[tuple[Any, str]], moment: AsOf, as_json: bool) -> None:
@@ -131,7 +145,7 @@ def print_rows(rows: list[tuple[Any, str]], moment: AsOf, as_json: bool) -> None
     if as_json:
         emit([shapes.claim_json(claim, status, moment.tz, moment) for claim, status in rows])
     else:
-        click.echo(render.list_text(rows))
+        say(render.list_text(rows))
 
 
 def print_claim(claim: Any, moment: AsOf, as_json: bool, text: Callable[[str], str]) -> None:
@@ -140,7 +154,10 @@ def print_claim(claim: Any, moment: AsOf, as_json: bool, text: Callable[[str], s
 
     status = claims.status_of(claim, moment)
     shape = shapes.claim_json(claim, status, moment.tz, moment) if as_json else None
-    click.echo(_dumps(shape) if as_json else text(status))
+    if as_json:
+        emit(shape)
+    else:
+        say(text(status))
 
 
 def db_option(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -192,7 +209,7 @@ def init(db: str | None) -> None:
 
     with database(db) as opened:
         _replan(opened, settings())
-        click.echo(f"database ready: {opened.url} (schema {SCHEMA_REVISION})")
+        say(f"database ready: {opened.url} (schema {SCHEMA_REVISION})")
 
 
 @cli.command()
@@ -420,7 +437,7 @@ def status(claim_ids: tuple[int, ...], as_of: str | None, db: str | None, as_jso
         emit([{"id": i, "status": s, "as_of": moment.moment.isoformat()} for i, s in found])
     else:
         for claim_id, claim_status in found:
-            click.echo(f"#{claim_id}  {claim_status}")
+            say(f"#{claim_id}  {claim_status}")
 
 
 @cli.command()
@@ -470,7 +487,7 @@ def source(
         if as_json:
             emit(shapes.source_json(link))
         else:
-            click.echo(f"claim #{claim_id} cites {link.source.url} ({role})")
+            say(f"claim #{claim_id} cites {link.source.url} ({role})")
 
 
 @cli.command()
@@ -533,7 +550,7 @@ def verdict(
             emit(shapes.claim_json(claim, status, now.tz))
         else:
             corrected = f" (verdict {row.id}, correcting verdict {corrects})" if corrects else ""
-            click.echo(
+            say(
                 f"claim #{claim_id}: {row.verdict} on {row.checked_on.isoformat()}{corrected}"
                 f" → {status}"
             )
@@ -553,9 +570,7 @@ def actor(
 
     with database(db) as opened, opened.write() as session:
         found = claims.save_actor(session, name, kind=kind, role=role, affiliation=affiliation)
-        click.echo(
-            f"{found.name}: {found.kind or 'kind not given'}, {found.role or 'no role given'}"
-        )
+        say(f"{found.name}: {found.kind or 'kind not given'}, {found.role or 'no role given'}")
 
 
 @cli.command()
@@ -577,7 +592,7 @@ def retract(claim_id: int, verdict_id: int, reason: str, db: str | None, as_json
         if as_json:
             emit(shapes.claim_json(claim, status, now.tz))
         else:
-            click.echo(f"claim #{claim_id}: verdict {verdict_id} retracted → {status}")
+            say(f"claim #{claim_id}: verdict {verdict_id} retracted → {status}")
 
 
 @cli.command()
@@ -612,9 +627,9 @@ def remove(
                 emit(erased.to_json() | {"erased": yes})
                 return
             head = "erased" if yes else "would erase (run again with --yes to erase)"
-            click.echo(f"{head}:")
+            say(f"{head}:")
             for line in erased.lines():
-                click.echo(f"  {line}")
+                say(f"  {line}")
             return
         if reason is None:
             raise BadInput(
@@ -625,9 +640,7 @@ def remove(
             if as_json:
                 emit({"id": claim.id, "removed": {"on": now.now.isoformat(), "reason": reason}})
             else:
-                click.echo(
-                    f"claim #{claim_id} removed; bring it back with: claimtrack restore {claim_id}"
-                )
+                say(f"claim #{claim_id} removed; bring it back with: claimtrack restore {claim_id}")
 
 
 @cli.command()
@@ -645,7 +658,7 @@ def restore(claim_id: int, db: str | None, as_json: bool) -> None:
         if as_json:
             emit(shapes.claim_json(claim, status, now.tz))
         else:
-            click.echo(f"claim #{claim_id} restored ({status})")
+            say(f"claim #{claim_id} restored ({status})")
 
 
 @cli.command("corrections")
@@ -666,7 +679,7 @@ def corrections_command(since: str | None, db: str | None, as_json: bool) -> Non
     if as_json:
         emit([entry.to_json() for entry in found])
     else:
-        click.echo(render.corrections_text(found, tz))
+        say(render.corrections_text(found, tz))
 
 
 @cli.command("search")
@@ -703,7 +716,7 @@ def history(claim_id: int, db: str | None, as_json: bool) -> None:
         if as_json:
             emit([shapes.event_json(event) for event in events])
         else:
-            click.echo(render.history_text(events))
+            say(render.history_text(events))
 
 
 def _report_options(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -744,7 +757,7 @@ def report(
     moment = moment_of(as_of)
     with database(db) as opened, opened.read() as session:
         built = reports.build_report(session, moment, days, limit or None)
-        click.echo(reports.render(built, "json" if as_json else fmt))
+        _print_report(reports.render(built, "json" if as_json else fmt), as_json or fmt == "json")
 
 
 # A moment this far past the clock still counts as now (clocks of two machines disagree).
@@ -758,7 +771,7 @@ def _replan(opened: Database, cfg: Config) -> None:
 
     moved = monitor.replan_zone(opened, cfg, _now())
     if moved:
-        click.echo(f"claimtrack: re-planned {moved:,} deadlines for {cfg.timezone}", err=True)
+        say(f"claimtrack: re-planned {moved:,} deadlines for {cfg.timezone}", err=True)
 
 
 @cli.command()
@@ -810,7 +823,7 @@ def check(
         if as_json:
             emit(seen.to_json() | {"awaiting_check": awaiting})
         else:
-            click.echo(render.preview_text(seen, awaiting))
+            say(render.preview_text(seen, awaiting))
         if fail_on_due and awaiting:
             raise click.exceptions.Exit(1)
         return
@@ -822,11 +835,11 @@ def check(
             awaiting = monitor.count_awaiting(session, moment)
     failures = {**result.delivery.errors, **digest_errors}
     for name, error in failures.items():
-        click.echo(f"claimtrack: warning: channel {name} failed: {error}", err=True)
+        say(f"claimtrack: warning: channel {name} failed: {error}", err=True)
     if as_json:
         emit(result.to_json() | {"awaiting_check": awaiting})
     else:
-        click.echo(render.check_text(result, awaiting))
+        say(render.check_text(result, awaiting))
     if failures or result.delivery.failed:
         raise click.exceptions.Exit(EXIT_DELIVERY_FAILED)
     if fail_on_due and awaiting:
@@ -867,7 +880,7 @@ def serve(host: str, port: int, config_path: str | None, db: str | None) -> None
         sock = web.listen(host, port)
         where = sock.getsockname()
         mode = "writes need the token" if token else "read-only"
-        click.echo(
+        say(
             f"claimtrack: serving {opened.url} at http://{host}:{where[1]}/ ({mode}); Ctrl-C stops",
             err=True,
         )
@@ -933,7 +946,7 @@ def import_command(
     if as_json:
         emit(result.to_json())
     else:
-        click.echo(
+        say(
             f"imported {file}: {result.added} added, {result.updated} updated, "
             f"{result.unchanged} unchanged, {result.skipped} skipped"
         )
@@ -978,10 +991,10 @@ def parse_deadline_command(phrase: str, stated: str | None, as_json: bool) -> No
     if as_json:
         emit(reading.to_json(tz))
         return
-    click.echo(f"kind:      {reading.kind}")
-    click.echo(f"last day:  {reading.date.isoformat()}")
-    click.echo(f"precision: {reading.precision}")
-    click.echo(f"due at:    {reading.due_at(tz).isoformat()}")
+    say(f"kind:      {reading.kind}")
+    say(f"last day:  {reading.date.isoformat()}")
+    say(f"precision: {reading.precision}")
+    say(f"due at:    {reading.due_at(tz).isoformat()}")
 
 
 @cli.command()
@@ -1015,10 +1028,12 @@ def demo(
                     )
                 loaded = examples.load(session, examples.seed_path(), clock())
             if not as_json and fmt == "text":
-                click.echo(f"Loaded {len(loaded)} claims from the seed article into {path}\n")
+                say(f"Loaded {len(loaded)} claims from the seed article into {path}\n")
             with opened.read() as session:
                 built = reports.build_report(session, moment, days, limit or None)
-                click.echo(reports.render(built, "json" if as_json else fmt))
+                _print_report(
+                    reports.render(built, "json" if as_json else fmt), as_json or fmt == "json"
+                )
 
 
 # --- entry point ----------------------------------------------------------------------------------
@@ -1030,16 +1045,16 @@ def main(argv: list[str] | None = None) -> int:
         # Outside standalone mode Click returns the code of an Exit instead of raising it.
         code = cli.main(args=argv, prog_name="claimtrack", standalone_mode=False)
     except ClaimtrackError as error:
-        click.echo(f"claimtrack: error: {error.message}", err=True)
+        say(f"claimtrack: error: {error.message}", err=True)
         return error.exit_code
     except click.exceptions.Exit as done:
         return done.exit_code
     except click.ClickException as error:
         hint = f" (see: {error.ctx.command_path} --help)" if getattr(error, "ctx", None) else ""
-        click.echo(f"claimtrack: error: {error.format_message()}{hint}", err=True)
+        say(f"claimtrack: error: {error.format_message()}{hint}", err=True)
         return 2
     except click.Abort:
-        click.echo("claimtrack: interrupted", err=True)
+        say("claimtrack: interrupted", err=True)
         return 130
     return code if isinstance(code, int) else 0
 

@@ -31,6 +31,7 @@ from claimtrack.config import (
     WebhookChannel,
 )
 from claimtrack.errors import BadInput
+from claimtrack.terminal import safe
 
 
 class DeliveryFailed(Exception):
@@ -85,7 +86,9 @@ class StdoutSender(_Named):
 
     def send(self, message: Message) -> None:
         try:
-            self.stream.write(message.body(self.channel.format) + "\n")
+            body = message.body(self.channel.format)
+            # A terminal reads this channel: text and Markdown with control characters shown.
+            self.stream.write((body if self.channel.format == "json" else safe(body)) + "\n")
             self.stream.flush()
         except (OSError, ValueError) as error:
             raise DeliveryFailed(f"standard output: {error}") from None
