@@ -45,6 +45,8 @@ def resolve_url(db: str | None) -> str:
 
     A plain path means SQLite; anything with ``://`` is a SQLAlchemy URL.
     """
+    if db is not None and not db.strip():
+        raise BadInput("--db", "is empty; give a file path or a database URL, or leave --db out")
     value = db or os.environ.get(ENV_DB) or ""
     if not value:
         folder = data_dir()
@@ -373,6 +375,35 @@ def _upgrade_known(engine: Engine, url: str, revision: str | None) -> None:
         ) from None
 
 
+def _tables_of_sqlite_file(path: Path) -> set[str] | None:
+    """The tables of an existing SQLite file, read without writing to it (read-only, before
+    the engine's connection settings, which would switch its journal to WAL); None when it
+    cannot be read this way (the engine then says why)."""
+    import sqlite3
+
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            return {name for (name,) in rows}
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return None
+
+
+def _refuse_foreign(url: str, tables: set[str] | None) -> None:
+    """A database that holds tables but no claimtrack schema is another application's:
+    refused before anything is written to it, rather than filled with claimtrack's tables."""
+    if not tables or "alembic_version" in tables:
+        return
+    shown = ", ".join(sorted(tables)[:3]) + (", …" if len(tables) > 3 else "")
+    raise DatabaseUnavailable(
+        f"database {_describe(url)} holds tables that are not claimtrack's ({shown}); "
+        "give claimtrack an empty database or one of its own"
+    )
+
+
 def open_database(db: str | None = None, *, migrate: bool = True) -> Database:
     """Open (creating if need be) the database and bring its schema to head.
 
@@ -385,6 +416,8 @@ def open_database(db: str | None = None, *, migrate: bool = True) -> Database:
         Path(parsed.database) if parsed.get_backend_name() == "sqlite" and parsed.database else None
     )
     existed = path is None or path.exists()
+    if path is not None and existed and path.stat().st_size:
+        _refuse_foreign(url, _tables_of_sqlite_file(path))
     try:
         engine = make_engine(url)
     except ImportError as error:
@@ -395,6 +428,9 @@ def open_database(db: str | None = None, *, migrate: bool = True) -> Database:
     database = Database(url, engine, created=not existed)
     try:
         revision = current_revision(engine)
+        if revision is None and path is None:
+            with engine.connect() as connection:
+                _refuse_foreign(url, set(inspect(connection).get_table_names()))
         if revision != SCHEMA_REVISION:
             if not migrate:
                 raise DatabaseUnavailable(

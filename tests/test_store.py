@@ -1,6 +1,7 @@
 """The database: schema from migrations matching the models, SQLite settings, UTC time stamps."""
 
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -126,3 +127,40 @@ def test_an_unreachable_postgres_server_is_one_line_and_exit_3(run):
     assert result.err.startswith("claimtrack: error: cannot open database postgresql+psycopg://")
     assert result.err.count("\n") == 1
     assert "Traceback" not in result.err
+
+
+def test_another_applications_database_is_refused_and_left_untouched(backend, tmp_path, run):
+    """`list --db other.db` on a database holding another application's tables must not
+    fill it with claimtrack's: exit 3, one line, not a byte written."""
+    from sqlalchemy import create_engine, inspect, text
+
+    from tests.conftest import new_database
+
+    with new_database(backend, tmp_path / "other.db") as url:
+        target = url if backend == "postgresql" else f"sqlite:///{url}"
+        engine = create_engine(target)
+        with engine.begin() as connection:
+            connection.execute(
+                text("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total INTEGER)")
+            )
+            connection.execute(text("INSERT INTO invoices VALUES (1, 42)"))
+        engine.dispose()
+        before = Path(url).read_bytes() if backend == "sqlite" else None
+        for args in (["list"], ["init"], ["add", "x", "--by", "a"]):
+            result = run(*args, "--db", url)
+            assert result.code == 3, (args, result.err)
+            assert "holds tables that are not claimtrack's (invoices)" in result.err
+            assert result.err.count("\n") == 1
+        if backend == "sqlite":
+            assert Path(url).read_bytes() == before
+            assert not Path(url + "-wal").exists()
+        engine = create_engine(target)
+        with engine.connect() as connection:
+            assert inspect(connection).get_table_names() == ["invoices"]
+        engine.dispose()
+
+
+def test_an_empty_db_option_is_refused_not_taken_for_the_default(run, db):
+    result = run("list", "--db", "")
+    assert result.code == 2
+    assert "--db: is empty; give a file path or a database URL" in result.err
