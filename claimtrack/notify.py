@@ -103,12 +103,41 @@ class FileSender(_Named):
         body = message.body(self.channel.format)
         entry = body + "\n" if self.channel.format == "json" else body + "\n\n"
         try:
+            if self.channel.format == "json":
+                _drop_torn_tail(self.channel.path)
             with open(self.channel.path, "a", encoding="utf-8") as file:
                 file.write(entry)
                 file.flush()
                 os.fsync(file.fileno())
         except OSError as error:
             raise DeliveryFailed(f"file {self.channel.path}: {error.strerror or error}") from None
+
+
+def _drop_torn_tail(path: Any) -> None:
+    """Cut off a last line left unfinished: a pass killed while appending (a large report
+    takes several writes) leaves part of one JSON document with no newline. That report was
+    never accepted (its alerts are still in the outbox and come again), so it is removed
+    rather than left to make the file unreadable line by line."""
+    try:
+        with open(path, "r+b") as file:
+            end = file.seek(0, os.SEEK_END)
+            if end == 0:
+                return
+            file.seek(end - 1)
+            if file.read(1) == b"\n":
+                return
+            position = end
+            while position > 0:
+                step = min(65536, position)
+                position -= step
+                file.seek(position)
+                found = file.read(step).rfind(b"\n")
+                if found >= 0:
+                    file.truncate(position + found + 1)
+                    return
+            file.truncate(0)
+    except FileNotFoundError:
+        return
 
 
 def _secret(variable: str | None) -> str | None:

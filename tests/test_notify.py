@@ -332,6 +332,22 @@ def test_a_file_channel_appends_one_report_per_pass(seeded_db, clock, tmp_path):
     assert json.loads(lines[1])["alerts"][0]["claim"]["text"] == "Report out"
 
 
+def test_a_report_torn_by_a_killed_pass_is_cut_off_before_the_next(seeded_db, tmp_path):
+    """A pass killed while appending leaves part of a JSON line; that report was never
+    accepted, its alerts come again, and the file stays readable line by line."""
+    path = tmp_path / "alerts.jsonl"
+    path.write_text('{"report": "alerts", "as_of": "earlier"}\n{"report": "al', encoding="utf-8")
+    cfg = config.parse(
+        {"channels": [{"type": "file", "path": str(path), "format": "json"}]}, "t.toml"
+    )
+    monitor.run_pass(seeded_db, cfg, NOW, notify.senders(cfg))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["as_of"] for line in lines] == ["earlier", NOW.isoformat()]
+    path.write_text('{"report": "al', encoding="utf-8")  # nothing whole before the tear
+    notify.senders(cfg)[0].send(notify.Message("s", "t", "m", {"report": "x"}))
+    assert path.read_text(encoding="utf-8") == '{"report": "x"}\n'
+
+
 def test_a_file_that_cannot_be_written_keeps_the_alert(seeded_db, tmp_path):
     cfg = config.parse(
         {"channels": [{"type": "file", "path": str(tmp_path / "gone" / "a.log")}]}, "t.toml"
