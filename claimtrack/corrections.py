@@ -127,20 +127,10 @@ def record_or_correct(
     """Record a verdict; with ``corrects``, in place of that one, which is retracted in the
     caller's same transaction, so the record never shows the claim with neither or both
     counting. (``reason``, why the corrected one is retracted, goes with ``corrects``.)"""
-    if corrects is None:
-        if reason is not None:
-            raise BadInput("--reason", "a reason goes with --corrects VERDICT_ID")
-        return record_verdict(
-            session,
-            claim_id,
-            value,
-            note=note,
-            clock=clock,
-            checked_on=checked_on,
-            evidence=evidence,
-            reviewer=reviewer,
-        )
-    check_retractable(session, claim_id, corrects)
+    if corrects is None and reason is not None:
+        raise BadInput("--reason", "a reason goes with --corrects VERDICT_ID")
+    if corrects is not None:
+        check_retractable(session, claim_id, corrects)
     row = record_verdict(
         session,
         claim_id,
@@ -151,6 +141,8 @@ def record_or_correct(
         evidence=evidence,
         reviewer=reviewer,
     )
+    if corrects is None:
+        return row
     retract_verdict(
         session,
         claim_id,

@@ -13,6 +13,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,13 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     opened = store.open_database(str(path))
     with opened.write() as session:
         examples.load(session, examples.seed_path(), Clock(NOW, who="tester"))
+    with serving(opened) as address:
+        yield address
+
+
+@contextmanager
+def serving(opened: store.Database) -> Iterator[str]:
+    """The real server on a free port of 127.0.0.1, over ``opened``, its clock at NOW."""
     sock = listen("127.0.0.1", 0)
     running = server(Site(opened, clock=lambda: NOW), log=False)
     thread = threading.Thread(target=running.run, kwargs={"sockets": [sock]}, daemon=True)
@@ -177,17 +185,8 @@ def corrected(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         corrections.retract_verdict(
             session, wrong.claim_id, wrong.id, reason="The source was misread.", clock=clock
         )
-    sock = listen("127.0.0.1", 0)
-    running = server(Site(opened, clock=lambda: NOW), log=False)
-    thread = threading.Thread(target=running.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        running.should_exit = True
-        thread.join(10)
-        sock.close()
-        opened.dispose()
+    with serving(opened) as address:
+        yield address
 
 
 def test_the_corrections_log_leads_to_the_retracted_verdict(page, corrected):
