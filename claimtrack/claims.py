@@ -261,6 +261,18 @@ def verdict_data(
     }
 
 
+def retraction_data(verdict: Verdict, reason: str, corrected_by: int | None) -> dict[str, Any]:
+    """What a "retracted" history entry records (the corrections log reads it); the CLI's
+    retraction and an import's write the same."""
+    return {
+        "verdict_id": verdict.id,
+        "verdict": verdict.verdict,
+        "checked_on": verdict.checked_on.isoformat(),
+        "reason": reason,
+        "corrected_by": corrected_by,
+    }
+
+
 def _actor(session: Session, name: str) -> Actor:
     """The claimant of that name, created if new (safe when two writers add it at once)."""
     session.execute(

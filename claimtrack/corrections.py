@@ -25,6 +25,7 @@ from claimtrack.claims import (
     record_event,
     record_verdict,
     restand_after_retraction,
+    retraction_data,
 )
 from claimtrack.errors import BadInput, NotFound
 from claimtrack.models import (
@@ -90,15 +91,7 @@ def retract_verdict(
     verdict.retracted_at = clock.now
     verdict.retraction_reason = reason
     record_event(
-        session,
-        claim,
-        "retracted",
-        clock,
-        verdict_id=verdict.id,
-        verdict=verdict.verdict,
-        checked_on=verdict.checked_on.isoformat(),
-        reason=reason,
-        corrected_by=corrected_by,
+        session, claim, "retracted", clock, **retraction_data(verdict, reason, corrected_by)
     )
     claim.updated_at = clock.now
     restand_after_retraction(session, claim_id)
@@ -268,11 +261,10 @@ def _orphans(session: Session, claim_id: int) -> tuple[list[Source], list[Actor]
     return list(sources), list(actors)
 
 
-def purge_plan(session: Session, claim_id: int) -> Purge:
-    """What ``purge`` would erase, read without changing anything."""
+def _plan(session: Session, claim_id: int) -> tuple[Purge, list[Source], list[Actor]]:
     claim = get_claim(session, claim_id, removed=True)
     sources, actors = _orphans(session, claim_id)
-    return Purge(
+    plan = Purge(
         claim_id=claim_id,
         text=claim.text,
         verdicts=_count(session, Verdict, col(Verdict.claim_id) == claim_id),
@@ -283,24 +275,29 @@ def purge_plan(session: Session, claim_id: int) -> Purge:
         sources=[s.url or s.title or s.uuid for s in sources],
         claimants=[a.name for a in actors],
     )
+    return plan, sources, actors
+
+
+def purge_plan(session: Session, claim_id: int) -> Purge:
+    """What ``purge`` would erase, read without changing anything."""
+    return _plan(session, claim_id)[0]
 
 
 def purge(session: Session, claim_id: int) -> Purge:
     """Erase the claim and what only it owns, in the caller's one transaction. Leaves no
     trace, by design: it is for what must not be kept."""
-    plan = purge_plan(session, claim_id)
-    sources, actors = _orphans(session, claim_id)
+    plan, sources, actors = _plan(session, claim_id)
     alerts = select(Alert.id).where(Alert.claim_id == claim_id)
     session.execute(delete(Delivery).where(col(Delivery.alert_id).in_(alerts)))
-    for model in (Alert, Event, ClaimSource, ClaimTag, ClaimActor):
+    # Children first: citations point at verdicts, everything at the claim.
+    for model in (Alert, Event, ClaimSource, ClaimTag, ClaimActor, Verdict):
         session.execute(delete(model).where(col(model.claim_id) == claim_id))
-    session.execute(delete(Verdict).where(col(Verdict.claim_id) == claim_id))
     search.unindex(session, claim_id)
     session.execute(delete(Claim).where(col(Claim.id) == claim_id))
-    for source in sources:
-        session.execute(delete(Source).where(col(Source.id) == source.id))
-    for actor in actors:
-        session.execute(delete(Actor).where(col(Actor.id) == actor.id))
+    if sources:
+        session.execute(delete(Source).where(col(Source.id).in_([s.id for s in sources])))
+    if actors:
+        session.execute(delete(Actor).where(col(Actor.id).in_([a.id for a in actors])))
     session.expunge_all()
     return plan
 

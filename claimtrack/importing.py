@@ -29,6 +29,7 @@ from claimtrack.claims import (
     created_data,
     restand,
     restand_after_retraction,
+    retraction_data,
     verdict_data,
 )
 from claimtrack.dates import Deadline
@@ -584,13 +585,7 @@ def _update_claim(
         old = session.get(Verdict, verdict_id)
         assert old is not None
         old.retracted_at, old.retraction_reason = on, reason
-        data = {
-            "verdict_id": verdict_id,
-            "verdict": old.verdict,
-            "checked_on": old.checked_on.isoformat(),
-            "reason": reason,
-            "corrected_by": corrected_by,
-        }
+        data = retraction_data(old, reason, corrected_by)
         events.append(_event_row(claim_id, EventRecord("retracted", on, clock.who, data)))
     if difference.retractions:
         restand_after_retraction(session, claim_id)
