@@ -86,10 +86,13 @@ class Monitor:
             next_run_time=self.clock(),
         )
         if self.config.digest:
+            # The first digest follows the monitor's clock, not APScheduler's own "now".
+            trigger = CronTrigger.from_crontab(self.config.digest, timezone=self.config.tz)
             self.scheduler.add_job(
                 self.digest,
-                CronTrigger.from_crontab(self.config.digest, timezone=self.config.tz),
+                trigger,
                 id="digest",
+                next_run_time=trigger.get_next_fire_time(None, self.clock()),
             )
 
     def sweep(self) -> monitor.PassResult | None:

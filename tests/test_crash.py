@@ -2,12 +2,14 @@
 
 After every kill the database opens intact, holds all or none of the import, and the next
 pass flags every due claim exactly once. The moments come from a seeded generator, so a
-failure can be replayed; each test prints what its kills found (`pytest -s` shows it).
+failure can be replayed (CLAIMTRACK_TEST_SEED, CLAIMTRACK_TEST_KILLS); each test prints what
+its kills found (`pytest -s` shows it).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import signal
 import subprocess
@@ -30,8 +32,10 @@ from tests.invariants import assert_each_due_claim_flagged_once, due_flags, open
 from tests.processes import ROOT, env_for, file_channel, reports_in, write_config
 from tests.test_monitor import FakeChannel
 
-KILLS = 20
-SEED = 20261124
+# CI runs 8 kills of each test with the fixed seed; the seed matrix in docs/testing.md ran more
+# (CLAIMTRACK_TEST_KILLS=20 with CLAIMTRACK_TEST_SEED=1..4) to show the few prove the same.
+KILLS = int(os.environ.get("CLAIMTRACK_TEST_KILLS", "8"))
+SEED = int(os.environ.get("CLAIMTRACK_TEST_SEED", "20261124"))
 
 
 def killed_at_random(
