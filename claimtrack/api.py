@@ -45,16 +45,11 @@ def writer(
     site: SiteDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 ) -> Site:
     """The site, if this request may write to it."""
-    if site.token is None:
-        raise HTTPException(
-            403, f"this tracker is read-only; start claimtrack serve with {ENV_TOKEN} set"
-        )
-    if not site.allows(credentials.credentials if credentials else None):
-        raise HTTPException(
-            401,
-            "writing needs the tracker's token: Authorization: Bearer TOKEN",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+    header = f"Bearer {credentials.credentials}" if credentials else None
+    refused = site.refusal(header)
+    if refused is not None:
+        status, detail, headers = refused
+        raise HTTPException(status, detail, headers=headers or None)
     return site
 
 

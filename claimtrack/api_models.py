@@ -9,9 +9,18 @@ and the CLI cannot drift apart in what they print.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+# What a write may carry: long enough for any statement, quote or note worth recording (a
+# long joint statement's paragraph is a few thousand characters), short enough that no
+# request can fill the database; the request body as a whole is capped too ([web] max_body).
+Text = Annotated[str, StringConstraints(max_length=20_000)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+Url = Annotated[str, StringConstraints(min_length=1, max_length=2_000)]
+Word = Annotated[str, StringConstraints(max_length=100)]
+MAX_ITEMS = 100
 
 
 class _Out(BaseModel):
@@ -119,10 +128,10 @@ class EventOut(_Out):
 class SourceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    url: str = Field(examples=["https://www.state.gov/joint-statement"])
-    title: str | None = None
-    publisher: str | None = None
-    quote: str | None = Field(default=None, description="The exact words in that source.")
+    url: Url = Field(examples=["https://www.state.gov/joint-statement"])
+    title: Name | None = None
+    publisher: Name | None = None
+    quote: Text | None = Field(default=None, description="The exact words in that source.")
 
 
 class ClaimIn(BaseModel):
@@ -130,17 +139,19 @@ class ClaimIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(description="As said, in the original language.")
-    claimants: list[str] = Field(min_length=1, examples=[["Government of Iraq"]])
-    kind: str = "commitment"
-    language: str = Field(default="en", description="BCP 47 tag of the text.")
-    translation: str | None = None
+    text: Text = Field(description="As said, in the original language.")
+    claimants: list[Name] = Field(
+        min_length=1, max_length=MAX_ITEMS, examples=[["Government of Iraq"]]
+    )
+    kind: Word = "commitment"
+    language: Word = Field(default="en", description="BCP 47 tag of the text.")
+    translation: Text | None = None
     stated_on: date | None = None
-    deadline: str | None = Field(default=None, examples=["au plus tard en septembre 2025"])
+    deadline: Name | None = Field(default=None, examples=["au plus tard en septembre 2025"])
     source: SourceIn | None = None
-    tags: list[str] = []
-    criteria: str | None = None
-    context: str | None = None
+    tags: list[Word] = Field(default=[], max_length=MAX_ITEMS)
+    criteria: Text | None = None
+    context: Text | None = None
     duplicate_ok: bool = Field(
         default=False,
         description="Record it even if a claim with the same text and claimants exists.",
@@ -150,8 +161,8 @@ class ClaimIn(BaseModel):
 class EvidenceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    url: str
-    quote: str | None = None
+    url: Url
+    quote: Text | None = None
 
 
 class VerdictIn(BaseModel):
@@ -159,15 +170,15 @@ class VerdictIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    verdict: str = Field(examples=["kept"])
-    note: str = Field(description="What the check found.")
+    verdict: Word = Field(examples=["kept"])
+    note: Text = Field(description="What the check found.")
     checked_on: date | None = Field(default=None, description="Default: today.")
-    evidence: list[EvidenceIn] = []
-    reviewer: str | None = None
+    evidence: list[EvidenceIn] = Field(default=[], max_length=MAX_ITEMS)
+    reviewer: Name | None = None
     corrects: int | None = Field(
         default=None, description="A verdict of this claim to retract, in the same change."
     )
-    reason: str | None = Field(default=None, description="Why (with corrects).")
+    reason: Text | None = Field(default=None, description="Why (with corrects).")
 
 
 class RetractionIn(BaseModel):
@@ -175,7 +186,7 @@ class RetractionIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=1, examples=["Recorded on the wrong claim."])
+    reason: Text = Field(min_length=1, examples=["Recorded on the wrong claim."])
 
 
 class RemovalIn(BaseModel):
@@ -183,7 +194,7 @@ class RemovalIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=1, examples=["Duplicate of claim 3."])
+    reason: Text = Field(min_length=1, examples=["Duplicate of claim 3."])
 
 
 class RemovedOut(_Out):

@@ -124,6 +124,13 @@ class Publishing(_Strict):
         return self.claim_url.replace("{id}", str(claim_id)).replace("{uuid}", claim_uuid)
 
 
+class Web(_Strict):
+    """What `claimtrack serve` accepts from a client."""
+
+    # The largest request body, in bytes; a larger one is answered 413 before it is read.
+    max_body: int = Field(default=1_048_576, ge=1024, le=1_073_741_824)
+
+
 class Config(_Strict):
     """Everything the monitor and the CLI read from the configuration file."""
 
@@ -141,6 +148,7 @@ class Config(_Strict):
         default_factory=lambda: [StdoutChannel(type="stdout")], min_length=1
     )
     publishing: Publishing = Field(default_factory=Publishing)
+    web: Web = Field(default_factory=Web)
 
     @field_validator("timezone")
     @classmethod

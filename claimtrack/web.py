@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 
 ENV_TOKEN = "CLAIMTRACK_TOKEN"
 MIN_TOKEN_LENGTH = 16
+READ_ONLY = f"this tracker is read-only; start claimtrack serve with {ENV_TOKEN} set"
+NEEDS_TOKEN = "writing needs the tracker's token: Authorization: Bearer TOKEN"
 STATIC = Path(__file__).with_name("static")
 
 # No script runs on these pages, none is loaded from elsewhere, and no page can be framed:
@@ -88,6 +90,16 @@ class Site:
         """``as_of`` from a query string (a day, or an ISO date-time), else now."""
         tz = self.tz
         return AsOf(parse_moment(value, "as_of", tz) if value else self.clock(), tz)
+
+    def refusal(self, authorization: str | None) -> tuple[int, str, dict[str, str]] | None:
+        """Why a write with this Authorization header is refused (status, detail, headers),
+        or None: no token configured is 403, a missing or wrong token 401."""
+        if self.token is None:
+            return 403, READ_ONLY, {}
+        scheme, _, credentials = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not self.allows(credentials.strip()):
+            return 401, NEEDS_TOKEN, {"WWW-Authenticate": "Bearer"}
+        return None
 
     def allows(self, token: str | None) -> bool:
         """Whether ``token`` is this site's write token (compared in constant time)."""
@@ -186,7 +198,7 @@ class HeadAsGet:
 def create_app(site: Site) -> FastAPI:
     """The application for ``site``: pages at /, the API at /api (OpenAPI at /openapi.json
     and /docs), the calendar at /deadlines.ics."""
-    from claimtrack import api, pages
+    from claimtrack import api, pages, web_guard
 
     app = FastAPI(
         title=f"{site.name} API",
@@ -195,6 +207,12 @@ def create_app(site: Site) -> FastAPI:
         redoc_url=None,
     )
     app.state.site = site
+    app.add_middleware(
+        web_guard.WriteGuard, refusal=site.refusal, max_body=lambda: site.config.web.max_body
+    )
+    app.add_middleware(
+        web_guard.SecurityHeaders, page_policy=PAGE_POLICY, exempt=lambda p: p == app.docs_url
+    )
     app.add_middleware(HeadAsGet)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
@@ -221,17 +239,6 @@ def create_app(site: Site) -> FastAPI:
             f"{'.'.join(map(str, e['loc'][1:]))}: {e['msg']}" for e in error.errors()
         )
         return pages.error_page(request, 422, problems)
-
-    @app.middleware("http")
-    async def _headers(request: Request, call_next: Callable) -> Response:
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        if response.headers.get("content-type", "").startswith("text/html") and (
-            request.url.path != app.docs_url
-        ):
-            response.headers["Content-Security-Policy"] = PAGE_POLICY
-        return response
 
     return app
 
