@@ -21,19 +21,51 @@ from claimtrack.api_models import (
     ClaimOut,
     EventOut,
     LogEntryOut,
+    Problem,
     RemovalIn,
     RemovedOut,
     ReportOut,
     RetractionIn,
     VerdictIn,
 )
-from claimtrack.dates import parse_date
-from claimtrack.models import Claim
-from claimtrack.web import ENV_TOKEN, AsOfParam, ClaimId, Site, SiteDep
+from claimtrack.dates import MAX_DAYS, parse_date
+from claimtrack.models import MAX_ID, Claim
+from claimtrack.status import STATUSES
+from claimtrack.web import (
+    DATE,
+    ENV_TOKEN,
+    AsOfParam,
+    ClaimId,
+    Offset,
+    Site,
+    SiteDep,
+    declared,
+)
 
+
+def _answers(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The refusals a route can answer, each a Problem, for the OpenAPI description."""
+    said = {
+        401: "The write token is missing or wrong.",
+        403: "The tracker is read-only (started without a token).",
+        404: "No such claim or verdict.",
+        409: "Another writer changed the same records; run it again.",
+        410: "The claim was removed from the record.",
+        413: "The request body is over the limit ([web] max_body).",
+        422: "A parameter or the body is not valid: the detail names it.",
+        503: "The database cannot be reached.",
+    }
+    return {code: {"model": Problem, "description": said[code]} for code in (*codes, 422, 503)}
+
+
+READ = _answers()
+CLAIM = _answers(404, 410)
+WRITE = _answers(401, 403, 404, 409, 410, 413)
 router = APIRouter()
 
-VerdictId = Annotated[int, Path(description="The verdict's number, as the claim's JSON lists it.")]
+VerdictId = Annotated[
+    int, Path(ge=1, le=MAX_ID, description="The verdict's number, as the claim's JSON lists it.")
+]
 
 bearer = HTTPBearer(
     auto_error=False,
@@ -67,21 +99,49 @@ def _claim_json(claim: Claim, moment: claims.AsOf, status_code: int = 200) -> JS
     return _json(shapes.claim_json(claim, status, moment.tz, moment), status_code)
 
 
-@router.get("/api/claims", response_model=list[ClaimOut], tags=["claims"])
+@router.get("/api/claims", response_model=list[ClaimOut], responses=READ, tags=["claims"])
 def list_claims(
     site: SiteDep,
     as_of: AsOfParam = None,
-    status: Annotated[str | None, Query(description="pending, due, kept, …")] = None,
-    by: Annotated[str | None, Query(description="Part of a claimant's name.")] = None,
-    tag: str | None = None,
-    due_before: Annotated[str | None, Query(description="YYYY-MM-DD")] = None,
-    q: Annotated[str | None, Query(description="Words to search for.")] = None,
+    status: Annotated[
+        str | None,
+        Query(
+            description="pending, due, kept, …",
+            min_length=1,
+            json_schema_extra=declared(enum=list(STATUSES)),
+        ),
+    ] = None,
+    by: Annotated[
+        str | None,
+        Query(
+            description="Part of a claimant's name.",
+            min_length=1,
+            max_length=500,
+            json_schema_extra=declared(minLength=1, maxLength=500),
+        ),
+    ] = None,
+    tag: Annotated[
+        str | None,
+        Query(min_length=1, max_length=100, json_schema_extra=declared(minLength=1, maxLength=100)),
+    ] = None,
+    due_before: Annotated[
+        str | None, Query(description="YYYY-MM-DD", json_schema_extra=declared(**DATE))
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            description="Words to search for.",
+            max_length=500,
+            # at least one word, and no NUL
+            json_schema_extra=declared(pattern="^[^\x00]*[^\\W_][^\x00]*$", maxLength=500),
+        ),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Response:
     """Claims with their status, soonest deadline first: `claimtrack list --json`."""
     moment = site.as_of(as_of)
-    before = parse_date(due_before, "due_before") if due_before else None
+    before = parse_date(due_before, "due_before") if due_before is not None else None
     with site.database.read() as session:
         rows = claims.list_claims(
             session,
@@ -97,7 +157,7 @@ def list_claims(
         return _json([shapes.claim_json(c, s, moment.tz, moment) for c, s in rows])
 
 
-@router.get("/api/claims/{claim_id}", response_model=ClaimOut, tags=["claims"])
+@router.get("/api/claims/{claim_id}", response_model=ClaimOut, responses=CLAIM, tags=["claims"])
 def show_claim(site: SiteDep, claim_id: ClaimId, as_of: AsOfParam = None) -> Response:
     """One claim with its sources, quotes and verdicts: `claimtrack show ID --json`."""
     moment = site.as_of(as_of)
@@ -106,7 +166,12 @@ def show_claim(site: SiteDep, claim_id: ClaimId, as_of: AsOfParam = None) -> Res
         return _claim_json(claim, moment)
 
 
-@router.get("/api/claims/{claim_id}/history", response_model=list[EventOut], tags=["claims"])
+@router.get(
+    "/api/claims/{claim_id}/history",
+    response_model=list[EventOut],
+    responses=CLAIM,
+    tags=["claims"],
+)
 def claim_history(site: SiteDep, claim_id: ClaimId) -> Response:
     """Every change made to the claim, oldest first: `claimtrack history ID --json`. A
     removed claim's answers 410, as its other addresses do."""
@@ -115,14 +180,16 @@ def claim_history(site: SiteDep, claim_id: ClaimId) -> Response:
         return _json([shapes.event_json(e) for e in claims.history(session, claim_id)])
 
 
-@router.get("/api/report", response_model=ReportOut, tags=["report"])
+@router.get("/api/report", response_model=ReportOut, responses=READ, tags=["report"])
 def report(
     site: SiteDep,
     as_of: AsOfParam = None,
-    days: Annotated[int, Query(ge=0, description="Window for upcoming and recent.")] = 30,
-    limit: Annotated[int, Query(ge=0, description="The most each list shows; 0: all.")] = (
-        reports.LIMIT
-    ),
+    days: Annotated[
+        int, Query(ge=0, le=MAX_DAYS, description="Window for upcoming and recent.")
+    ] = 30,
+    limit: Annotated[
+        int, Query(ge=0, le=1_000_000, description="The most each list shows; 0: all.")
+    ] = (reports.LIMIT),
 ) -> Response:
     """The deadline report: `claimtrack report --json`."""
     moment = site.as_of(as_of)
@@ -131,7 +198,9 @@ def report(
         return _json(reports.to_json(built))
 
 
-@router.post("/api/claims", response_model=ClaimOut, status_code=201, tags=["writes"])
+@router.post(
+    "/api/claims", response_model=ClaimOut, status_code=201, responses=WRITE, tags=["writes"]
+)
 def add_claim(site: WriterDep, claim: ClaimIn) -> Response:
     """Record a claim (`claimtrack add`). Needs the token."""
     citations = []
@@ -165,7 +234,11 @@ def add_claim(site: WriterDep, claim: ClaimIn) -> Response:
 
 
 @router.post(
-    "/api/claims/{claim_id}/verdicts", response_model=ClaimOut, status_code=201, tags=["writes"]
+    "/api/claims/{claim_id}/verdicts",
+    response_model=ClaimOut,
+    status_code=201,
+    responses=WRITE,
+    tags=["writes"],
 )
 def record_verdict(site: WriterDep, claim_id: ClaimId, verdict: VerdictIn) -> Response:
     """Record the outcome of a check (`claimtrack verdict`); answers with the claim. Needs
@@ -192,6 +265,7 @@ def record_verdict(site: WriterDep, claim_id: ClaimId, verdict: VerdictIn) -> Re
 @router.post(
     "/api/claims/{claim_id}/verdicts/{verdict_id}/retraction",
     response_model=ClaimOut,
+    responses=WRITE,
     tags=["writes"],
 )
 def retract_verdict(
@@ -209,7 +283,9 @@ def retract_verdict(
         return _claim_json(claim, claims.AsOf(clock.now, clock.tz))
 
 
-@router.post("/api/claims/{claim_id}/removal", response_model=RemovedOut, tags=["writes"])
+@router.post(
+    "/api/claims/{claim_id}/removal", response_model=RemovedOut, responses=WRITE, tags=["writes"]
+)
 def remove_claim(site: WriterDep, claim_id: ClaimId, removal: RemovalIn) -> Response:
     """Remove a claim (`claimtrack remove`): it leaves every list, page, answer and public
     export, and the monitor; the JSON export and the corrections log keep it. Afterwards
@@ -221,13 +297,21 @@ def remove_claim(site: WriterDep, claim_id: ClaimId, removal: RemovalIn) -> Resp
         return _json({"id": claim.id, "removed": gone})
 
 
-@router.get("/api/corrections", response_model=list[LogEntryOut], tags=["corrections"])
+@router.get(
+    "/api/corrections", response_model=list[LogEntryOut], responses=READ, tags=["corrections"]
+)
 def corrections_log(
     site: SiteDep,
-    since: Annotated[str | None, Query(description="YYYY-MM-DD: made on or after it.")] = None,
+    since: Annotated[
+        str | None,
+        Query(
+            description="YYYY-MM-DD: made on or after it.",
+            json_schema_extra=declared(**DATE),
+        ),
+    ] = None,
 ) -> Response:
     """The public corrections log, newest first: `claimtrack corrections --json`."""
-    start = parse_date(since, "since") if since else None
+    start = parse_date(since, "since") if since is not None else None
     with site.database.read() as session:
         found = corrections.corrections_log(
             session, since=corrections.start_of(start, site.tz) if start else None
@@ -238,7 +322,7 @@ def corrections_log(
 @router.get(
     "/deadlines.ics",
     response_class=Response,
-    responses={200: {"content": {"text/calendar": {}}}},
+    responses={200: {"content": {"text/calendar": {}}}, **READ},
     tags=["calendar"],
 )
 def calendar(site: SiteDep, as_of: AsOfParam = None) -> Response:

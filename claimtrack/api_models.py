@@ -11,16 +11,36 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from claimtrack import storable
+from claimtrack.models import MAX_ID
+
 
 # What a write may carry: long enough for any statement, quote or note worth recording (a
 # long joint statement's paragraph is a few thousand characters), short enough that no
 # request can fill the database; the request body as a whole is capped too ([web] max_body).
-Text = Annotated[str, StringConstraints(max_length=20_000)]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=500)]
-Url = Annotated[str, StringConstraints(min_length=1, max_length=2_000)]
-Word = Annotated[str, StringConstraints(max_length=100)]
+# A NUL or a lone surrogate is refused as on every other door (storable.py).
+def _storable(value: str) -> str:
+    said = storable.problem(value)
+    if said is not None:
+        raise ValueError(said)
+    return value
+
+
+Storable = AfterValidator(_storable)
+Text = Annotated[str, StringConstraints(max_length=20_000), Storable]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=500), Storable]
+Url = Annotated[str, StringConstraints(min_length=1, max_length=2_000), Storable]
+Word = Annotated[str, StringConstraints(max_length=100), Storable]
 MAX_ITEMS = 100
+
+
+class Problem(BaseModel):
+    """Every refusal and failure: one line naming what was wrong and, where it can, a form
+    that is accepted."""
+
+    detail: str = Field(examples=["status: 'kaput' is not one of pending, due, kept, …"])
 
 
 class _Out(BaseModel):
@@ -176,7 +196,10 @@ class VerdictIn(BaseModel):
     evidence: list[EvidenceIn] = Field(default=[], max_length=MAX_ITEMS)
     reviewer: Name | None = None
     corrects: int | None = Field(
-        default=None, description="A verdict of this claim to retract, in the same change."
+        default=None,
+        ge=1,
+        le=MAX_ID,
+        description="A verdict of this claim to retract, in the same change.",
     )
     reason: Text | None = Field(default=None, description="Why (with corrects).")
 

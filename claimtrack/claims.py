@@ -786,7 +786,7 @@ def list_claims(
     if status is not None:
         _check_choice(status, STATUSES, "--status")
     query = select(Claim).where(live())
-    if matching is not None and matching.strip():
+    if matching is not None:  # words to search for, which the search refuses if it has none
         query = query.where(col(Claim.id).in_(search.matching(session, matching)))
     if claimant:
         query = query.where(

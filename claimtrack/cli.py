@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from claimtrack import storable
 from claimtrack.errors import BadInput, ClaimtrackError
 from claimtrack.terminal import safe
 
@@ -92,13 +93,13 @@ def moment_of(value: str | None, tz: tzinfo | None = None) -> AsOf:
     from claimtrack.dates import parse_moment
 
     tz = tz or tracker_tz()
-    return AsOf(parse_moment(value, "--as-of", tz) if value else _now(), tz)
+    return AsOf(parse_moment(value, "--as-of", tz) if value is not None else _now(), tz)
 
 
 def day(value: str | None, field: str) -> date | None:
     from claimtrack.dates import parse_date
 
-    return parse_date(value, field) if value else None
+    return parse_date(value, field) if value is not None else None
 
 
 @contextmanager
@@ -115,6 +116,35 @@ def database(db: str | None, *, migrate: bool = True) -> Iterator[Database]:
         opened.discard()  # removes the file only if this command created it
         raise
     opened.dispose()
+
+
+class Whole(click.ParamType):
+    """A whole number typed in ASCII digits, within what a database column holds: ``int``
+    would take other scripts' digits (``٣`` as 3) and numbers no column can store."""
+
+    name = "integer"
+
+    def __init__(self, low: int, high: int, example: str) -> None:
+        self.low, self.high, self.example = low, high, example
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip()
+        if not (text.isascii() and text.isdigit()):
+            self.fail(f"'{value}' is not a whole number; use digits, e.g. {self.example}")
+        number = int(text)
+        if not self.low <= number <= self.high:
+            self.fail(f"{text} is not between {self.low} and {self.high}")
+        return number
+
+
+BIGGEST = 2**63 - 1  # a 64-bit column's largest value, on SQLite as on PostgreSQL
+ID = Whole(1, 2**31 - 1, "12")  # models.MAX_ID: an INTEGER column on PostgreSQL
+COUNT = Whole(1, 1_000_000, "50")
+OFFSET = Whole(0, BIGGEST // 2, "100")
+# dates.MAX_DAYS, written out so that --help loads no date library (test_cli checks they agree)
+MAX_DAYS = 36_600
 
 
 def say(text: str, *, err: bool = False) -> None:
@@ -297,7 +327,7 @@ def add(
 
 
 @cli.command()
-@click.argument("claim_id", type=int)
+@click.argument("claim_id", type=ID)
 @click.option("--text", help="Corrected text, as said.")
 @click.option("--kind", help="commitment, prediction or assertion.")
 @click.option("--stated", metavar="DATE", help="When it was said (YYYY-MM-DD).")
@@ -366,8 +396,8 @@ def edit(
 @click.option("--by", "claimant", help="Only claims by a claimant whose name contains this.")
 @click.option("--tag", help="Only claims with this tag.")
 @click.option("--due-before", metavar="DATE", help="Only deadlines before this day (YYYY-MM-DD).")
-@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
-@click.option("--offset", type=click.IntRange(min=0), default=0)
+@click.option("--limit", type=COUNT, default=100, show_default=True)
+@click.option("--offset", type=OFFSET, default=0)
 @as_of_option
 @db_option
 @json_option
@@ -402,7 +432,7 @@ def list_command(
 
 
 @cli.command()
-@click.argument("claim_id", type=int)
+@click.argument("claim_id", type=ID)
 @as_of_option
 @db_option
 @json_option
@@ -422,7 +452,7 @@ def show(claim_id: int, as_of: str | None, db: str | None, as_json: bool) -> Non
 
 
 @cli.command()
-@click.argument("claim_ids", type=int, nargs=-1, required=True)
+@click.argument("claim_ids", type=ID, nargs=-1, required=True)
 @as_of_option
 @db_option
 @json_option
@@ -441,7 +471,7 @@ def status(claim_ids: tuple[int, ...], as_of: str | None, db: str | None, as_jso
 
 
 @cli.command()
-@click.argument("claim_id", type=int)
+@click.argument("claim_id", type=ID)
 @click.argument("url")
 @click.option("--title", help="The source's title.")
 @click.option("--publisher", help="Who published it.")
@@ -491,7 +521,7 @@ def source(
 
 
 @cli.command()
-@click.argument("claim_id", type=int)
+@click.argument("claim_id", type=ID)
 @click.argument("value", metavar="VERDICT")
 @click.option("--note", required=True, help="What the check found.")
 @click.option("--checked-on", metavar="DATE", help="When it was checked (default: today).")
@@ -501,7 +531,7 @@ def source(
 @click.option(
     "--corrects",
     metavar="VERDICT_ID",
-    type=int,
+    type=ID,
     help="Retract this verdict and record this one in its place, in one change.",
 )
 @click.option("--reason", help="Why the verdict corrected is retracted (with --corrects).")
@@ -574,8 +604,8 @@ def actor(
 
 
 @cli.command()
-@click.argument("claim_id", type=int)
-@click.argument("verdict_id", type=int)
+@click.argument("claim_id", type=ID)
+@click.argument("verdict_id", type=ID)
 @click.option("--reason", required=True, help="Why the verdict is retracted (public).")
 @db_option
 @json_option
@@ -596,7 +626,7 @@ def retract(claim_id: int, verdict_id: int, reason: str, db: str | None, as_json
 
 
 @cli.command()
-@click.argument("claim_id", type=int)
+@click.argument("claim_id", type=ID)
 @click.option("--reason", help="Why it is removed (public); required unless --purge.")
 @click.option("--purge", is_flag=True, help="Erase it for good, with what only it owns.")
 @click.option("--yes", is_flag=True, help="With --purge: do it (without, only print what goes).")
@@ -644,7 +674,7 @@ def remove(
 
 
 @cli.command()
-@click.argument("claim_id", type=int)
+@click.argument("claim_id", type=ID)
 @db_option
 @json_option
 def restore(claim_id: int, db: str | None, as_json: bool) -> None:
@@ -684,7 +714,7 @@ def corrections_command(since: str | None, db: str | None, as_json: bool) -> Non
 
 @cli.command("search")
 @click.argument("query")
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--limit", type=COUNT, default=50, show_default=True)
 @as_of_option
 @db_option
 @json_option
@@ -704,7 +734,7 @@ def search_command(
 
 
 @cli.command()
-@click.argument("claim_id", type=int)
+@click.argument("claim_id", type=ID)
 @db_option
 @json_option
 def history(claim_id: int, db: str | None, as_json: bool) -> None:
@@ -722,7 +752,7 @@ def history(claim_id: int, db: str | None, as_json: bool) -> None:
 def _report_options(function: Callable[..., Any]) -> Callable[..., Any]:
     function = click.option(
         "--days",
-        type=click.IntRange(min=0),
+        type=Whole(0, MAX_DAYS, "30"),
         default=30,
         show_default=True,
         help="Window for upcoming deadlines and recent verdicts.",
@@ -736,7 +766,7 @@ def _report_options(function: Callable[..., Any]) -> Callable[..., Any]:
     )(function)
     function = click.option(
         "--limit",
-        type=click.IntRange(min=0),
+        type=Whole(0, 1_000_000, "50"),
         default=50,
         show_default=True,
         help="The most claims each list shows (0: all); totals are always given.",
@@ -1041,9 +1071,15 @@ def demo(
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; every failure a user can cause ends as one line on stderr and an exit code."""
+    args = sys.argv[1:] if argv is None else argv
+    for number, arg in enumerate(args, 1):
+        said = storable.problem(arg)
+        if said is not None:
+            say(f"claimtrack: error: argument {number} ('{arg}') {said}", err=True)
+            return 2
     try:
         # Outside standalone mode Click returns the code of an Exit instead of raising it.
-        code = cli.main(args=argv, prog_name="claimtrack", standalone_mode=False)
+        code = cli.main(args=args, prog_name="claimtrack", standalone_mode=False)
     except ClaimtrackError as error:
         say(f"claimtrack: error: {error.message}", err=True)
         return error.exit_code

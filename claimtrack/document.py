@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from typing import Any, TextIO
 
+from claimtrack import storable
 from claimtrack.claims import (
     Clock,
     check_checked_after_stated,
@@ -31,7 +32,7 @@ from claimtrack.claims import (
 )
 from claimtrack.dates import KINDS, PRECISIONS, Deadline, parse_date, parse_deadline
 from claimtrack.errors import BadInput
-from claimtrack.models import ACTOR_KINDS, CLAIM_KINDS, SOURCE_ROLES
+from claimtrack.models import ACTOR_KINDS, CLAIM_KINDS, MAX_ID, SOURCE_ROLES
 
 FORMAT_VERSION = 1
 
@@ -266,7 +267,7 @@ def parse_json(text: str, where: str) -> Any:
     if not text.strip():
         raise BadInput(where, "is empty; give a claimtrack document (claimtrack export)")
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as error:
         if error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated string"):
             problem = "ends before the JSON document does (is it truncated?)"
@@ -275,6 +276,10 @@ def parse_json(text: str, where: str) -> Any:
         raise BadInput(
             where, f"{problem}; give a claimtrack document (claimtrack export --format json)"
         ) from None
+    except RecursionError:
+        raise BadInput(where, "is nested too deep to be a claimtrack document") from None
+    storable.check_all(data, where)
+    return data
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -494,9 +499,11 @@ def read_claim(raw: Any, where: str, sources: dict[str, SourceRecord], clock: Cl
 
     claim_id = raw.get("id")
     if claim_id is not None and (
-        not isinstance(claim_id, int) or isinstance(claim_id, bool) or claim_id < 1
+        not isinstance(claim_id, int) or isinstance(claim_id, bool) or not 1 <= claim_id <= MAX_ID
     ):
-        raise reader.fail("id", f"{claim_id!r} is not a claim id; use a whole number from 1")
+        raise reader.fail(
+            "id", f"{claim_id!r} is not a claim id; use a whole number from 1 to {MAX_ID}"
+        )
     kind = reader.choice("kind", CLAIM_KINDS, "commitment")
     assert kind is not None
     stated_on = reader.day("stated_on")

@@ -27,6 +27,8 @@ ALERT_KINDS = ("reminder", "due")
 
 # A claim's ``watch_at`` set to this asks the monitor to look at the claim on its next
 # sweep: a new or changed deadline, whose alerts the monitor has not planned yet.
+# Ids are INTEGER columns: 32 bits on PostgreSQL (64 on SQLite), so one rule for both.
+MAX_ID = 2**31 - 1
 LOOK_NOW = datetime(1970, 1, 1, tzinfo=UTC)
 
 # Verdict values by what they may rate. The latest final verdict decides a claim's status.

@@ -9,10 +9,10 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
@@ -22,7 +22,7 @@ from claimtrack.dates import Deadline
 from claimtrack.models import Claim
 from claimtrack.status import STATUSES
 from claimtrack.status_sql import count_by_status
-from claimtrack.web import AsOfParam, ClaimId, SiteDep
+from claimtrack.web import AsOfParam, ClaimId, Offset, SiteDep
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
@@ -132,7 +132,7 @@ def home(
     by: str | None = None,
     tag: str | None = None,
     q: str | None = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Response:
     """The meter, then the claims awaiting a check (most overdue first) and the deadlines to
     come; with a filter or a search, the claims that match, page by page."""

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any, TextIO
 
+from claimtrack import storable
 from claimtrack.claims import AsOf, Clock, check_url
 from claimtrack.document import ClaimRecord, Document, SourceRecord, read_claim
 from claimtrack.errors import BadInput
@@ -152,6 +153,10 @@ def read_csv(text: str, clock: Clock, where: str = "file") -> Document:
                 raise BadInput(
                     f"line {reader.line_num}", f"more cells than the {len(header)} columns"
                 )
+            for name, value in row.items():
+                said = storable.problem(value or "")
+                if said is not None:
+                    raise BadInput(f"line {reader.line_num}: column '{name}'", said)
             cells = {name: restored(value) if value else value for name, value in row.items()}
             rows.append((reader.line_num, cells))
     except csv.Error as error:

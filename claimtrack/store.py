@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session
 
+from claimtrack import storable
 from claimtrack.errors import BadInput, Conflict, DatabaseUnavailable
 
 ENV_DB = "CLAIMTRACK_DB"
@@ -82,6 +83,19 @@ def _busy_timeout() -> float:
         return max(0.0, float(raw))
     except ValueError:
         raise BadInput(ENV_BUSY_TIMEOUT, f"'{raw}' is not a number of seconds, e.g. 30") from None
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_unstorable(session: Session, flush_context: Any, instances: Any) -> None:
+    """The last door for text no database keeps (see storable.py): every service and
+    importer checks its input with a name the user knows; this catches what they missed,
+    on SQLite as on PostgreSQL, before anything is sent."""
+    for instance in (*session.new, *session.dirty):
+        table = getattr(instance, "__tablename__", type(instance).__name__)
+        for column in inspect(instance).mapper.column_attrs:
+            value = getattr(instance, column.key, None)
+            if isinstance(value, str | dict | list):
+                storable.check_all(value, f"{table}.{column.key}")
 
 
 def make_engine(url: str) -> Engine:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 
 # C0 controls but newline and tab, DEL, the C1 controls, and the bidirectional overrides
-# and isolates that reorder what a terminal shows.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# and isolates that reorder what a terminal shows; lone surrogates too, which no terminal
+# encoding can write (an argument of invalid UTF-8 arrives as one).
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _shown(match: re.Match[str]) -> str:

@@ -17,20 +17,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
-from fastapi.exception_handlers import (
-    http_exception_handler,
-    request_validation_exception_handler,
-)
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from claimtrack import storable
 from claimtrack.claims import AsOf
 from claimtrack.config import Config
 from claimtrack.dates import parse_moment
@@ -42,6 +40,7 @@ from claimtrack.errors import (
     NotFound,
     Removed,
 )
+from claimtrack.models import MAX_ID
 from claimtrack.store import Database
 
 if TYPE_CHECKING:
@@ -89,7 +88,7 @@ class Site:
     def as_of(self, value: str | None) -> AsOf:
         """``as_of`` from a query string (a day, or an ISO date-time), else now."""
         tz = self.tz
-        return AsOf(parse_moment(value, "as_of", tz) if value else self.clock(), tz)
+        return AsOf(parse_moment(value, "as_of", tz) if value is not None else self.clock(), tz)
 
     def refusal(self, authorization: str | None) -> tuple[int, str, dict[str, str]] | None:
         """Why a write with this Authorization header is refused (status, detail, headers),
@@ -112,6 +111,21 @@ def site_of(request: Request) -> Site:
     return request.app.state.site
 
 
+# dates.FIRST_YEAR to dates.LAST_YEAR, for the OpenAPI description of dates and moments.
+IN_YEARS = "^(1[0-9]{3}|[2-8][0-9]{3}|9[0-7][0-9]{2}|9800)-"
+DATE = {"format": "date", "pattern": IN_YEARS}
+MOMENT = {"anyOf": [DATE, {"format": "date-time", "pattern": IN_YEARS}]}
+
+
+def declared(**schema: Any) -> dict[str, Any]:
+    """The OpenAPI schema of an optional query string that the service checks itself (its
+    refusal names the accepted form, better than FastAPI's would): a string of ``schema``."""
+    return {"anyOf": [{"type": "string", "pattern": NO_NUL, **schema}, {"type": "null"}]}
+
+
+NO_NUL = "^[^\x00]*$"  # refused by storable_query, as everywhere
+
+
 # What the pages and the API take from every request.
 SiteDep = Annotated[Site, Depends(site_of)]
 AsOfParam = Annotated[
@@ -120,9 +134,16 @@ AsOfParam = Annotated[
         description="Judge statuses at this moment: YYYY-MM-DD (end of that day in the "
         "tracker's zone) or an ISO date-time. Default: now.",
         examples=["2026-11-24"],
+        # Declared, not validated by FastAPI: the service's refusal names the accepted forms.
+        json_schema_extra=declared(**MOMENT),
+        max_length=100,
     ),
 ]
-ClaimId = Annotated[int, PathParam(description="The claim's number, as the CLI shows it (#1).")]
+BIGGEST = 2**63 - 1  # a 64-bit column's largest value
+ClaimId = Annotated[
+    int, PathParam(ge=1, le=MAX_ID, description="The claim's number, as the CLI shows it (#1).")
+]
+Offset = Annotated[int, Query(ge=0, le=BIGGEST // 2)]
 
 
 def check_token(token: str | None) -> str | None:
@@ -205,6 +226,7 @@ def create_app(site: Site) -> FastAPI:
         summary="Public claims and commitments, their sources, deadlines and verdicts.",
         version=_version(),
         redoc_url=None,
+        dependencies=[Depends(storable_query)],
     )
     app.state.site = site
     app.add_middleware(
@@ -226,6 +248,8 @@ def create_app(site: Site) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if error.status_code == 400:  # FastAPI's answer to a body that is not UTF-8 JSON
+            error = StarletteHTTPException(422, "body: not JSON in UTF-8; send a JSON object")
         if _is_api(request):
             return await http_exception_handler(request, error)
         text = "There is no page here." if error.status_code == 404 else str(error.detail)
@@ -234,13 +258,33 @@ def create_app(site: Site) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: RequestValidationError) -> Response:
         if _is_api(request):
-            return await request_validation_exception_handler(request, error)
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc'][1:]))}: {e['msg']}" for e in error.errors()
-        )
-        return pages.error_page(request, 422, problems)
+            return JSONResponse({"detail": problems(error)}, status_code=422)
+        return pages.error_page(request, 422, problems(error))
 
     return app
+
+
+def problems(error: RequestValidationError) -> str:
+    """What a request got wrong, on one line: ``text: String should have at most 20000
+    characters``; the first problem, and how many more there are."""
+    found = error.errors()
+    if not found:
+        return "the request is not valid"
+    first = found[0]
+    where = ".".join(map(str, first["loc"][1:])) or str(first["loc"][0])
+    said = str(first["msg"]).removeprefix("Value error, ")
+    if first["type"] == "json_invalid":
+        said = f"not JSON ({first.get('ctx', {}).get('error', said)}); send a JSON object"
+    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+    return " ".join(f"{where}: {said}{more}".split())
+
+
+def storable_query(request: Request) -> None:
+    """Refuses a query parameter that no database could compare (a NUL): it would be sent
+    to PostgreSQL as a filter and fail there."""
+    for key, value in request.query_params.multi_items():
+        storable.check(key, "query")
+        storable.check(value, key)
 
 
 def _is_api(request: Request) -> bool:

@@ -136,7 +136,8 @@ def test_a_field_over_its_length_is_422_and_writes_nothing(writable, db, field, 
     before = dump(db)
     answer = writable.post("/api/claims", json={**CLAIM, field: value}, headers=AUTH)
     assert answer.status_code == 422
-    assert answer.json()["detail"][0]["loc"][:2] == ["body", field]
+    assert answer.json()["detail"].startswith(f"{field}")
+    assert "\n" not in answer.json()["detail"]
     assert dump(db) == before
 
 
