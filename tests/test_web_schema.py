@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, seed, settings
 from schemathesis.generation.modes import GenerationMode
 
 from claimtrack.web import create_app
-from tests.conftest import TOKEN, dump
+from tests.conftest import TOKEN
 
 EXAMPLES = int(os.environ.get("CLAIMTRACK_TEST_EXAMPLES", "20"))
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
