@@ -19,7 +19,7 @@ import click
 
 from claimtrack import storable
 from claimtrack.errors import BadInput, ClaimtrackError
-from claimtrack.terminal import safe
+from claimtrack.terminal import one_line, safe
 
 if TYPE_CHECKING:
     from claimtrack.claims import AsOf, Clock
@@ -150,6 +150,11 @@ MAX_DAYS = 36_600
 def say(text: str, *, err: bool = False) -> None:
     """Print human-readable text, its control characters made visible (terminal.safe)."""
     click.echo(safe(text), err=err)
+
+
+def refuse(message: str) -> None:
+    """The one line of a refusal, on stderr."""
+    click.echo(f"claimtrack: error: {one_line(message)}", err=True)
 
 
 def _print_report(text: str, is_json: bool) -> None:
@@ -1075,19 +1080,19 @@ def main(argv: list[str] | None = None) -> int:
     for number, arg in enumerate(args, 1):
         said = storable.problem(arg)
         if said is not None:
-            say(f"claimtrack: error: argument {number} ('{arg}') {said}", err=True)
+            refuse(f"argument {number} ('{arg}') {said}")
             return 2
     try:
         # Outside standalone mode Click returns the code of an Exit instead of raising it.
         code = cli.main(args=args, prog_name="claimtrack", standalone_mode=False)
     except ClaimtrackError as error:
-        say(f"claimtrack: error: {error.message}", err=True)
+        refuse(error.message)
         return error.exit_code
     except click.exceptions.Exit as done:
         return done.exit_code
     except click.ClickException as error:
         hint = f" (see: {error.ctx.command_path} --help)" if getattr(error, "ctx", None) else ""
-        say(f"claimtrack: error: {error.format_message()}{hint}", err=True)
+        refuse(f"{error.format_message()}{hint}")
         return 2
     except click.Abort:
         say("claimtrack: interrupted", err=True)

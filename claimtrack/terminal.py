@@ -25,3 +25,9 @@ def _shown(match: re.Match[str]) -> str:
 def safe(text: str) -> str:
     """``text`` with every control character written out (``ESC`` as ``\\x1b``)."""
     return _UNSAFE.sub(_shown, text)
+
+
+def one_line(text: str) -> str:
+    """``text`` made safe and kept on one line (a newline written ``\\n``): for a refusal,
+    which quotes what the user gave and must stay the one line it promises to be."""
+    return safe(text).replace("\r", "\\r").replace("\n", "\\n")
