@@ -18,7 +18,7 @@ import re
 import uuid as uuidlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, TextIO
 
 from claimtrack import storable
@@ -30,7 +30,14 @@ from claimtrack.claims import (
     check_url,
     check_verdict,
 )
-from claimtrack.dates import KINDS, PRECISIONS, Deadline, parse_date, parse_deadline
+from claimtrack.dates import (
+    KINDS,
+    PRECISIONS,
+    Deadline,
+    due_moment,
+    parse_date,
+    parse_deadline,
+)
 from claimtrack.errors import BadInput
 from claimtrack.models import ACTOR_KINDS, CLAIM_KINDS, MAX_ID, SOURCE_ROLES
 
@@ -589,13 +596,48 @@ def _read_deadline(
     day = inner.day("date")
     if day is None:
         raise inner.fail("date", "is missing; use YYYY-MM-DD, the deadline's last day")
+    own = _own_reading(text, stated_on)
     reading = Deadline(
         text,
-        inner.choice("kind", KINDS, "by") or "by",
+        inner.choice("kind", KINDS, None) or (own.kind if own else "by"),
         day,
-        inner.choice("precision", PRECISIONS, "day") or "day",
+        inner.choice("precision", PRECISIONS, None) or (own.precision if own else "day"),
     )
-    return reading, inner.moment("due_at") or reading.due_at(clock.tz)
+    if own is not None:
+        _agrees_with_its_phrase(inner, reading, own)
+    due_at = inner.moment("due_at")
+    if due_at is not None:
+        # The midnight after `date` in the zone of the tracker that wrote it: UTC-12 to UTC+14.
+        utc = due_moment(day, UTC)
+        if not utc - timedelta(hours=14) <= due_at <= utc + timedelta(hours=12):
+            raise inner.fail(
+                "due_at",
+                f"{due_at.isoformat()} is not the end of {day} in any time zone; "
+                "leave due_at out to have it computed from date",
+            )
+    return reading, due_at or reading.due_at(clock.tz)
+
+
+def _own_reading(text: str, stated_on: date | None) -> Deadline | None:
+    try:
+        return parse_deadline(text, stated=stated_on)
+    except BadInput:
+        return None  # a phrase the reader cannot read may carry any reading, given by hand
+
+
+def _agrees_with_its_phrase(inner: _Reader, reading: Deadline, own: Deadline) -> None:
+    """A reading must be the one its phrase has when the reader can read the phrase."""
+    for key, given, read in (
+        ("date", reading.date, own.date),
+        ("kind", reading.kind, own.kind),
+        ("precision", reading.precision, own.precision),
+    ):
+        if given != read:
+            raise inner.fail(
+                key,
+                f"'{given}' contradicts its phrase '{reading.text}', which reads as {read}; "
+                "correct one of them",
+            )
 
 
 def _read_citation(

@@ -276,3 +276,41 @@ def test_an_export_to_a_folder_that_does_not_exist_says_so(run, seeded, tmp_path
     result = run("export", "--output", str(tmp_path / "missing" / "claims.json"))
     assert_refused(result, "--output: cannot write ")
     assert "No such file or directory" in result.err
+
+
+@pytest.mark.parametrize(
+    ("deadline", "message"),
+    [
+        (
+            {"text": "end of 2025", "date": "2030-01-01", "due_at": "2030-01-02T00:00:00+00:00"},
+            "field 'date': '2030-01-01' contradicts its phrase 'end of 2025', which reads as "
+            "2025-12-31",
+        ),
+        (
+            {"text": "2025-12-31", "date": "2025-12-31", "due_at": "2019-01-01T00:00:00+00:00"},
+            "field 'due_at': 2019-01-01T00:00:00+00:00 is not the end of 2025-12-31 in any "
+            "time zone",
+        ),
+        ({"text": "end of 2025", "date": "2025-12-31", "kind": "until"}, "field 'kind': 'until'"),
+    ],
+)
+def test_an_imported_reading_that_contradicts_itself_is_refused(
+    run, db, tmp_path, deadline, message
+):
+    assert run("init").code == 0
+    claim = {"text": "Withdrawal complete", "claimants": ["Pentagon"], "deadline": deadline}
+    path = tmp_path / "claims.json"
+    path.write_text(json.dumps({"format_version": 1, "claims": [claim]}))
+    before = dump(db)
+    assert_refused(run("import", str(path)), message)
+    assert dump(db) == before
+
+
+def test_an_imported_reading_of_a_phrase_the_reader_cannot_read_is_kept(run, db, tmp_path):
+    deadline = {"text": "avant la fin du quinquennat", "date": "2027-05-13", "kind": "by"}
+    claim = {"text": "La réforme sera faite", "claimants": ["Président"], "deadline": deadline}
+    path = tmp_path / "claims.json"
+    path.write_text(json.dumps({"format_version": 1, "claims": [claim]}))
+    assert run("import", str(path)).code == 0
+    shown = run("show", "1", "--json").json()["deadline"]
+    assert (shown["date"], shown["due_at"]) == ("2027-05-13", "2027-05-14T00:00:00+00:00")
