@@ -77,8 +77,7 @@ def writer(
     site: SiteDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 ) -> Site:
     """The site, if this request may write to it."""
-    header = f"Bearer {credentials.credentials}" if credentials else None
-    refused = site.refusal(header)
+    refused = site.refusal(credentials.credentials if credentials else None)
     if refused is not None:
         status, detail, headers = refused
         raise HTTPException(status, detail, headers=headers or None)
@@ -189,7 +188,7 @@ def report(
     ] = 30,
     limit: Annotated[
         int, Query(ge=0, le=1_000_000, description="The most each list shows; 0: all.")
-    ] = (reports.LIMIT),
+    ] = reports.LIMIT,
 ) -> Response:
     """The deadline report: `claimtrack report --json`."""
     moment = site.as_of(as_of)

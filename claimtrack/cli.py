@@ -140,10 +140,10 @@ class Whole(click.ParamType):
 
 
 BIGGEST = 2**63 - 1  # a 64-bit column's largest value, on SQLite as on PostgreSQL
-ID = Whole(1, 2**31 - 1, "12")  # models.MAX_ID: an INTEGER column on PostgreSQL
+ID = Whole(1, 2**31 - 1, "12")  # models.MAX_ID (test_unstorable checks they agree)
 COUNT = Whole(1, 1_000_000, "50")
 OFFSET = Whole(0, BIGGEST // 2, "100")
-# dates.MAX_DAYS, written out so that --help loads no date library (test_cli checks they agree)
+# dates.MAX_DAYS, written out so that --help loads no date library (test_unstorable checks)
 MAX_DAYS = 36_600
 
 

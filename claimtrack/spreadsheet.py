@@ -154,9 +154,7 @@ def read_csv(text: str, clock: Clock, where: str = "file") -> Document:
                     f"line {reader.line_num}", f"more cells than the {len(header)} columns"
                 )
             for name, value in row.items():
-                said = storable.problem(value or "")
-                if said is not None:
-                    raise BadInput(f"line {reader.line_num}: column '{name}'", said)
+                storable.check(value or "", f"line {reader.line_num}: column '{name}'")
             cells = {name: restored(value) if value else value for name, value in row.items()}
             rows.append((reader.line_num, cells))
     except csv.Error as error:

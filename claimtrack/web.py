@@ -90,13 +90,12 @@ class Site:
         tz = self.tz
         return AsOf(parse_moment(value, "as_of", tz) if value is not None else self.clock(), tz)
 
-    def refusal(self, authorization: str | None) -> tuple[int, str, dict[str, str]] | None:
-        """Why a write with this Authorization header is refused (status, detail, headers),
-        or None: no token configured is 403, a missing or wrong token 401."""
+    def refusal(self, token: str | None) -> tuple[int, str, dict[str, str]] | None:
+        """Why a write carrying ``token`` is refused (status, detail, headers), or None: no
+        token configured is 403, a missing or wrong token 401."""
         if self.token is None:
             return 403, READ_ONLY, {}
-        scheme, _, credentials = (authorization or "").partition(" ")
-        if scheme.lower() != "bearer" or not self.allows(credentials.strip()):
+        if not self.allows(token):
             return 401, NEEDS_TOKEN, {"WWW-Authenticate": "Bearer"}
         return None
 
@@ -115,15 +114,13 @@ def site_of(request: Request) -> Site:
 IN_YEARS = "^(1[0-9]{3}|[2-8][0-9]{3}|9[0-7][0-9]{2}|9800)-"
 DATE = {"format": "date", "pattern": IN_YEARS}
 MOMENT = {"anyOf": [DATE, {"format": "date-time", "pattern": IN_YEARS}]}
+NO_NUL = "^[^\x00]*$"  # refused by storable_query, as everywhere
 
 
 def declared(**schema: Any) -> dict[str, Any]:
     """The OpenAPI schema of an optional query string that the service checks itself (its
     refusal names the accepted form, better than FastAPI's would): a string of ``schema``."""
     return {"anyOf": [{"type": "string", "pattern": NO_NUL, **schema}, {"type": "null"}]}
-
-
-NO_NUL = "^[^\x00]*$"  # refused by storable_query, as everywhere
 
 
 # What the pages and the API take from every request.

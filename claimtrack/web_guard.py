@@ -36,7 +36,7 @@ class WriteGuard:
         max_body: Callable[[], int],
     ) -> None:
         self.app = app
-        self.refusal = refusal  # (Authorization header) -> None or (status, detail, headers)
+        self.refusal = refusal  # (token) -> None or (status, detail, headers)
         self.max_body = max_body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -44,7 +44,7 @@ class WriteGuard:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        refused = self.refusal(headers.get("authorization"))
+        refused = self.refusal(bearer_token(headers.get("authorization")))
         if refused is not None:
             await _answer(send, *refused)
             return
@@ -68,6 +68,13 @@ class WriteGuard:
             return {"type": "http.request", "body": body, "more_body": False}
 
         await self.app(scope, replay, send)
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer TOKEN`` header, as FastAPI's HTTPBearer
+    reads it (the scheme in any case), or None."""
+    scheme, _, token = (authorization or "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
 
 
 def _too_large(limit: int) -> str:

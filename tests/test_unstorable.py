@@ -136,3 +136,11 @@ def test_numbers_and_dates_beyond_any_column_are_one_line(run, seeded, db, args,
 def test_web_numbers_and_dates_beyond_any_column_are_422(client, seeded, url):
     answer = client.get(url)
     assert answer.status_code == 422, answer.text
+
+
+def test_the_clis_bounds_are_the_columns_and_the_readers():
+    """The CLI writes its bounds out (so --help loads neither models nor dates)."""
+    from claimtrack import cli, dates, models
+
+    assert cli.ID.high == models.MAX_ID
+    assert cli.MAX_DAYS == dates.MAX_DAYS
