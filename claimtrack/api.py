@@ -332,7 +332,7 @@ def calendar(site: SiteDep, as_of: AsOfParam = None) -> Response:
     moment = site.as_of(as_of)
     out = io.StringIO()
     with site.database.read() as session:
-        exports.write(session, "ics", out, moment, site.config)
+        exports.write(session, "ics", out, moment, site.config, site.clock())
     return Response(
         out.getvalue(),
         media_type="text/calendar; charset=utf-8",

@@ -18,7 +18,7 @@ from claimtrack.document import ActorRecord, CitationRecord, ClaimRecord, Source
 from claimtrack.errors import BadInput
 from claimtrack.status import derive_status, is_final
 
-# What a reader sees for each verdict (reviewRating.alternateName).
+# What a reader sees for each verdict (reviewRating.name and alternateName).
 LABELS = {
     "kept": "Kept",
     "broken": "Broken",
@@ -29,6 +29,13 @@ LABELS = {
     "unverifiable": "Unverifiable",
     "withdrawn": "Withdrawn",
 }
+
+# The numeric rating Google and the fact-check aggregators ask for beside the words, on one
+# scale for promises and statements alike: 1 is the worst (broken, false), 5 the best (kept,
+# true). A verdict that says nothing of truth or keeping (unverifiable, withdrawn) has no
+# place on it and carries its words only, as schema.org allows.
+WORST, BEST = 1, 5
+RATINGS = {"kept": 5, "true": 5, "partial": 3, "misleading": 2, "broken": 1, "false": 1}
 
 
 def _needs(publishing: Publishing) -> None:
@@ -42,9 +49,13 @@ def _needs(publishing: Publishing) -> None:
 
 
 def _work(source: SourceRecord) -> dict[str, Any]:
+    """The source as a CreativeWork with the address a reader finds it at (its own, else its
+    archived copy). A source known by no address (a speech heard, a paper copy, an article
+    reported second-hand) is described inline by its title and publisher, as schema.org allows
+    for an appearance, rather than left out of where the claim was made."""
     work: dict[str, Any] = {"@type": "CreativeWork"}
-    if source.url:
-        work["url"] = source.url
+    if source.url or source.archive_url:
+        work["url"] = source.url or source.archive_url
     if source.title:
         work["headline"] = source.title
     if source.publisher:
@@ -64,20 +75,33 @@ def _person(name: str, actors: dict[str, ActorRecord]) -> dict[str, str]:
     return {"@type": kind, "name": name}
 
 
+def rating(status: str, note: str | None) -> dict[str, Any]:
+    found: dict[str, Any] = {"@type": "Rating", "name": LABELS[status]}
+    if status in RATINGS:
+        found |= {"ratingValue": RATINGS[status], "bestRating": BEST, "worstRating": WORST}
+    found["alternateName"] = LABELS[status]
+    if note:
+        found["ratingExplanation"] = note
+    return found
+
+
 def review(
     record: ClaimRecord,
     sources: dict[str, SourceRecord],
     actors: dict[str, ActorRecord],
     as_of: AsOf,
-    publishing: Publishing,
+    author: dict[str, Any],
+    url: str | None,
 ) -> dict[str, Any] | None:
-    """The ClaimReview of one claim, or None when it has no final verdict at ``as_of``."""
+    """The ClaimReview of one claim, or None when it has no final verdict at ``as_of``.
+    ``url`` is the page that shows the review (the claim's page), ``author`` who publishes it."""
     status = derive_status(record.due_at, record.verdicts, as_of.moment, as_of.day)
     if not is_final(status) or status not in LABELS:
         return None
     verdict = [v for v in record.verdicts if v.verdict == status and v.checked_on <= as_of.day][-1]
     origins: list[CitationRecord] = [c for c in record.citations if c.role == "origin"]
-    cited = [sources[c.source] for c in origins]
+    keys = dict.fromkeys(c.source for c in origins)  # a source quoted twice appears once
+    cited = [sources[key] for key in keys]
     claim: dict[str, Any] = {
         "@type": "Claim",
         "author": [_person(name, actors) for name in record.claimants],
@@ -93,17 +117,17 @@ def review(
     return {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
-        "url": publishing.link(record.id, record.uuid),
+        **({"url": url} if url else {}),
         "claimReviewed": record.translation or record.text,
         "itemReviewed": claim,
-        "author": {"@type": "Organization", "name": publishing.name, "url": publishing.url},
+        "author": author,
         "datePublished": verdict.checked_on.isoformat(),
-        "reviewRating": {
-            "@type": "Rating",
-            "alternateName": LABELS[status],
-            "ratingExplanation": verdict.note,
-        },
+        "reviewRating": rating(status, verdict.note),
     }
+
+
+def organisation(name: str, url: str | None) -> dict[str, Any]:
+    return {"@type": "Organization", "name": name, **({"url": url} if url else {})}
 
 
 def write(
@@ -118,6 +142,11 @@ def write(
     alone in the claim's page."""
     _needs(publishing)
     by_name = {actor.name: actor for actor in actors}
-    reviews = [r for rec in records if (r := review(rec, sources, by_name, as_of, publishing))]
+    author = organisation(publishing.name or "", publishing.url)
+    reviews = [
+        r
+        for rec in records
+        if (r := review(rec, sources, by_name, as_of, author, publishing.link(rec.id, rec.uuid)))
+    ]
     out.write(json.dumps(reviews, ensure_ascii=False, indent=2) + "\n")
     return len(reviews)

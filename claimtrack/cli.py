@@ -1010,7 +1010,7 @@ def export_command(
     cfg = settings(config_path)
     moment = moment_of(as_of, cfg.tz)
     with database(db) as opened, opened.read() as session, exports.target(output) as out:
-        exports.write(session, fmt, out, moment, cfg)
+        exports.write(session, fmt, out, moment, cfg, _now())
 
 
 @cli.command("parse-deadline")

@@ -39,30 +39,44 @@ from claimtrack.store import chunks
 CHUNK = 1000
 
 
+def _actor(a: Actor) -> ActorRecord:
+    return ActorRecord(a.name, a.kind, a.role, a.affiliation, a.created_at)
+
+
+def _source(s: Source) -> SourceRecord:
+    return SourceRecord(
+        key=s.uuid,
+        uuid=s.uuid,
+        url=s.url,
+        title=s.title,
+        publisher=s.publisher,
+        published_on=s.published_on,
+        retrieved_on=s.retrieved_on,
+        archive_url=s.archive_url,
+        language=s.language,
+        created_at=s.created_at,
+    )
+
+
 def actors(session: Session) -> list[ActorRecord]:
-    return [
-        ActorRecord(a.name, a.kind, a.role, a.affiliation, a.created_at)
-        for a in session.execute(select(Actor).order_by(col(Actor.id))).scalars()
-    ]
+    return [_actor(a) for a in session.execute(select(Actor).order_by(col(Actor.id))).scalars()]
 
 
 def sources(session: Session) -> dict[str, SourceRecord]:
     """Every source, keyed by its uuid (the key citations use in an export)."""
-    found = {}
-    for s in session.execute(select(Source).order_by(col(Source.id))).scalars():
-        found[s.uuid] = SourceRecord(
-            key=s.uuid,
-            uuid=s.uuid,
-            url=s.url,
-            title=s.title,
-            publisher=s.publisher,
-            published_on=s.published_on,
-            retrieved_on=s.retrieved_on,
-            archive_url=s.archive_url,
-            language=s.language,
-            created_at=s.created_at,
-        )
-    return found
+    found = session.execute(select(Source).order_by(col(Source.id))).scalars()
+    return {s.uuid: _source(s) for s in found}
+
+
+def one_claim(
+    session: Session, claim: Claim
+) -> tuple[ClaimRecord, dict[str, SourceRecord], dict[str, ActorRecord]]:
+    """One claim as a record, with only the sources and actors it names: what a claim's page
+    needs to describe it in an export's terms (its ClaimReview) without reading them all."""
+    cited = {link.source.id: link.source for link in claim.source_links}
+    (record,) = _records(session, [claim], {i: s.uuid for i, s in cited.items() if i})
+    named = {link.actor.name: _actor(link.actor) for link in claim.actor_links}
+    return record, {s.uuid: _source(s) for s in cited.values()}, named
 
 
 def source_keys(session: Session) -> dict[int, str]:

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -57,8 +58,16 @@ def published(records: Iterable[ClaimRecord], as_of: AsOf) -> Iterator[ClaimReco
         yield record if len(kept) == len(record.verdicts) else replace(record, verdicts=kept)
 
 
-def write(session: Session, fmt: str, out: TextIO, as_of: AsOf, config: Config) -> int:
-    """Write every claim in ``fmt``; returns how many records the file holds."""
+def write(
+    session: Session,
+    fmt: str,
+    out: TextIO,
+    as_of: AsOf,
+    config: Config,
+    produced: datetime,
+) -> int:
+    """Write every claim in ``fmt``; returns how many records the file holds. ``produced``
+    (the calendar's DTSTAMP) is when the file is written, which ``as_of`` need not be."""
     if is_postgres(session):  # one snapshot for all the chunked queries below
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     if fmt == "json":
@@ -92,7 +101,6 @@ def write(session: Session, fmt: str, out: TextIO, as_of: AsOf, config: Config) 
     if fmt == "ics":
         from claimtrack import ics
 
-        return ics.write(
-            out, published(exporting.iter_claims(session), as_of), as_of, config.publishing
-        )
+        records = published(exporting.iter_claims(session), as_of)
+        return ics.write(out, records, as_of, config.publishing, produced)
     raise ValueError(f"unknown export format {fmt!r}")

@@ -7,10 +7,10 @@ its events (a changed deadline moves, a new status shows) instead of adding copi
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TextIO
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from claimtrack.claims import AsOf
 from claimtrack.config import Publishing
@@ -25,7 +25,11 @@ def _short(text: str) -> str:
     return text if len(text) <= SUMMARY_LENGTH else text[: SUMMARY_LENGTH - 1].rstrip() + "…"
 
 
-def event(record: ClaimRecord, as_of: AsOf, publishing: Publishing) -> Event | None:
+def event(
+    record: ClaimRecord, as_of: AsOf, publishing: Publishing, produced: datetime
+) -> Event | None:
+    """``produced`` is the DTSTAMP: RFC 5545 wants the moment the object was written, which a
+    past ``as_of`` is not; a calendar judging statuses on a day gone by is still made now."""
     deadline = record.deadline
     if deadline is None:
         return None
@@ -41,7 +45,7 @@ def event(record: ClaimRecord, as_of: AsOf, publishing: Publishing) -> Event | N
     ]
     item = Event()
     item.add("uid", f"{record.uuid}@claimtrack")
-    item.add("dtstamp", as_of.moment)
+    item.add("dtstamp", produced)
     item.add("dtstart", deadline.date)  # a date, not a date-time: an all-day event
     item.add("dtend", deadline.date + timedelta(days=1))
     item.add("summary", f"{_short(record.translation or record.text)} ({status})")
@@ -54,14 +58,24 @@ def event(record: ClaimRecord, as_of: AsOf, publishing: Publishing) -> Event | N
     return item
 
 
-def write(out: TextIO, records: Iterable[ClaimRecord], as_of: AsOf, publishing: Publishing) -> int:
+def write(
+    out: TextIO,
+    records: Iterable[ClaimRecord],
+    as_of: AsOf,
+    publishing: Publishing,
+    produced: datetime,
+) -> int:
     calendar = Calendar()
     calendar.add("prodid", "-//claimtrack//deadlines//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"Deadlines{f' — {publishing.name}' if publishing.name else ''}")
+    # icalendar knows no type for the X-WR- names and would write them raw: a `,` or `;` in
+    # the publishing name would split the value, a newline would break the file. They are
+    # TEXT (RFC 5545 §3.3.11) and escaped as such.
+    name = f"Deadlines{f' — {publishing.name}' if publishing.name else ''}"
+    calendar.add("x-wr-calname", vText(name))
     count = 0
     for record in records:
-        item = event(record, as_of, publishing)
+        item = event(record, as_of, publishing, produced)
         if item is not None:
             calendar.add_component(item)
             count += 1

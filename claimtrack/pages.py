@@ -210,8 +210,25 @@ def claim_page(
             evidence=evidence_by_verdict(claim),
             verdicts=claims.verdicts_at(claim, moment),
             events=events,
+            review=_review(request, session, claim, moment),
             keep={"as_of": as_of} if as_of else {},
         )
+
+
+def _review(request: Request, session: Any, claim: Claim, as_of: AsOf) -> dict[str, Any] | None:
+    """The claim's ClaimReview, embedded in its page as JSON-LD for search engines: the same
+    object ``export --format claimreview`` writes, its ``url`` this page (or the public
+    address ``[publishing] claim_url`` gives it), its author the publisher or the site."""
+    from claimtrack import claimreview, exporting
+
+    site = request.app.state.site
+    publishing = site.config.publishing
+    record, sources, actors = exporting.one_claim(session, claim)
+    url = publishing.link(claim.id, claim.uuid) or str(
+        request.url_for("claim_page", claim_id=claim.id)
+    )
+    author = claimreview.organisation(site.name, publishing.url or str(request.base_url))
+    return claimreview.review(record, sources, actors, as_of, author, url)
 
 
 @router.get("/corrections", response_class=HTMLResponse)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -145,13 +146,65 @@ def test_claimreview_has_one_review_per_final_verdict_with_what_google_reads(run
         "url": "https://desk.example",
     }
     assert review["datePublished"] == "2024-09-27"
-    assert review["reviewRating"]["alternateName"] == "False"
+    assert review["reviewRating"] == {
+        "@type": "Rating",
+        "name": "False",
+        "ratingValue": 1,
+        "bestRating": 5,
+        "worstRating": 1,
+        "alternateName": "False",
+        "ratingExplanation": review["reviewRating"]["ratingExplanation"],
+    }
     claim = review["itemReviewed"]
     assert claim["@type"] == "Claim"
     assert claim["author"] == [{"@type": "Organization", "name": "Government of the United States"}]
     assert claim["datePublished"] == "2003-03-20"
     assert claim["firstAppearance"] in claim["appearance"]
     assert claim["firstAppearance"]["@type"] == "CreativeWork"
+    assert "url" not in claim["firstAppearance"]  # the seed's article is known by its title
+
+
+@pytest.mark.parametrize(
+    ("verdict", "value"),
+    [("kept", 5), ("partial", 3), ("broken", 1), ("unverifiable", None), ("withdrawn", None)],
+)
+def test_each_verdict_has_its_place_on_one_rating_scale(run, seed, publishing, verdict, value):
+    run("verdict", "1", verdict, "--note", "Checked.", "--checked-on", "2025-10-15")
+    reviews = json.loads(run("export", "--format", "claimreview", "--config", str(publishing)).out)
+    rating = next(r for r in reviews if r["url"].endswith("/1"))["reviewRating"]
+    assert rating.get("ratingValue") == value
+    if value is None:  # off the scale: the words alone, no scale to misread
+        assert "bestRating" not in rating
+        assert "worstRating" not in rating
+    else:
+        assert (rating["worstRating"], rating["bestRating"]) == (1, 5)
+    assert rating["name"] == rating["alternateName"]
+
+
+def test_a_source_quoted_twice_appears_once_with_its_address(run, publishing):
+    run(
+        "add",
+        "We will do it by 2025.",
+        "--by",
+        "Minister",
+        "--due",
+        "2025-06-30",
+        "--source",
+        "https://news.example/a",
+        "--quote",
+        "We will do it",
+    )
+    run("source", "1", "https://news.example/a", "--quote", "by 2025")
+    run("source", "1", "https://news.example/b", "--archive-url", "https://archive.example/b")
+    run("verdict", "1", "broken", "--note", "Not done.", "--checked-on", "2025-07-01")
+    reviews = json.loads(run("export", "--format", "claimreview", "--config", str(publishing)).out)
+    claim = reviews[0]["itemReviewed"]
+    urls = [(work["url"], work.get("archivedAt")) for work in claim["appearance"]]
+    assert urls == [
+        ("https://news.example/a", None),
+        ("https://news.example/b", "https://archive.example/b"),
+    ]
+    assert [work["@type"] for work in claim["appearance"]] == ["CreativeWork", "CreativeWork"]
 
 
 def test_a_new_final_verdict_adds_its_review_and_an_interim_one_does_not(run, seed, publishing):
@@ -204,6 +257,55 @@ def test_ics_events_keep_their_uid_so_a_subscribed_calendar_updates_them(run, se
     iraq = next(uid for uid, summary in later.items() if "mission in Iraq" in summary)
     assert uids[iraq].endswith("(pending)")
     assert later[iraq].endswith("(broken)")
+
+
+def test_ics_text_is_escaped_so_a_second_parser_reads_every_value_whole(run, tmp_path):
+    """RFC 5545 §3.3.11: `,` `;` `\\` and line breaks in TEXT are escaped, X-WR-CALNAME
+    included; vobject, a parser independent of the icalendar library that writes the file,
+    must read back exactly what was written."""
+    import vobject
+
+    name = "Le Desk; Paris, Lyon\\Sud\nsecond line"
+    config = tmp_path / "publishing.toml"
+    config.write_text(f"[publishing]\nname = {json.dumps(name)}\n", encoding="utf-8")
+    added = run("add", TRICKY, "--by", "Ministre; Porte-parole", "--due", "fin 2027")
+    assert added.code == 0, added.err
+    before = datetime.now(UTC).replace(microsecond=0)
+    result = run("export", "--format", "ics", "--as-of", "2025-01-01", "--config", str(config))
+    after = datetime.now(UTC)
+    assert result.code == 0, result.err
+    # On the wire, escaped as RFC 5545 TEXT; icalendar leaves an X- property untyped, so
+    # its value is checked as written, and read back whole by vobject.
+    unfolded = result.out.replace("\r\n ", "")
+    assert "X-WR-CALNAME:Deadlines — Le Desk\\; Paris\\, Lyon\\\\Sud\\nsecond line\r\n" in unfolded
+    assert vobject.readOne(result.out).contents["x-wr-calname"][0].value == f"Deadlines — {name}"
+    ours = Calendar.from_ical(result.out).walk("VEVENT")[0]
+    theirs = vobject.readOne(result.out).vevent
+    for summary, description, stamp in (
+        (str(ours["SUMMARY"]), str(ours["DESCRIPTION"]), ours.decoded("DTSTAMP")),
+        (theirs.summary.value, theirs.description.value, theirs.dtstamp.value),
+    ):
+        assert summary.startswith(" ".join(TRICKY.split()) + " (")
+        assert description.startswith(TRICKY + "\n")
+        assert "Claimants: Ministre; Porte-parole\n" in description
+        # DTSTAMP is when the calendar was written, not the day its statuses are judged at.
+        assert before <= stamp <= after
+
+
+def test_a_line_break_in_the_calendars_name_is_served_not_a_500(database):
+    from fastapi.testclient import TestClient
+
+    from claimtrack.config import Config, Publishing
+    from claimtrack.web import Site, create_app
+    from tests.conftest import NOW
+
+    site = Site(database, clock=lambda: NOW)
+    site = replace(site, config=Config(publishing=Publishing(name="Desk\r\nX-EVIL:1")))
+    with TestClient(create_app(site)) as client:
+        feed = client.get("/deadlines.ics")
+    assert feed.status_code == 200
+    assert "\nX-EVIL" not in feed.text  # the name cannot start a property of its own
+    assert "X-WR-CALNAME:Deadlines — Desk\\nX-EVIL:1\r\n" in feed.text  # a line end, escaped
 
 
 # --- CSV formula injection (OWASP CSV injection, CWE-1236) ---------------------------------------

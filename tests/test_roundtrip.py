@@ -143,7 +143,7 @@ def _export(url: str) -> str:
     try:
         with opened.read() as session:
             out = io.StringIO()
-            exports.write(session, "json", out, AS_OF, Config())
+            exports.write(session, "json", out, AS_OF, Config(), AS_OF.moment)
             return out.getvalue()
     finally:
         opened.dispose()

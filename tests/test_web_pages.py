@@ -263,3 +263,56 @@ def test_only_http_and_https_sources_become_links(client, run, database, seeded)
     assert 'href="javascript' not in page.lower()
     assert 'href="data:' not in page
     assert '<a href="https://www.state.gov/joint-statement"' in page
+
+
+# --- what search engines read ------------------------------------------------------------------
+
+# schema.org's JSON-LD context, reduced to what expansion needs (its vocabulary), served to
+# pyld by the test itself: no test reaches the internet.
+SCHEMA_ORG = {"@context": {"@vocab": "https://schema.org/"}}
+
+
+def _local_context(url: str, options: dict) -> dict:
+    assert url.rstrip("/") in ("https://schema.org", "http://schema.org"), url
+    return {"contextUrl": None, "documentUrl": url, "document": SCHEMA_ORG}
+
+
+@pytest.mark.sqlite_only
+def test_a_judged_claims_page_carries_its_claimreview_as_json_ld(client, run, seeded):
+    import extruct
+    from pyld import jsonld
+
+    note = f"Still there in October </script>{SCRIPT}"
+    assert run("verdict", "1", "broken", "--note", note, "--checked-on", "2025-10-15").code == 0
+    answer = client.get("/claims/1")
+    assert "</script><script>" not in answer.text  # the note cannot close the data block
+    found = extruct.extract(answer.text, base_url=str(answer.url), syntaxes=["json-ld"])
+    (review,) = found["json-ld"]
+    assert review["@type"] == "ClaimReview"
+    assert review["url"] == "http://testserver/claims/1"  # the page that shows it
+    assert review["author"] == {
+        "@type": "Organization",
+        "name": "claimtrack",
+        "url": "http://testserver/",
+    }
+    assert review["reviewRating"]["ratingExplanation"] == note
+    assert review["reviewRating"]["ratingValue"] == 1
+    assert review["itemReviewed"]["appearance"][0]["url"] == "https://www.state.gov/joint-statement"
+
+    (expanded,) = jsonld.expand(review, {"documentLoader": _local_context})
+    schema = "https://schema.org/"
+    assert expanded["@type"] == [f"{schema}ClaimReview"]
+    (rating,) = expanded[f"{schema}reviewRating"]
+    assert rating[f"{schema}ratingValue"] == [{"@value": 1}]
+    assert rating[f"{schema}bestRating"] == [{"@value": 5}]
+    assert rating[f"{schema}name"] == [{"@value": "Broken"}]
+    (claim,) = expanded[f"{schema}itemReviewed"]
+    assert claim[f"{schema}appearance"][0][f"{schema}url"] == [
+        {"@value": "https://www.state.gov/joint-statement"}
+    ]
+
+
+@pytest.mark.sqlite_only
+def test_a_claim_without_a_final_verdict_has_no_review_in_its_page(client, seeded):
+    page = client.get("/claims/1").text
+    assert "application/ld+json" not in page
