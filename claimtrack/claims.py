@@ -499,12 +499,13 @@ def get_claim(session: Session, claim_id: int | None, *, removed: bool = False) 
     restoring or purging it), else it is refused as :class:`Removed`."""
     claim = session.get(Claim, claim_id) if claim_id is not None else None
     if claim is None:
-        raise NotFound("claim", f"no claim with id {claim_id}; list them with: claimtrack list")
+        raise NotFound("claim", f"no claim with id {claim_id}", "list them with: claimtrack list")
     if claim.removed_at is not None and not removed:
         raise Removed(
             "claim",
             f"claim {claim_id} was removed on {claim.removed_at.date().isoformat()} "
-            f"({claim.removal_reason}); bring it back with: claimtrack restore {claim_id}",
+            f"({claim.removal_reason})",
+            f"bring it back with: claimtrack restore {claim_id}",
         )
     return claim
 

@@ -1086,7 +1086,7 @@ def main(argv: list[str] | None = None) -> int:
         # Outside standalone mode Click returns the code of an Exit instead of raising it.
         code = cli.main(args=args, prog_name="claimtrack", standalone_mode=False)
     except ClaimtrackError as error:
-        refuse(error.message)
+        refuse(str(error))
         return error.exit_code
     except click.exceptions.Exit as done:
         return done.exit_code

@@ -59,8 +59,8 @@ def _open_verdict(session: Session, claim: Claim, verdict_id: int) -> Verdict:
     if verdict is None or verdict.claim_id != claim.id:
         raise NotFound(
             "verdict",
-            f"claim {claim.id} has no verdict {verdict_id}; see its verdicts and their ids "
-            f"with: claimtrack show {claim.id}",
+            f"claim {claim.id} has no verdict {verdict_id}",
+            f"see its verdicts and their ids with: claimtrack show {claim.id}",
         )
     if verdict.retracted_at is not None:
         raise BadInput(

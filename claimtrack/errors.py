@@ -7,23 +7,28 @@ code, so no traceback ever reaches a user for a mistake they can fix.
 
 
 class ClaimtrackError(Exception):
-    """Base class: a failure the user should read about, not a bug."""
+    """Base class: a failure the user should read about, not a bug.
+
+    ``message`` says what was wrong to anyone, in a terminal or a browser; ``hint`` is the
+    command that goes on from there, which only the CLI prints (a web reader cannot run
+    ``claimtrack list``)."""
 
     exit_code = 2
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.hint = hint
 
     def __str__(self) -> str:
-        return self.message
+        return f"{self.message}; {self.hint}" if self.hint else self.message
 
 
 class BadInput(ClaimtrackError):
     """A value given by the user cannot be accepted (exit code 2)."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}" if field else message)
+    def __init__(self, field: str, message: str, hint: str | None = None) -> None:
+        super().__init__(f"{field}: {message}" if field else message, hint)
         self.field = field
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -253,6 +253,16 @@ def corrections_page(request: Request, site: SiteDep, since: str | None = None) 
     )
 
 
+def html_time(value: date | datetime) -> str:
+    """The value as HTML's ``<time datetime>`` takes it: a date, or a global date and time
+    with at most three digits of a second's fraction (Python's isoformat writes six, which
+    the HTML checker refuses). A moment without a zone is one the database kept in UTC."""
+    if not isinstance(value, datetime):
+        return value.isoformat()
+    moment = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return moment.isoformat(timespec="milliseconds" if moment.microsecond else "seconds")
+
+
 def iso(value: date | None) -> str:
     return value.isoformat() if value else "unknown"
 
@@ -263,4 +273,5 @@ def shown(value: Any) -> str:
 
 
 templates.env.filters["iso"] = iso
+templates.env.filters["html_time"] = html_time
 templates.env.filters["shown"] = shown

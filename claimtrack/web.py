@@ -249,7 +249,11 @@ def create_app(site: Site) -> FastAPI:
             error = StarletteHTTPException(422, "body: not JSON in UTF-8; send a JSON object")
         if _is_api(request):
             return await http_exception_handler(request, error)
-        text = "There is no page here." if error.status_code == 404 else str(error.detail)
+        text = (
+            "There is no page at this address; it may be mistyped, or the page may have moved."
+            if error.status_code == 404
+            else str(error.detail)
+        )
         return pages.error_page(request, error.status_code, text)
 
     @app.exception_handler(RequestValidationError)

@@ -201,3 +201,35 @@ def test_the_corrections_log_leads_to_the_retracted_verdict(page, corrected):
     assert "Retracted" in retracted.inner_text()
     assert retracted.locator("del").count() == 1  # struck, still there
     snapshot(page, "claim-with-retraction")
+
+
+# --- accessibility: axe-core's WCAG 2.x A and AA rules -----------------------------------------
+
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture(scope="module")
+def checker(chromium: Any) -> Iterator[Any]:
+    """A tab in a context of its own with JavaScript on, which axe-core needs to run; the
+    pages themselves have no script, and the CSP they are served with forbids any, so the
+    context bypasses CSP for axe alone."""
+    context = chromium.browser.new_context(java_script_enabled=True, bypass_csp=True)
+    tab = context.new_page()
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/claims/1", "/claims/7", "/?status=due&tag=iraq", "/?q=Irak", "/claims/99", "/nowhere"],
+)
+def test_pages_have_no_wcag_a_or_aa_violation(checker, served, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    checker.goto(served + path)
+    results = Axe().run(checker, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
+    found = results.response["violations"]
+    assert found == [], results.generate_report()
+    assert results.response["passes"], "axe ran no rule"

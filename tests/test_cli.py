@@ -275,7 +275,7 @@ BAD_INPUT = [
     (["verdict", "1", "kept", "--note", "n", "--source", "https://u@ex.org/"], "holds a user"),
     (["source", "1", "https://[::1/"], "is not a web address"),
     (["source", "1", "https://example.org:99999/"], "is not a web address"),
-    (["show", "42"], "no claim with id 42"),
+    (["show", "42"], "no claim with id 42; list them with: claimtrack list"),
     (["status", "1", "42"], "no claim with id 42"),
     (["verdict", "42", "kept", "--note", "x"], "no claim with id 42"),
     (

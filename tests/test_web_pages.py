@@ -148,6 +148,7 @@ def test_unknown_pages_and_bad_filters_get_a_page_saying_so(client, seeded):
     missing = client.get("/claims/99")
     assert missing.status_code == 404
     assert "no claim with id 99" in missing.text
+    assert "claimtrack " not in missing.text  # a web reader is not told to run a command
     bad = client.get("/", params={"status": "kaput"})
     assert bad.status_code == 422
     assert "status: &#39;kaput&#39; is not one of pending" in bad.text
@@ -316,3 +317,57 @@ def test_a_judged_claims_page_carries_its_claimreview_as_json_ld(client, run, se
 def test_a_claim_without_a_final_verdict_has_no_review_in_its_page(client, seeded):
     page = client.get("/claims/1").text
     assert "application/ld+json" not in page
+
+
+# --- what HTML checkers and accessibility rules ask of every page ------------------------------
+
+# HTML's valid date string, or global date and time string with at most 3 fraction digits.
+HTML_TIME = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?")
+
+
+def _every_page(client, run) -> list[str]:
+    """A claim with a verdict, another retracted, and every kind of page that shows them."""
+    run("verdict", "1", "broken", "--note", "Still there.", "--checked-on", "2025-10-15")
+    run("verdict", "2", "kept", "--note", "Oops.", "--checked-on", "2026-10-01")
+    assert run("retract", "2", "2", "--reason", "wrong claim").code == 0
+    paths = ["/", "/?status=due", "/?q=Irak", "/claims/1", "/claims/2", "/corrections"]
+    return [client.get(path).text for path in paths] + [
+        client.get("/claims/99").text,  # 404
+        client.get("/nowhere").text,  # 404
+        client.get("/?status=kaput").text,  # 422
+    ]
+
+
+@pytest.mark.sqlite_only
+def test_every_time_element_holds_a_valid_html_date_or_time(client, run, seeded):
+    values = [
+        v for page in _every_page(client, run) for v in re.findall(r'datetime="([^"]*)"', page)
+    ]
+    assert len(values) > 10
+    for value in values:
+        assert HTML_TIME.fullmatch(value), value
+
+
+@pytest.mark.sqlite_only
+def test_every_page_has_exactly_one_h1(client, run, seeded):
+    for page in _every_page(client, run):
+        assert len(re.findall(r"<h1[ >]", page)) == 1, page[:300]
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_every_status_badge_meets_wcag_aa_contrast_with_its_white_text():
+    """WCAG 2.1 §1.4.3: 4.5:1 for text of the badges' size; computed from site.css itself."""
+    from importlib.resources import files
+
+    css = (files("claimtrack") / "static" / "site.css").read_text()
+    colours = dict(re.findall(r"--([a-z]+): (#[0-9a-f]{6})", css))
+    badges = set(re.findall(r"\.s-[a-z_]+[^{]*\{ background: var\(--([a-z]+)\)", css))
+    assert {"due", "pending", "kept", "broken", "partial", "unrated"} <= badges
+    for name in badges:
+        ratio = (1 + 0.05) / (_luminance(colours[name]) + 0.05)
+        assert ratio >= 4.5, f"{name} {colours[name]}: {ratio:.2f}:1"
