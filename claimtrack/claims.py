@@ -25,6 +25,7 @@ from claimtrack.models import (
     ACTOR_KINDS,
     ALL_VERDICTS,
     CLAIM_KINDS,
+    EVENT_KINDS,
     FINAL_VERDICTS,
     INTERIM_VERDICTS,
     LOOK_NOW,
@@ -226,6 +227,7 @@ def _check_not_future(day: date | None, clock: Clock, field: str) -> None:
 def record_event(session: Session, claim: Claim, event: str, clock: Clock, **data: Any) -> None:
     """Append one entry to the claim's history, in the caller's transaction."""
     assert claim.id is not None
+    assert event in EVENT_KINDS, event
     session.add(Event(claim_id=claim.id, kind=event, at=clock.now, actor=clock.who, data=data))
 
 

@@ -998,19 +998,31 @@ def import_command(
     "schema.org JSON-LD of the verdicts; ics: a calendar of the deadlines.",
 )
 @click.option("--output", "-o", metavar="PATH", help="Write to PATH instead of standard output.")
+@click.option(
+    "--excel",
+    is_flag=True,
+    help="With --format csv: start the file with a UTF-8 byte order mark, for Excel.",
+)
 @as_of_option
 @config_option
 @db_option
 def export_command(
-    fmt: str, output: str | None, as_of: str | None, config_path: str | None, db: str | None
+    fmt: str,
+    output: str | None,
+    excel: bool,
+    as_of: str | None,
+    config_path: str | None,
+    db: str | None,
 ) -> None:
     """Write every claim in one of the formats below; statuses (csv, ics) are as of --as-of."""
     from claimtrack import exports
 
+    if excel and fmt != "csv":
+        raise BadInput("--excel", f"applies to --format csv only, not {fmt}")
     cfg = settings(config_path)
     moment = moment_of(as_of, cfg.tz)
     with database(db) as opened, opened.read() as session, exports.target(output) as out:
-        exports.write(session, fmt, out, moment, cfg, _now())
+        exports.write(session, fmt, out, moment, cfg, _now(), excel)
 
 
 @cli.command("parse-deadline")

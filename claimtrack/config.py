@@ -52,7 +52,12 @@ class FileChannel(_Strict):
     @field_validator("path")
     @classmethod
     def _expand(cls, path: Path) -> Path:
-        return path.expanduser()
+        # A folder is a mistake in the file; a missing folder may be a share not mounted yet,
+        # so that is a failed delivery, retried, not a refusal to start.
+        path = path.expanduser()
+        if path.is_dir():
+            raise ValueError(f"{path} is a folder; give a file path, e.g. {path}/alerts.log")
+        return path
 
 
 class EmailChannel(_Strict):

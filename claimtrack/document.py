@@ -39,7 +39,7 @@ from claimtrack.dates import (
     parse_deadline,
 )
 from claimtrack.errors import BadInput
-from claimtrack.models import ACTOR_KINDS, CLAIM_KINDS, MAX_ID, SOURCE_ROLES
+from claimtrack.models import ACTOR_KINDS, CLAIM_KINDS, EVENT_KINDS, MAX_ID, SOURCE_ROLES
 
 FORMAT_VERSION = 1
 
@@ -408,8 +408,14 @@ def check_header(data: Any, where: str) -> None:
     """Refuse a document of another program or of a version this one cannot read."""
     if not isinstance(data, dict):
         raise BadInput(where, f"expected a claimtrack document {{...}}, found {_kind_of(data)}")
+    kind = data.get("format")
+    if kind is not None and kind != "claimtrack":
+        raise BadInput(
+            where, f'format {kind!r} is not a claimtrack document ("format": "claimtrack")'
+        )
     version = data.get("format_version")
-    if version != FORMAT_VERSION:
+    # type() and not ==: JSON's true and 1.0 are equal to 1 in Python, and are not versions.
+    if type(version) is not int or version != FORMAT_VERSION:
         found = "no format_version" if version is None else f"format_version {version!r}"
         raise BadInput(
             where, f"{found}; this claimtrack reads claimtrack documents of format_version 1"
@@ -422,9 +428,7 @@ def read_document(data: Any, clock: Clock, where: str = "file") -> Document:
     """Check a parsed document whole and return its records; nothing is written here."""
     check_header(data, where)
     top = _Reader(data, where)
-    actors = [
-        _read_actor(_Reader(raw, f"actors[{i}]")) for i, raw in enumerate(top.items("actors"))
-    ]
+    actors = _read_actors(top)
     raw_sources = data.get("sources") or {}
     if not isinstance(raw_sources, dict):
         raise top.fail(
@@ -445,6 +449,22 @@ def read_document(data: Any, clock: Clock, where: str = "file") -> Document:
         seen[record.uuid] = index
         claims.append(record)
     return Document(actors, sources, claims)
+
+
+def _read_actors(top: _Reader) -> list[ActorRecord]:
+    """The described actors; one named twice must say the same both times, as a document
+    cannot say which of two descriptions is right."""
+    actors: dict[str, tuple[int, ActorRecord]] = {}
+    for index, raw in enumerate(top.items("actors")):
+        actor = _read_actor(_Reader(raw, f"actors[{index}]"))
+        if actor.name in actors and actors[actor.name][1] != actor:
+            raise BadInput(
+                f"actors[{index}] ({actor.name})",
+                f"describes the same actor as actors[{actors[actor.name][0]}] differently; "
+                "keep one description",
+            )
+        actors.setdefault(actor.name, (index, actor))
+    return [actor for _, actor in actors.values()]
 
 
 def _read_actor(reader: _Reader) -> ActorRecord:
@@ -696,7 +716,10 @@ def _read_event(reader: _Reader, clock: Clock) -> EventRecord:
     at = reader.past("at", clock)
     if at is None:
         raise reader.fail("at", "is missing; e.g. 2024-09-27T18:00:00+00:00")
-    return EventRecord(reader.required_text("kind"), at, reader.text("actor"), data)
+    kind = reader.choice("kind", EVENT_KINDS, None)
+    if kind is None:
+        raise reader.fail("kind", f"is missing; one of {', '.join(EVENT_KINDS)}")
+    return EventRecord(kind, at, reader.text("actor"), data)
 
 
 __all__ = [

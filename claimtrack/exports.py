@@ -65,9 +65,12 @@ def write(
     as_of: AsOf,
     config: Config,
     produced: datetime,
+    excel: bool = False,
 ) -> int:
     """Write every claim in ``fmt``; returns how many records the file holds. ``produced``
-    (the calendar's DTSTAMP) is when the file is written, which ``as_of`` need not be."""
+    (the calendar's DTSTAMP) is when the file is written, which ``as_of`` need not be.
+    ``excel`` starts a CSV with a UTF-8 byte order mark, without which Excel reads it in the
+    system's code page and garbles every accent; the importer skips the mark."""
     if is_postgres(session):  # one snapshot for all the chunked queries below
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     if fmt == "json":
@@ -84,6 +87,8 @@ def write(
         from claimtrack import spreadsheet
 
         sources = exporting.sources(session)
+        if excel:
+            out.write("\ufeff")
         return spreadsheet.write_csv(
             out, published(exporting.iter_claims(session), as_of), sources, as_of
         )

@@ -24,6 +24,18 @@ CLAIM_KINDS = ("commitment", "prediction", "assertion")
 ACTOR_KINDS = ("person", "government", "organisation")
 SOURCE_ROLES = ("origin", "evidence")
 ALERT_KINDS = ("reminder", "due")
+# Every kind of history entry the program writes; an import may carry only these.
+EVENT_KINDS = (
+    "created",
+    "edited",
+    "source_added",
+    "verdict",
+    "retracted",
+    "removed",
+    "restored",
+    "flagged",
+    "imported",
+)
 
 # A claim's ``watch_at`` set to this asks the monitor to look at the claim on its next
 # sweep: a new or changed deadline, whose alerts the monitor has not planned yet.

@@ -13,7 +13,7 @@ import csv
 import io
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
 from claimtrack import storable
@@ -134,31 +134,22 @@ def _split(value: str) -> list[str]:
 
 def read_csv(text: str, clock: Clock, where: str = "file") -> Document:
     """Claims from a CSV with the export's header (column order free; only text and claimants
-    are required; status is ignored), checked whole before anything is written."""
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
-    unknown = [name for name in header if name not in COLUMNS]
-    if unknown:
-        raise BadInput(
-            where,
-            f"unknown column '{unknown[0]}'; the columns are {', '.join(COLUMNS)}",
-        )
-    missing = [name for name in REQUIRED if name not in header]
-    if missing:
-        raise BadInput(where, f"no '{missing[0]}' column; a CSV import needs text and claimants")
+    are required; status is ignored), checked whole before anything is written. Separated by
+    commas, or by semicolons as a spreadsheet set to French (or German…) saves it."""
     rows = []
-    try:
-        for row in reader:
-            if None in row:
-                raise BadInput(
-                    f"line {reader.line_num}", f"more cells than the {len(header)} columns"
-                )
-            for name, value in row.items():
-                storable.check(value or "", f"line {reader.line_num}: column '{name}'")
-            cells = {name: restored(value) if value else value for name, value in row.items()}
-            rows.append((reader.line_num, cells))
-    except csv.Error as error:
-        raise BadInput(f"line {reader.line_num}", f"not CSV: {error}") from None
+    header: list[str] = []
+    for line, cells in _records(text, where):
+        if not header:
+            header = _header(cells, where)
+            continue
+        if len(cells) > len(header):
+            raise BadInput(f"line {line}", f"more cells than the {len(header)} columns")
+        row = dict(zip(header, cells, strict=False))
+        for name, value in row.items():
+            storable.check(value, f"line {line}: column '{name}'")
+        rows.append((line, {name: restored(value) for name, value in row.items()}))
+    if not header:
+        raise BadInput(where, f"is empty; give a header line ({', '.join(REQUIRED)}, ...)")
     sources: dict[str, SourceRecord] = {}
     raws = [(line, _raw_claim(row, sources, f"line {line}", clock)) for line, row in rows]
     records = [read_claim(raw, f"line {line}", sources, clock) for line, raw in raws]
@@ -170,6 +161,51 @@ def read_csv(text: str, clock: Clock, where: str = "file") -> Document:
             raise BadInput(f"line {line}", f"the same uuid as line {seen[record.uuid]}")
         seen[record.uuid] = line
     return Document([], sources, records)
+
+
+def _records(text: str, where: str) -> Iterator[tuple[int, list[str]]]:
+    """Each non-blank record with the line it starts on, as an editor numbers lines (a quote
+    spanning lines is one record)."""
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if ";" in first and "," not in first else ","
+    # The whole file is in memory, so no cell can be longer than it; the csv module's own
+    # limit (131,072 characters) would refuse a long quote our export wrote. The limit is
+    # process-wide, hence restored.
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        while True:
+            start = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                raise BadInput(f"line {start}", f"not CSV: {error}") from None
+            if cells:
+                yield start, cells
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _header(cells: list[str], where: str) -> list[str]:
+    header = [name.strip() for name in cells]
+    unknown = [name for name in header if name not in COLUMNS]
+    if unknown:
+        hint = (
+            "; separate the columns with commas (,) or semicolons (;)"
+            if "\t" in unknown[0] or "|" in unknown[0]
+            else f"; the columns are {', '.join(COLUMNS)}"
+        )
+        raise BadInput(where, f"line 1: unknown column '{unknown[0]}'{hint}")
+    twice = [name for index, name in enumerate(header) if name in header[:index]]
+    if twice:
+        raise BadInput(where, f"line 1: column '{twice[0]}' is given twice; keep one")
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        raise BadInput(where, f"no '{missing[0]}' column; a CSV import needs text and claimants")
+    return header
 
 
 def _raw_claim(

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Engine, cast, create_engine, event, func, insert, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
 from claimtrack import storable
@@ -56,9 +57,12 @@ def resolve_url(db: str | None) -> str:
     if "://" in value:
         accepted = "use a file path or postgresql+psycopg://user@host/dbname"
         try:
-            backend = make_url(value).get_backend_name()
-        except ArgumentError:
+            parsed = make_url(value)
+            backend = parsed.get_backend_name()
+        except (ArgumentError, ValueError):  # ValueError: a port that is not a number
             raise BadInput("--db", f"'{value}' is not a database URL; {accepted}") from None
+        if parsed.port is not None and not 0 < parsed.port < 65536:
+            raise BadInput("--db", f"port {parsed.port} is out of range (1-65535); {accepted}")
         if backend not in BACKENDS:
             raise BadInput("--db", f"claimtrack does not support {backend} databases; {accepted}")
         return value
@@ -68,10 +72,10 @@ def resolve_url(db: str | None) -> str:
         raise BadInput("--db", f"folder {folder} does not exist; give a path in an existing folder")
     if not folder.is_dir():
         raise BadInput("--db", f"{folder} is not a folder; give a path such as ./claims.db")
-    if not os.access(folder, os.W_OK):
-        raise BadInput("--db", f"folder {folder} is not writable; give a path in a folder you own")
     if path.exists() and path.is_dir():
         raise BadInput("--db", f"{path} is a folder; give a file path such as {path}/claims.db")
+    if not path.exists() and not os.access(folder, os.W_OK):
+        raise BadInput("--db", f"folder {folder} is not writable; give a path in a folder you own")
     return f"sqlite:///{path.resolve()}"
 
 
@@ -98,13 +102,46 @@ def _refuse_unstorable(session: Session, flush_context: Any, instances: Any) -> 
                 storable.check_all(value, f"{table}.{column.key}")
 
 
-def make_engine(url: str) -> Engine:
-    """An engine with SQLite set for safety under concurrency: WAL, foreign keys, busy timeout."""
+def read_only_reason(path: Path) -> str | None:
+    """Why an existing SQLite file can be read but not written here, or None."""
+    folder = path.resolve().parent
+    if not os.access(folder, os.W_OK):
+        return f"folder {folder} is not writable"
+    if not os.access(path, os.W_OK):
+        return f"{path} is read-only"
+    return None
+
+
+def _read_only_connection(path: Path, timeout: float) -> Any:
+    """A connection that writes nothing, not even the WAL's shared-memory file.
+
+    SQLite reads a WAL database read-only only if its ``-shm`` file exists or can be made;
+    in a read-only folder it cannot. When no ``-wal`` file exists no connection is open on
+    the database (the last one to close removes it), so it is read as immutable; a writer
+    that starts during the read could make it see a torn state, which a read-only folder
+    makes unlikely and which never harms the file itself."""
+    import sqlite3
+
+    live = Path(f"{path}-wal").exists()
+    uri = f"{path.resolve().as_uri()}?{'mode=ro' if live else 'immutable=1'}"
+    return sqlite3.connect(uri, uri=True, timeout=timeout, check_same_thread=False)
+
+
+def make_engine(url: str, read_only: bool = False) -> Engine:
+    """An engine with SQLite set for safety under concurrency: WAL, foreign keys, busy timeout.
+    ``read_only``: a SQLite file opened so that nothing is written, for reads where the file
+    cannot be written."""
     is_sqlite = make_url(url).get_backend_name() == "sqlite"
     if not is_sqlite:
         return create_engine(url, pool_pre_ping=True)
     timeout = _busy_timeout()
-    engine = create_engine(url, connect_args={"timeout": timeout})
+    if read_only:
+        path = Path(make_url(url).database or "")
+        engine = create_engine(
+            "sqlite://", creator=lambda: _read_only_connection(path, timeout), poolclass=NullPool
+        )
+    else:
+        engine = create_engine(url, connect_args={"timeout": timeout})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -113,8 +150,9 @@ def make_engine(url: str) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = NORMAL")
+        if not read_only:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -159,6 +197,7 @@ class Database:
     url: str
     engine: Engine
     created: bool = False
+    read_only: str | None = None  # why this file cannot be written here; reads still work
     _writer: Engine | None = field(default=None, repr=False)
 
     @property
@@ -168,6 +207,10 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction for one change: committed whole at the end, or not at all."""
+        if self.read_only:
+            raise BadInput(
+                "--db", f"{self.read_only}; this command writes (reading commands still work)"
+            )
         writer = self._writer or self.engine.execution_options(claimtrack_write=True)
         self._writer = writer
         try:
@@ -432,20 +475,27 @@ def open_database(db: str | None = None, *, migrate: bool = True) -> Database:
     existed = path is None or path.exists()
     if path is not None and existed and path.stat().st_size:
         _refuse_foreign(url, _tables_of_sqlite_file(path))
+    read_only = read_only_reason(path) if path is not None and existed else None
     try:
-        engine = make_engine(url)
+        engine = make_engine(url, read_only=read_only is not None)
     except ImportError as error:
         raise DatabaseUnavailable(
             f"no driver for {_describe(url)} ({error}); install it: "
             "pip install 'claimtrack[postgres]'"
         ) from None
-    database = Database(url, engine, created=not existed)
+    database = Database(url, engine, created=not existed, read_only=read_only)
     try:
         revision = current_revision(engine)
         if revision is None and path is None:
             with engine.connect() as connection:
                 _refuse_foreign(url, set(inspect(connection).get_table_names()))
         if revision != SCHEMA_REVISION:
+            if read_only:
+                raise DatabaseUnavailable(
+                    f"database {_describe(url)} is at schema {revision or 'none'}, not "
+                    f"{SCHEMA_REVISION}, and cannot be upgraded: {read_only}; run claimtrack "
+                    "init where it can be written"
+                )
             if not migrate:
                 raise DatabaseUnavailable(
                     f"database {_describe(url)} is at schema {revision or 'none'}, not "

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from tests.conftest import ARTICLE_QUOTE, IRAQ, dump
@@ -384,3 +387,54 @@ def test_database_in_a_folder_that_is_not_writable_is_refused(run, tmp_path, mon
     assert result.code == 2
     assert "is not writable" in result.err
     assert list(folder.iterdir()) == []
+
+
+def _in_a_read_only_folder(folder, *commands: str) -> list[subprocess.CompletedProcess]:
+    """Run claimtrack commands with ``folder`` mounted read-only, in a mount namespace of
+    their own: the suite may run as root, whom file modes do not stop."""
+    script = f"mount --bind {folder} {folder} && mount -o remount,bind,ro {folder} && " + (
+        " ; ".join(f'{sys.executable} -m claimtrack {c}; echo "rc=$?"' for c in commands)
+    )
+    done = subprocess.run(
+        ["unshare", "--mount", "sh", "-c", script], capture_output=True, text=True
+    )
+    if "rc=" not in done.stdout:
+        pytest.skip(f"cannot mount a folder read-only here: {done.stderr.strip()}")
+    return done
+
+
+@pytest.mark.sqlite_only
+def test_a_database_in_a_read_only_folder_serves_reads_and_refuses_writes(run, tmp_path):
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    path = folder / "claims.db"
+    added = run(
+        "add",
+        "Nous partirons.",
+        "--by",
+        "Ministre",
+        "--due",
+        "fin 2025",
+        "--stated",
+        "2024-09-27",
+        "--db",
+        str(path),
+    )
+    assert added.code == 0, added.err
+    before = sorted(p.name for p in folder.iterdir())
+    done = _in_a_read_only_folder(
+        folder,
+        f"list --db {path}",
+        f"show 1 --db {path}",
+        f"report --as-of 2026-01-01 --db {path}",
+        f"add Encore --by Ministre --db {path}",
+    )
+    outputs = done.stdout.split("rc=")
+    assert [part.split("\n", 1)[0] for part in outputs[1:]] == ["0", "0", "0", "2"], done.stderr
+    assert "Nous partirons." in outputs[0]  # list
+    assert "Awaiting a check" in outputs[2]  # report
+    assert done.stderr.strip() == (
+        f"claimtrack: error: --db: folder {folder} is not writable; this command writes "
+        "(reading commands still work)"
+    )
+    assert sorted(p.name for p in folder.iterdir()) == before

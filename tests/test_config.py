@@ -70,6 +70,11 @@ def test_the_file_is_found_through_the_environment_and_the_default_place(tmp_pat
         ("[[channels]]\nformat = 'text'", "config x.toml: channels[1]: a channel needs a type"),
         ('[[channels]]\ntype = "file"', "config x.toml: channels[1].path: this key is required"),
         (
+            '[[channels]]\ntype = "file"\npath = "/"',
+            "config x.toml: channels[1].path: / is a folder",
+        ),
+        (f'timezone = "Europe/{"A" * 5000}"', "config x.toml: timezone: 'Europe/AAAAAAAAAAAAA"),
+        (
             '[[channels]]\ntype = "stdout"\n[[channels]]\ntype = "email"\nhost = "h"\n'
             'from = "a@b.org"\nto = ["c@d.org"]\nport = "smtp"',
             "config x.toml: channels[2].port: Input should be a valid integer",
@@ -99,6 +104,7 @@ def test_a_mistake_is_refused_naming_the_key(toml, message):
         config.parse(tomllib.loads(toml), "x.toml")
     assert str(refused.value).startswith(message)
     assert "\n" not in str(refused.value)
+    assert len(str(refused.value)) < 200
 
 
 def test_a_file_that_is_not_toml_is_refused_with_its_path(tmp_path):

@@ -184,8 +184,35 @@ def test_one_bad_record_refuses_the_whole_file_naming_record_and_field(run, seed
         ('{"format_version": 7, "claims": []}', "format_version 7; this claimtrack reads"),
         ('{"claims": []}', "no format_version; this claimtrack reads"),
         ("[]", "expected a claimtrack document {...}, found a list"),
+        ("[" * 100_000 + "]" * 100_000, "is nested too deep to be a claimtrack document"),
+        (
+            '{"format_version": 1, "claims": [{"text": "x", "claimants": ["A"], "context": '
+            + "[" * 100_000
+            + "]" * 100_000
+            + "}]}",
+            "is nested too deep to be a claimtrack document",
+        ),
         ('{"format_version": 1, "claims": {}}', "field 'claims' is missing or not a list"),
         ('{"format_version": 1, "claims": [7]}', "claims[0]: expected an object {...}"),
+        ('{"format": "csl", "format_version": 1, "claims": []}', "format 'csl' is not a claim"),
+        ('{"format_version": true, "claims": []}', "format_version True; this claimtrack"),
+        ('{"format_version": 1.0, "claims": []}', "format_version 1.0; this claimtrack"),
+        ('{"format_version": "1", "claims": []}', "format_version '1'; this claimtrack"),
+        (
+            '{"format_version": 1, "actors": [{"name": "A", "kind": "person"}, {"name": "A", '
+            '"kind": "government"}], "claims": []}',
+            "actors[1] (A): describes the same actor as actors[0] differently",
+        ),
+        (
+            '{"format_version": 1, "claims": [{"text": "x", "claimants": ["A"], "history": '
+            '[{"kind": "hacked", "at": "2024-09-27T18:00:00+00:00"}]}]}',
+            "history[0]: field 'kind': 'hacked' is not one of created, edited",
+        ),
+        (
+            '{"format_version": 1, "claims": [{"text": "x", "claimants": ["A"], "history": '
+            '[{"at": "2024-09-27T18:00:00+00:00"}]}]}',
+            "history[0]: field 'kind': is missing; one of created",
+        ),
         (
             '{"format_version": 1, "claims": [{"text": "x", "claimants": ["A"], "deadline": '
             '"bientôt"}]}',
@@ -211,6 +238,15 @@ def test_a_malformed_file_is_refused_in_one_line_and_writes_nothing(
     before = dump(db)
     assert_refused(run("import", str(path)), message)
     assert dump(db) == before
+
+
+def test_an_actor_described_twice_alike_is_one_actor(run, db, tmp_path):
+    actor = {"name": "Ministre", "kind": "person", "role": "Minister"}
+    claim = {"text": "Nous resterons.", "claimants": ["Ministre"]}
+    path = tmp_path / "claims.json"
+    path.write_text(json.dumps({"format_version": 1, "actors": [actor, actor], "claims": [claim]}))
+    assert run("import", str(path)).code == 0
+    assert run("show", "1", "--json").json()["claimants"] == ["Ministre"]
 
 
 def test_the_seed_file_is_an_importable_document_and_its_deadlines_come_due(run):

@@ -107,6 +107,47 @@ def test_a_csv_made_in_a_spreadsheet_imports_with_only_the_columns_it_has(run, t
     assert shown["tags"] == ["base", "iraq"]
 
 
+def test_a_csv_separated_by_semicolons_as_a_french_spreadsheet_saves_it_is_read(run, db, tmp_path):
+    path = tmp_path / "tableur.csv"
+    path.write_text(
+        "text;claimants;stated_on;deadline\r\n"
+        '"Nous partirons; dit-il, en 2025.";Ministre;2024-09-27;fin 2025\r\n',
+        encoding="utf-8",
+    )
+    result = run("import", str(path))
+    assert result.code == 0, result.err
+    shown = run("show", "1", "--json").json()
+    assert shown["text"] == "Nous partirons; dit-il, en 2025."
+    assert shown["deadline"]["date"] == "2025-12-31"
+
+
+def test_a_cell_longer_than_the_csv_modules_limit_round_trips(run, db, tmp_path):
+    context = "Contexte. " * 20_000  # 200,000 characters; the csv module stops at 131,072
+    path = tmp_path / "long.csv"
+    path.write_text(f'text,claimants,context\r\nx,A,"{context}"\r\n', encoding="utf-8")
+    assert run("import", str(path)).code == 0
+    exported = run("export", "--format", "csv").out
+    (tmp_path / "again.csv").write_text(exported, encoding="utf-8")
+    result = run("import", str(tmp_path / "again.csv"))
+    assert result.code == 0, result.err
+    assert run("show", "1", "--json").json()["context"] == context.strip()
+
+
+def test_export_for_excel_starts_with_a_byte_order_mark_and_imports_back(run, seed, tmp_path):
+    path = tmp_path / "excel.csv"
+    assert run("export", "--format", "csv", "--excel", "-o", str(path)).code == 0
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfid,uuid,text,")
+    assert raw.decode("utf-8-sig") == run("export", "--format", "csv").out
+    result = run("import", str(path))
+    assert result.code == 0, result.err
+    assert "0 added" in result.out  # the same claims, by uuid
+
+
+def test_excel_applies_to_csv_only(run, seed):
+    assert_refused(run("export", "--format", "json", "--excel"), "--excel: applies to --format csv")
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -115,6 +156,12 @@ def test_a_csv_made_in_a_spreadsheet_imports_with_only_the_columns_it_has(run, t
         ("text,claimants,stated_on\r\nx,A,2024-09-27\r\ny,B,hier\r\n", "line 3 (uuid "),
         ("text,claimants\r\nx,A,extra\r\n", "line 2: more cells than the 2 columns"),
         ("text,claimants,quote\r\nx,A,Oui.\r\n", "a quote needs the source_url"),
+        ("text,claimants,text\r\nx,A,y\r\n", "line 1: column 'text' is given twice; keep one"),
+        ("text\tclaimants\r\nx\tA\r\n", "separate the columns with commas (,) or semicolons"),
+        ("", "is empty; give a header line"),
+        # a record spanning lines is named by the line it starts on, as an editor shows it
+        ('text,claimants,stated_on\r\nx,A,2024-09-27\r\n"y\r\nz",B,hier\r\n', "line 3 (uuid "),
+        ('text,claimants,stated_on\r\n"x\r\n\r\nx",A,2024-09-27\r\n\r\ny,B,hier\r\n', "line 6 "),
     ],
 )
 def test_a_malformed_csv_is_refused_naming_the_line_and_writes_nothing(

@@ -120,6 +120,32 @@ def test_a_database_claimtrack_does_not_support_is_refused_in_one_line(run):
     )
 
 
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("postgresql+psycopg://[::1/x", "'postgresql+psycopg://[::1/x' is not a database URL"),
+        ("sqlite://:memory:", "'sqlite://:memory:' is not a database URL"),
+        ("postgresql+psycopg://u@127.0.0.1:99999/x", "port 99999 is out of range (1-65535)"),
+        ("postgresql+psycopg://u@127.0.0.1:0/x", "port 0 is out of range (1-65535)"),
+    ],
+)
+def test_a_malformed_database_url_is_refused_in_one_line(run, url, message):
+    result = run("list", "--db", url)
+    assert result.code == 2
+    assert result.err == (
+        f"claimtrack: error: --db: {message}; use a file path or "
+        "postgresql+psycopg://user@host/dbname\n"
+    )
+
+
+def test_a_time_zone_name_of_any_length_is_refused_in_one_line(run, monkeypatch):
+    monkeypatch.setenv("CLAIMTRACK_TZ", "A" * 5000)
+    result = run("list")
+    assert result.code == 2
+    assert result.err.startswith("claimtrack: error: CLAIMTRACK_TZ: 'AAAA")
+    assert result.err.endswith("...' is not a time zone; use an IANA name, e.g. Europe/Paris\n")
+
+
 @pytest.mark.postgres_only
 def test_an_unreachable_postgres_server_is_one_line_and_exit_3(run):
     result = run("list", "--db", "postgresql+psycopg://postgres@127.0.0.1:1/none")
