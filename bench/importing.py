@@ -150,7 +150,8 @@ import gc, sys, time
 gc.disable()  # as claimtrack import does
 from datetime import UTC, datetime
 start = time.perf_counter()
-from claimtrack import claims, document, importing, store
+from claimtrack import document, importing
+from claimtrack.records import claims, store
 loaded = time.perf_counter()
 text = open(sys.argv[1], encoding="utf-8").read()
 clock = claims.Clock(datetime.now(UTC), UTC, "bench")

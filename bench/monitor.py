@@ -54,7 +54,8 @@ def sweep_once(path: Path, out: Path) -> dict[str, Any]:
     from apscheduler.schedulers.background import BackgroundScheduler
     from sqlalchemy import text
 
-    from claimtrack import config, monitor, notify, scheduling, store
+    from claimtrack import config, monitor, notify, scheduling
+    from claimtrack.records import store
 
     cfg = config.parse({"channels": [{"type": "file", "path": str(out)}]}, "bench")
     db = store.open_database(str(path))
@@ -89,8 +90,9 @@ def catch_up(path: Path) -> dict[str, Any]:
     already passed flagged, and those alerts delivered long ago."""
     from sqlalchemy import text, update
 
-    from claimtrack import config, monitor, store
-    from claimtrack.models import Alert
+    from claimtrack import config, monitor
+    from claimtrack.records import store
+    from claimtrack.records.models import Alert
 
     db = store.open_database(str(path))
     started = time.perf_counter()

@@ -18,8 +18,8 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from claimtrack import store
-from claimtrack.models import (
+from claimtrack.records import store
+from claimtrack.records.models import (
     LOOK_NOW,
     Actor,
     Claim,
@@ -30,7 +30,7 @@ from claimtrack.models import (
     Source,
     Verdict,
 )
-from claimtrack.search import claim_fts
+from claimtrack.records.search import claim_fts
 
 CHUNK = 20_000
 FIRST_DAY = date(2016, 1, 1)

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from claimtrack import claims, corrections, reports, shapes
+from claimtrack import reports
 from claimtrack.api_models import (
     ClaimIn,
     ClaimOut,
@@ -29,8 +29,9 @@ from claimtrack.api_models import (
     VerdictIn,
 )
 from claimtrack.dates import MAX_DAYS, parse_date
-from claimtrack.models import MAX_ID, Claim
-from claimtrack.status import STATUSES
+from claimtrack.records import claims, corrections, shapes
+from claimtrack.records.models import MAX_ID, Claim
+from claimtrack.records.status import STATUSES
 from claimtrack.web import (
     DATE,
     ENV_TOKEN,

@@ -13,8 +13,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from claimtrack import storable
-from claimtrack.models import MAX_ID
+from claimtrack.records import storable
+from claimtrack.records.models import MAX_ID
 
 
 # What a write may carry: long enough for any statement, quote or note worth recording (a

@@ -12,11 +12,11 @@ import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from claimtrack.claims import AsOf
 from claimtrack.config import Publishing
 from claimtrack.document import ActorRecord, CitationRecord, ClaimRecord, SourceRecord
 from claimtrack.errors import BadInput
-from claimtrack.status import derive_status, is_final
+from claimtrack.records.claims import AsOf
+from claimtrack.records.status import derive_status, is_final
 
 # What a reader sees for each verdict (reviewRating.name and alternateName).
 LABELS = {

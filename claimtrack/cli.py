@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from claimtrack import storable
 from claimtrack.errors import BadInput, ClaimtrackError
+from claimtrack.records import storable
 from claimtrack.terminal import one_line, safe
 
 if TYPE_CHECKING:
-    from claimtrack.claims import AsOf, Clock
     from claimtrack.config import Config
-    from claimtrack.store import Database
+    from claimtrack.records.claims import AsOf, Clock
+    from claimtrack.records.store import Database
 
 ENV_TZ = "CLAIMTRACK_TZ"
 ENV_USER = "CLAIMTRACK_USER"
@@ -78,7 +78,7 @@ def _now() -> datetime:
 def clock() -> Clock:
     from getpass import getuser
 
-    from claimtrack.claims import Clock
+    from claimtrack.records.claims import Clock
 
     try:
         who = os.environ.get(ENV_USER) or getuser()
@@ -89,8 +89,8 @@ def clock() -> Clock:
 
 def moment_of(value: str | None, tz: tzinfo | None = None) -> AsOf:
     """``--as-of`` read in ``tz`` (default: the tracker's zone), or now."""
-    from claimtrack.claims import AsOf
     from claimtrack.dates import parse_moment
+    from claimtrack.records.claims import AsOf
 
     tz = tz or tracker_tz()
     return AsOf(parse_moment(value, "--as-of", tz) if value is not None else _now(), tz)
@@ -107,7 +107,7 @@ def database(db: str | None, *, migrate: bool = True) -> Iterator[Database]:
     """Open the database for one command; a file this command created is removed if it fails.
     ``migrate=False``: a database not at the current schema is refused, not upgraded (for a
     command that promises to write nothing)."""
-    from claimtrack.store import open_database
+    from claimtrack.records.store import open_database
 
     opened = open_database(db, migrate=migrate)
     try:
@@ -175,7 +175,8 @@ def emit(data: Any) -> None:
 
 def print_rows(rows: list[tuple[Any, str]], moment: AsOf, as_json: bool) -> None:
     """Claims with their statuses: a JSON list of claim shapes, or a table."""
-    from claimtrack import render, shapes
+    from claimtrack import render
+    from claimtrack.records import shapes
 
     if as_json:
         emit([shapes.claim_json(claim, status, moment.tz, moment) for claim, status in rows])
@@ -185,7 +186,7 @@ def print_rows(rows: list[tuple[Any, str]], moment: AsOf, as_json: bool) -> None
 
 def print_claim(claim: Any, moment: AsOf, as_json: bool, text: Callable[[str], str]) -> None:
     """A claim as JSON, or the text ``text(status)`` gives, with its status at ``moment``."""
-    from claimtrack import claims, shapes
+    from claimtrack.records import claims, shapes
 
     status = claims.status_of(claim, moment)
     shape = shapes.claim_json(claim, status, moment.tz, moment) if as_json else None
@@ -240,7 +241,7 @@ def cli() -> None:
 @db_option
 def init(db: str | None) -> None:
     """Create the database, or upgrade it to the current schema. Safe to run again."""
-    from claimtrack.store import SCHEMA_REVISION
+    from claimtrack.records.store import SCHEMA_REVISION
 
     with database(db) as opened:
         _replan(opened, settings())
@@ -293,7 +294,8 @@ def add(
     as_json: bool,
 ) -> None:
     """Record a claim as it was said, and echo how its deadline was read."""
-    from claimtrack import claims, render
+    from claimtrack import render
+    from claimtrack.records import claims
 
     if (quote or title or publisher) and not url:
         raise BadInput(
@@ -363,7 +365,8 @@ def edit(
     as_json: bool,
 ) -> None:
     """Correct what was recorded of a claim; its history keeps the values before and after."""
-    from claimtrack import claims, render
+    from claimtrack import render
+    from claimtrack.records import claims
 
     if due and no_deadline:
         raise BadInput("--no-deadline", "give either --due PHRASE or --no-deadline, not both")
@@ -418,7 +421,7 @@ def list_command(
     as_json: bool,
 ) -> None:
     """List claims with their status, soonest deadline first."""
-    from claimtrack import claims
+    from claimtrack.records import claims
 
     moment = moment_of(as_of)
     before = day(due_before, "--due-before")
@@ -443,7 +446,8 @@ def list_command(
 @json_option
 def show(claim_id: int, as_of: str | None, db: str | None, as_json: bool) -> None:
     """Show one claim with its claimants, deadline, sources, quotes and verdicts."""
-    from claimtrack import claims, render
+    from claimtrack import render
+    from claimtrack.records import claims
 
     moment = moment_of(as_of)
     with database(db) as opened, opened.read() as session:
@@ -463,7 +467,7 @@ def show(claim_id: int, as_of: str | None, db: str | None, as_json: bool) -> Non
 @json_option
 def status(claim_ids: tuple[int, ...], as_of: str | None, db: str | None, as_json: bool) -> None:
     """The status of one or several claims, now or at --as-of."""
-    from claimtrack import claims
+    from claimtrack.records import claims
 
     moment = moment_of(as_of)
     with database(db) as opened, opened.read() as session:
@@ -503,7 +507,7 @@ def source(
     as_json: bool,
 ) -> None:
     """Cite a source for a claim, with the exact quote."""
-    from claimtrack import claims, shapes
+    from claimtrack.records import claims, shapes
 
     info = claims.SourceInfo(
         url=url,
@@ -557,7 +561,7 @@ def verdict(
 ) -> None:
     """Record the outcome of a check: kept, broken, partial, true, false, misleading,
     unverifiable, withdrawn, or in_progress / stalled for now."""
-    from claimtrack import claims, corrections, shapes
+    from claimtrack.records import claims, corrections, shapes
 
     if quote and len(urls) != 1:
         raise BadInput(
@@ -601,7 +605,7 @@ def actor(
     name: str, kind: str | None, role: str | None, affiliation: str | None, db: str | None
 ) -> None:
     """Describe a claimant: what kind of actor, and in which role."""
-    from claimtrack import claims
+    from claimtrack.records import claims
 
     with database(db) as opened, opened.write() as session:
         found = claims.save_actor(session, name, kind=kind, role=role, affiliation=affiliation)
@@ -617,7 +621,7 @@ def actor(
 def retract(claim_id: int, verdict_id: int, reason: str, db: str | None, as_json: bool) -> None:
     """Retract a verdict recorded by mistake: from now on it counts nowhere, but it stays on
     the record, marked retracted with the date and reason (see: claimtrack corrections)."""
-    from claimtrack import claims, corrections, shapes
+    from claimtrack.records import claims, corrections, shapes
 
     now = clock()
     with database(db) as opened, opened.write() as session:
@@ -643,7 +647,7 @@ def remove(
     """Take a claim (a duplicate, test data) out of every list, report, page, public export
     and the monitor; the JSON export and its history keep it (claimtrack restore brings it
     back). --purge --yes erases it and what only it owns, leaving no trace."""
-    from claimtrack import corrections
+    from claimtrack.records import corrections
 
     if yes and not purge:
         raise BadInput("--yes", "--yes confirms --purge; to remove a claim, give --reason")
@@ -684,7 +688,7 @@ def remove(
 @json_option
 def restore(claim_id: int, db: str | None, as_json: bool) -> None:
     """Bring back a removed claim, as it was."""
-    from claimtrack import claims, corrections, shapes
+    from claimtrack.records import claims, corrections, shapes
 
     now = clock()
     with database(db) as opened, opened.write() as session:
@@ -703,7 +707,8 @@ def restore(claim_id: int, db: str | None, as_json: bool) -> None:
 def corrections_command(since: str | None, db: str | None, as_json: bool) -> None:
     """The public corrections log: every retraction, correction, removal and restoration,
     newest first, with its date and reason."""
-    from claimtrack import corrections, render
+    from claimtrack import render
+    from claimtrack.records import corrections
 
     start = day(since, "--since")
     tz = tracker_tz()
@@ -727,7 +732,7 @@ def search_command(
     query: str, limit: int, as_of: str | None, db: str | None, as_json: bool
 ) -> None:
     """Find claims by words in their text, translation, quotes, notes, claimants or tags."""
-    from claimtrack import claims
+    from claimtrack.records import claims
 
     moment = moment_of(as_of)
     with database(db) as opened, opened.read() as session:
@@ -744,7 +749,8 @@ def search_command(
 @json_option
 def history(claim_id: int, db: str | None, as_json: bool) -> None:
     """Every change made to a claim, oldest first."""
-    from claimtrack import claims, render, shapes
+    from claimtrack import render
+    from claimtrack.records import claims, shapes
 
     with database(db) as opened, opened.read() as session:
         events = claims.history(session, claim_id)
@@ -1056,7 +1062,8 @@ def demo(
     import tempfile
     from pathlib import Path
 
-    from claimtrack import claims, examples, reports
+    from claimtrack import examples, reports
+    from claimtrack.records import claims
 
     moment = moment_of(as_of)
     if keep and "://" not in keep and Path(keep).expanduser().exists():

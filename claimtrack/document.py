@@ -21,15 +21,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, TextIO
 
-from claimtrack import storable
-from claimtrack.claims import (
-    Clock,
-    check_checked_after_stated,
-    check_deadline_after_stated,
-    check_language,
-    check_url,
-    check_verdict,
-)
 from claimtrack.dates import (
     KINDS,
     PRECISIONS,
@@ -39,7 +30,16 @@ from claimtrack.dates import (
     parse_deadline,
 )
 from claimtrack.errors import BadInput
-from claimtrack.models import ACTOR_KINDS, CLAIM_KINDS, EVENT_KINDS, MAX_ID, SOURCE_ROLES
+from claimtrack.records import storable
+from claimtrack.records.claims import (
+    Clock,
+    check_checked_after_stated,
+    check_deadline_after_stated,
+    check_language,
+    check_url,
+    check_verdict,
+)
+from claimtrack.records.models import ACTOR_KINDS, CLAIM_KINDS, EVENT_KINDS, MAX_ID, SOURCE_ROLES
 
 FORMAT_VERSION = 1
 

@@ -11,9 +11,10 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from claimtrack import claims, document, importing
-from claimtrack.models import Claim
-from claimtrack.store import examples_dir
+from claimtrack import document, importing
+from claimtrack.records import claims
+from claimtrack.records.models import Claim
+from claimtrack.records.store import examples_dir
 
 SEED = "iraq-2024.json"
 

@@ -15,7 +15,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 from sqlmodel import Session, col
 
-from claimtrack.claims import deadline_of
 from claimtrack.document import (
     ActorRecord,
     CitationRecord,
@@ -24,7 +23,8 @@ from claimtrack.document import (
     SourceRecord,
     VerdictRecord,
 )
-from claimtrack.models import (
+from claimtrack.records.claims import deadline_of
+from claimtrack.records.models import (
     Actor,
     Claim,
     ClaimActor,
@@ -34,7 +34,7 @@ from claimtrack.models import (
     Source,
     Verdict,
 )
-from claimtrack.store import chunks
+from claimtrack.records.store import chunks
 
 CHUNK = 1000
 

@@ -18,11 +18,11 @@ from typing import TextIO
 from sqlmodel import Session
 
 from claimtrack import exporting
-from claimtrack.claims import AsOf
 from claimtrack.config import Config
 from claimtrack.document import ClaimRecord
 from claimtrack.errors import BadInput
-from claimtrack.store import is_postgres
+from claimtrack.records.claims import AsOf
+from claimtrack.records.store import is_postgres
 
 
 @contextmanager

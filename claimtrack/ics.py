@@ -12,10 +12,10 @@ from typing import TextIO
 
 from icalendar import Calendar, Event, vText
 
-from claimtrack.claims import AsOf
 from claimtrack.config import Publishing
 from claimtrack.document import ClaimRecord
-from claimtrack.status import derive_status
+from claimtrack.records.claims import AsOf
+from claimtrack.records.status import derive_status
 
 SUMMARY_LENGTH = 90
 

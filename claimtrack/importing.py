@@ -23,15 +23,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlmodel import Session, col
 
-from claimtrack import exporting, search
-from claimtrack.claims import (
-    Clock,
-    created_data,
-    restand,
-    restand_after_retraction,
-    retraction_data,
-    verdict_data,
-)
+from claimtrack import exporting
 from claimtrack.dates import Deadline
 from claimtrack.document import (
     ActorRecord,
@@ -43,7 +35,16 @@ from claimtrack.document import (
     VerdictRecord,
 )
 from claimtrack.errors import BadInput
-from claimtrack.models import (
+from claimtrack.records import search
+from claimtrack.records.claims import (
+    Clock,
+    created_data,
+    restand,
+    restand_after_retraction,
+    retraction_data,
+    verdict_data,
+)
+from claimtrack.records.models import (
     LOOK_NOW,
     Actor,
     Claim,
@@ -54,8 +55,8 @@ from claimtrack.models import (
     Source,
     Verdict,
 )
-from claimtrack.status import standing
-from claimtrack.store import (
+from claimtrack.records.status import standing
+from claimtrack.records.store import (
     allocate_ids,
     bulk_insert,
     chunks,

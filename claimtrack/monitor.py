@@ -25,10 +25,11 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import bindparam, delete, func, insert, update
 from sqlmodel import Session, col, select
 
-from claimtrack.claims import AsOf
 from claimtrack.config import Config
 from claimtrack.dates import due_moment
-from claimtrack.models import (
+from claimtrack.notify import DeliveryFailed, Sender
+from claimtrack.records.claims import AsOf
+from claimtrack.records.models import (
     LOOK_NOW,
     Alert,
     Claim,
@@ -36,10 +37,9 @@ from claimtrack.models import (
     Event,
     MonitorState,
 )
-from claimtrack.notify import DeliveryFailed, Sender
-from claimtrack.status_sql import has_status, live
-from claimtrack.status_sql import settled as settled_by
-from claimtrack.store import Database, insert_skipping_existing
+from claimtrack.records.status_sql import has_status, live
+from claimtrack.records.status_sql import settled as settled_by
+from claimtrack.records.store import Database, insert_skipping_existing
 
 log = logging.getLogger("claimtrack.monitor")
 
@@ -336,7 +336,7 @@ def deliver(
     it again on a later pass, after a growing delay, and the error stays on the alert row.
     """
     from claimtrack import reports
-    from claimtrack.claims import status_of
+    from claimtrack.records.claims import status_of
 
     result = Delivered()
     leased = _lease(db, now, config, limit)

@@ -16,12 +16,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from claimtrack import claims, reports
-from claimtrack.claims import AsOf, deadline_of, evidence_by_verdict
+from claimtrack import reports
 from claimtrack.dates import Deadline
-from claimtrack.models import Claim
-from claimtrack.status import STATUSES
-from claimtrack.status_sql import count_by_status
+from claimtrack.records import claims
+from claimtrack.records.claims import AsOf, deadline_of, evidence_by_verdict
+from claimtrack.records.models import Claim
+from claimtrack.records.status import STATUSES
+from claimtrack.records.status_sql import count_by_status
 from claimtrack.web import AsOfParam, ClaimId, Offset, SiteDep
 
 router = APIRouter(include_in_schema=False)
@@ -235,8 +236,8 @@ def _review(request: Request, session: Any, claim: Claim, as_of: AsOf) -> dict[s
 def corrections_page(request: Request, site: SiteDep, since: str | None = None) -> Response:
     """The public corrections log: every retraction, correction, removal and restoration,
     newest first, with its date and reason, linked to the claim it concerns."""
-    from claimtrack import corrections
     from claimtrack.dates import parse_date
+    from claimtrack.records import corrections
 
     start = parse_date(since, "since") if since else None
     with site.database.read() as session:

@@ -7,13 +7,13 @@ import textwrap
 from datetime import UTC, tzinfo
 from typing import TYPE_CHECKING
 
-from claimtrack.claims import AsOf, deadline_of, evidence_by_verdict, verdicts_at
 from claimtrack.dates import Deadline
-from claimtrack.models import Claim, ClaimSource, Event
+from claimtrack.records.claims import AsOf, deadline_of, evidence_by_verdict, verdicts_at
+from claimtrack.records.models import Claim, ClaimSource, Event
 
 if TYPE_CHECKING:
-    from claimtrack.corrections import Correction
     from claimtrack.monitor import PassResult, Preview
+    from claimtrack.records.corrections import Correction
 
 
 def deadline_line(deadline: Deadline | None, tz: tzinfo = UTC, *, due: bool = True) -> str:

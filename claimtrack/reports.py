@@ -15,13 +15,19 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
-from claimtrack.claims import AsOf, deadline_of, status_of
 from claimtrack.dates import due_moment
-from claimtrack.models import Alert, Claim, Verdict
+from claimtrack.records.claims import AsOf, deadline_of, status_of
+from claimtrack.records.models import Alert, Claim, Verdict
+from claimtrack.records.shapes import claim_json
+from claimtrack.records.status_sql import (
+    count_by_status,
+    has_status,
+    live,
+    unsettled,
+    verdict_counts,
+)
+from claimtrack.records.store import count_rows
 from claimtrack.render import deadline_line
-from claimtrack.shapes import claim_json
-from claimtrack.status_sql import count_by_status, has_status, live, unsettled, verdict_counts
-from claimtrack.store import count_rows
 
 if TYPE_CHECKING:
     from claimtrack.monitor import Failing

@@ -36,7 +36,7 @@ from claimtrack import monitor
 from claimtrack.config import Config
 from claimtrack.errors import ClaimtrackError
 from claimtrack.notify import Sender
-from claimtrack.store import Database
+from claimtrack.records.store import Database
 
 log = logging.getLogger("claimtrack.monitor")
 

@@ -16,11 +16,11 @@ import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
-from claimtrack import storable
-from claimtrack.claims import AsOf, Clock, check_url
 from claimtrack.document import ClaimRecord, Document, SourceRecord, read_claim
 from claimtrack.errors import BadInput
-from claimtrack.status import derive_status
+from claimtrack.records import storable
+from claimtrack.records.claims import AsOf, Clock, check_url
+from claimtrack.records.status import derive_status
 
 SEPARATOR = "; "
 COLUMNS = (

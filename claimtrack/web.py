@@ -28,8 +28,6 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from claimtrack import storable
-from claimtrack.claims import AsOf
 from claimtrack.config import Config
 from claimtrack.dates import parse_moment
 from claimtrack.errors import (
@@ -40,8 +38,10 @@ from claimtrack.errors import (
     NotFound,
     Removed,
 )
-from claimtrack.models import MAX_ID
-from claimtrack.store import Database
+from claimtrack.records import storable
+from claimtrack.records.claims import AsOf
+from claimtrack.records.models import MAX_ID
+from claimtrack.records.store import Database
 
 if TYPE_CHECKING:
     import uvicorn

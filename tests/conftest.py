@@ -26,9 +26,9 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from claimtrack import claims, store
 from claimtrack.cli import main
-from claimtrack.search import claim_fts
+from claimtrack.records import claims, store
+from claimtrack.records.search import claim_fts
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 POSTGRES_ENV = "CLAIMTRACK_TEST_POSTGRES_URL"

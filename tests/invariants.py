@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlmodel import select
 
-from claimtrack import store
-from claimtrack.models import Alert, Claim, Event
+from claimtrack.records import store
+from claimtrack.records.models import Alert, Claim, Event
 
 
 def opens_intact(db: str) -> None:

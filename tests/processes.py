@@ -11,7 +11,8 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-from claimtrack import claims, examples, store
+from claimtrack import examples
+from claimtrack.records import claims, store
 from tests.conftest import NOW
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,8 +19,9 @@ from typing import Any
 
 import pytest
 
-from claimtrack import examples, store
-from claimtrack.claims import Clock
+from claimtrack import examples
+from claimtrack.records import store
+from claimtrack.records.claims import Clock
 from claimtrack.web import Site, listen, server
 from tests.conftest import NOW
 
@@ -171,8 +172,8 @@ def corrected(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The seed's claims with the false verdict on the weapons claim retracted, served."""
     from sqlmodel import select
 
-    from claimtrack import corrections
-    from claimtrack.models import Verdict
+    from claimtrack.records import corrections
+    from claimtrack.records.models import Verdict
 
     path = tmp_path_factory.mktemp("corrected") / "seed.db"
     opened = store.open_database(str(path))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from claimtrack import claims, store
+from claimtrack.records import claims, store
 from tests.conftest import NOW, dump
 from tests.invariants import alerts_and_flags
 from tests.processes import file_channel, reports_in, write_config

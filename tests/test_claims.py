@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from claimtrack import claims
 from claimtrack.errors import BadInput, NotFound
+from claimtrack.records import claims
 
 
 def test_relative_deadline_moves_when_the_stated_date_is_corrected(database, clock):

@@ -373,16 +373,16 @@ def test_demo_as_of_october_2025_shows_iraq_due_and_syria_still_pending(run):
 
 @pytest.mark.sqlite_only
 def test_database_in_a_folder_that_is_not_writable_is_refused(run, tmp_path, monkeypatch):
-    import claimtrack.store
+    import claimtrack.records.store
 
-    real_access = claimtrack.store.os.access
+    real_access = claimtrack.records.store.os.access
     folder = tmp_path / "read-only"
     folder.mkdir()
 
     def access(path, mode):  # the suite may run as root, for whom every folder is writable
         return False if str(path) == str(folder) else real_access(path, mode)
 
-    monkeypatch.setattr(claimtrack.store.os, "access", access)
+    monkeypatch.setattr(claimtrack.records.store.os, "access", access)
     result = run("add", "x", "--by", "a", "--db", str(folder / "claims.db"))
     assert result.code == 2
     assert "is not writable" in result.err

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from claimtrack import store
-from claimtrack.models import Actor, Claim, Source
+from claimtrack.records import store
+from claimtrack.records.models import Actor, Claim, Source
 from tests.adder import due_of
 from tests.invariants import alerts_and_flags, assert_each_due_claim_flagged_once
 from tests.processes import (
@@ -185,7 +185,7 @@ def test_alerts_of_a_monitor_killed_mid_delivery_go_out_through_the_other(db, tm
 
 def test_two_writers_adding_the_same_new_claimant_and_source_both_succeed(database, clock):
     """The race the 4-writer test once lost on PostgreSQL: both insert "Actor 0"; one row."""
-    from claimtrack import claims
+    from claimtrack.records import claims
 
     citation = claims.Citation(claims.SourceInfo(url="https://example.org/same"), "quote")
     second: list[BaseException | int] = []

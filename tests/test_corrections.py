@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from claimtrack.models import Alert
+from claimtrack.records.models import Alert
 from tests.conftest import IRAQ, JOINT_STATEMENT, assert_refused, dump
 from tests.processes import file_channel, reports_in, write_config
 

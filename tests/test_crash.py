@@ -24,9 +24,10 @@ import pytest
 from sqlalchemy import insert
 from sqlmodel import col, func, select
 
-from claimtrack import monitor, store
+from claimtrack import monitor
 from claimtrack.config import Config
-from claimtrack.models import LOOK_NOW, Actor, Claim, ClaimActor
+from claimtrack.records import store
+from claimtrack.records.models import LOOK_NOW, Actor, Claim, ClaimActor
 from tests.conftest import NOW
 from tests.invariants import assert_each_due_claim_flagged_once, due_flags, opens_intact
 from tests.processes import ROOT, env_for, file_channel, reports_in, write_config

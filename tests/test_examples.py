@@ -4,10 +4,11 @@ import json
 
 import pytest
 
-from claimtrack import claims, examples
+from claimtrack import examples
 from claimtrack.dates import parse_moment
 from claimtrack.errors import BadInput
-from claimtrack.store import examples_dir
+from claimtrack.records import claims
+from claimtrack.records.store import examples_dir
 
 
 @pytest.fixture

@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from claimtrack import claims, monitor
+from claimtrack import monitor
 from claimtrack.config import Config
-from claimtrack.models import Alert, Claim, Delivery, Event
 from claimtrack.notify import DeliveryFailed, Message
+from claimtrack.records import claims
+from claimtrack.records.models import Alert, Claim, Delivery, Event
 from tests.conftest import NOW
 
 PARIS = ZoneInfo("Europe/Paris")

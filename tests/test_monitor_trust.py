@@ -10,8 +10,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from claimtrack import claims, config, monitor, notify, scheduling
-from claimtrack.models import Alert, Claim
+from claimtrack import config, monitor, notify, scheduling
+from claimtrack.records import claims
+from claimtrack.records.models import Alert, Claim
 from tests.conftest import IRAQ, NOW, assert_refused, dump
 from tests.processes import file_channel, reports_in, write_config
 from tests.test_notify import free_port

@@ -23,8 +23,9 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlmodel import select
 
-from claimtrack import claims, config, monitor, notify
-from claimtrack.models import Alert
+from claimtrack import config, monitor, notify
+from claimtrack.records import claims
+from claimtrack.records.models import Alert
 from tests.conftest import IRAQ, NOW
 
 SECRET = "s3cret-pa55word-never-shown"

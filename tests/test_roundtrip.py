@@ -11,8 +11,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from claimtrack import claims, corrections, document, exports, importing, store
+from claimtrack import document, exports, importing
 from claimtrack.config import Config
+from claimtrack.records import claims, corrections, store
 from tests.conftest import NOW, new_database
 
 CLOCK = claims.Clock(NOW, UTC, "tester")

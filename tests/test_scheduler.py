@@ -15,10 +15,11 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import text
 from sqlmodel import select
 
-from claimtrack import monitor, scheduling, store
+from claimtrack import monitor, scheduling
 from claimtrack.config import Config
 from claimtrack.errors import DatabaseUnavailable
-from claimtrack.models import Alert
+from claimtrack.records import store
+from claimtrack.records.models import Alert
 from tests.conftest import NOW
 from tests.processes import Lines, seed_database, start
 from tests.test_monitor import FakeChannel, add

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from claimtrack.status import Standing, derive_status, standing
+from claimtrack.records.status import Standing, derive_status, standing
 
 DUE = datetime(2025, 10, 1, tzinfo=UTC)
 
@@ -99,8 +99,8 @@ def test_a_retracted_verdict_counts_until_its_retraction_and_never_after():
 
 
 def test_verdicts_recorded_by_the_cli_and_by_import_keep_the_standing(run, seeded, tmp_path):
-    from claimtrack import store
-    from claimtrack.models import Claim
+    from claimtrack.records import store
+    from claimtrack.records.models import Claim
 
     for value, day in (
         ("in_progress", "2025-03-01"),
@@ -140,9 +140,10 @@ def test_the_sql_status_filter_agrees_with_derive_status(database):
 
     from sqlalchemy import func, insert
 
-    from claimtrack import claims, reports
-    from claimtrack.models import Claim, Verdict
-    from claimtrack.status import STATUSES
+    from claimtrack import reports
+    from claimtrack.records import claims
+    from claimtrack.records.models import Claim, Verdict
+    from claimtrack.records.status import STATUSES
 
     rng = random.Random(5)
     start = date(2025, 1, 1)

@@ -10,8 +10,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-from claimtrack import claims, search, store
-from claimtrack.models import Claim
+from claimtrack.records import claims, search, store
+from claimtrack.records.models import Claim
 
 ENV_INCLUDE = {
     "include_object": lambda obj, name, type_, *_: (

@@ -14,9 +14,10 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, MetaData, func, insert, select, text
 from sqlmodel import SQLModel
 
-from claimtrack import claims, monitor, search, store
+from claimtrack import monitor
 from claimtrack.config import Config
-from claimtrack.models import LOOK_NOW, Claim
+from claimtrack.records import claims, search, store
+from claimtrack.records.models import LOOK_NOW, Claim
 from tests.conftest import IRAQ, NOW, SYRIA
 from tests.test_monitor import FakeChannel
 from tests.test_store import ENV_INCLUDE
@@ -217,8 +218,8 @@ def test_0005_keeps_alerts_and_deliveries_through_upgrade_and_downgrade(db, cloc
     table, with its deliveries set aside and brought back): every flag and delivery made
     before it survives; a downgrade drops only the flags of reopened claims, which the older
     key cannot hold."""
-    from claimtrack import corrections
-    from claimtrack.models import Alert, Delivery
+    from claimtrack.records import corrections
+    from claimtrack.records.models import Alert, Delivery
 
     opened = store.open_database(db)
     try:

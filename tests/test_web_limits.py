@@ -15,8 +15,8 @@ from dataclasses import replace
 import pytest
 from fastapi.testclient import TestClient
 
-from claimtrack import claims
 from claimtrack.config import Config, Web
+from claimtrack.records import claims
 from claimtrack.web import create_app
 from tests.conftest import TOKEN, dump
 

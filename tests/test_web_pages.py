@@ -12,7 +12,7 @@ from uuid import uuid4
 
 import pytest
 
-from claimtrack.models import ClaimSource, Source
+from claimtrack.records.models import ClaimSource, Source
 from tests.conftest import ARTICLE_QUOTE, IRAQ, SYRIA
 
 

@@ -8,8 +8,8 @@ at once queue on the write lock instead of creating the tables twice.
 from alembic import context
 from sqlmodel import SQLModel
 
-import claimtrack.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from claimtrack import store
+import claimtrack.records.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from claimtrack.records import store
 
 # Tables kept by the database itself for full-text search; the models do not describe them.
 MANAGED_OUTSIDE_MODELS = ("claim_fts",)

@@ -31,7 +31,7 @@ def upgrade() -> None:
     )
     op.execute("CREATE INDEX ix_claim_fts_document ON claim_fts USING GIN (document)")
     # Claims written before this revision: index them with the code that keeps the table.
-    from claimtrack import search
+    from claimtrack.records import search
 
     session = Session(bind=bind)
     for (claim_id,) in bind.execute(sa.text("SELECT id FROM claim ORDER BY id")):

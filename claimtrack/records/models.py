@@ -1,7 +1,7 @@
 """The tables: one SQLModel class per table, fields and relationships declared once.
 
 Statuses are not stored anywhere: they are derived from verdicts and deadlines by
-``claimtrack.status`` for any moment, so that a claim's timeline can be replayed.
+``claimtrack.records.status`` for any moment, so that a claim's timeline can be replayed.
 Time stamps are aware datetimes in UTC on the Python side whatever the database keeps.
 """
 

@@ -31,8 +31,16 @@ from sqlalchemy import (
 from sqlmodel import Session, col
 
 from claimtrack.errors import BadInput
-from claimtrack.models import Actor, Claim, ClaimActor, ClaimSource, ClaimTag, Source, Verdict
-from claimtrack.store import bulk_insert, is_postgres
+from claimtrack.records.models import (
+    Actor,
+    Claim,
+    ClaimActor,
+    ClaimSource,
+    ClaimTag,
+    Source,
+    Verdict,
+)
+from claimtrack.records.store import bulk_insert, is_postgres
 
 # Not part of the models' metadata: the migrations create these tables, one per database.
 claim_fts = Table(

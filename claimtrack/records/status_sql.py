@@ -30,8 +30,8 @@ from sqlalchemy import (
 )
 from sqlmodel import Session, col
 
-from claimtrack.models import ALL_VERDICTS, INTERIM_VERDICTS, Claim, Verdict
-from claimtrack.status import STATUSES
+from claimtrack.records.models import ALL_VERDICTS, INTERIM_VERDICTS, Claim, Verdict
+from claimtrack.records.status import STATUSES
 
 
 def verdict_counts(moment: datetime) -> Any:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from claimtrack.models import ALL_VERDICTS, INTERIM_VERDICTS
+from claimtrack.records.models import ALL_VERDICTS, INTERIM_VERDICTS
 
 STATUSES = ("pending", "due", "unrated", *ALL_VERDICTS)
 OPEN_STATUSES = ("pending", "due", "unrated", *INTERIM_VERDICTS)

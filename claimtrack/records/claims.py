@@ -18,10 +18,10 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from claimtrack import search
 from claimtrack.dates import Deadline, parse_deadline
 from claimtrack.errors import BadInput, NotFound, Removed
-from claimtrack.models import (
+from claimtrack.records import search
+from claimtrack.records.models import (
     ACTOR_KINDS,
     ALL_VERDICTS,
     CLAIM_KINDS,
@@ -40,9 +40,9 @@ from claimtrack.models import (
     Verdict,
     utcnow,
 )
-from claimtrack.status import STATUSES, derive_status, standing
-from claimtrack.status_sql import has_status, live
-from claimtrack.store import chunks, count_rows, insert_skipping_existing
+from claimtrack.records.status import STATUSES, derive_status, standing
+from claimtrack.records.status_sql import has_status, live
+from claimtrack.records.store import chunks, count_rows, insert_skipping_existing
 
 _LANGUAGE = re.compile(r"[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*")
 

@@ -17,8 +17,9 @@ from typing import Any
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
-from claimtrack import search
-from claimtrack.claims import (
+from claimtrack.errors import BadInput, NotFound
+from claimtrack.records import search
+from claimtrack.records.claims import (
     Citation,
     Clock,
     get_claim,
@@ -27,8 +28,7 @@ from claimtrack.claims import (
     restand_after_retraction,
     retraction_data,
 )
-from claimtrack.errors import BadInput, NotFound
-from claimtrack.models import (
+from claimtrack.records.models import (
     LOOK_NOW,
     Actor,
     Alert,

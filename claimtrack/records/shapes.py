@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from claimtrack.claims import AsOf, deadline_of, evidence_by_verdict, verdicts_at
-from claimtrack.models import Claim, ClaimSource, Event, Verdict
-from claimtrack.status import is_final
+from claimtrack.records.claims import AsOf, deadline_of, evidence_by_verdict, verdicts_at
+from claimtrack.records.models import Claim, ClaimSource, Event, Verdict
+from claimtrack.records.status import is_final
 
 
 def _iso(value: date | datetime | None) -> str | None:

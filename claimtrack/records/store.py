@@ -23,8 +23,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, Operationa
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
-from claimtrack import storable
 from claimtrack.errors import BadInput, Conflict, DatabaseUnavailable
+from claimtrack.records import storable
 
 ENV_DB = "CLAIMTRACK_DB"
 ENV_BUSY_TIMEOUT = "CLAIMTRACK_BUSY_TIMEOUT"
@@ -380,7 +380,7 @@ def allocate_ids(session: Session, table: Any, count: int, keep: Sequence[int] =
 
 def migrations_dir() -> Path:
     """The Alembic scripts: inside the wheel as claimtrack/_db, or db/ in a source checkout."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # the claimtrack package
     for candidate in (here / "_db" / "migrations", here.parent / "db" / "migrations"):
         if (candidate / "env.py").exists():
             return candidate
