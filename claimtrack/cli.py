@@ -89,7 +89,7 @@ def clock() -> Clock:
 
 def moment_of(value: str | None, tz: tzinfo | None = None) -> AsOf:
     """``--as-of`` read in ``tz`` (default: the tracker's zone), or now."""
-    from claimtrack.dates import parse_moment
+    from claimtrack.deadlines.reader import parse_moment
     from claimtrack.records.claims import AsOf
 
     tz = tz or tracker_tz()
@@ -97,7 +97,7 @@ def moment_of(value: str | None, tz: tzinfo | None = None) -> AsOf:
 
 
 def day(value: str | None, field: str) -> date | None:
-    from claimtrack.dates import parse_date
+    from claimtrack.deadlines.reader import parse_date
 
     return parse_date(value, field) if value is not None else None
 
@@ -143,7 +143,7 @@ BIGGEST = 2**63 - 1  # a 64-bit column's largest value, on SQLite as on PostgreS
 ID = Whole(1, 2**31 - 1, "12")  # models.MAX_ID (test_unstorable checks they agree)
 COUNT = Whole(1, 1_000_000, "50")
 OFFSET = Whole(0, BIGGEST // 2, "100")
-# dates.MAX_DAYS, written out so that --help loads no date library (test_unstorable checks)
+# deadlines.days.MAX_DAYS, written out so that --help loads no date library (test_unstorable checks)
 MAX_DAYS = 36_600
 
 
@@ -1037,7 +1037,7 @@ def export_command(
 @json_option
 def parse_deadline_command(phrase: str, stated: str | None, as_json: bool) -> None:
     """Show how a deadline phrase is read, without storing anything."""
-    from claimtrack.dates import parse_deadline
+    from claimtrack.deadlines.reader import parse_deadline
 
     tz = tracker_tz()
     reading = parse_deadline(phrase, stated=day(stated, "--stated"))

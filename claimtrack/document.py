@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, TextIO
 
-from claimtrack.dates import (
+from claimtrack.deadlines.reader import (
     KINDS,
     PRECISIONS,
     Deadline,

@@ -29,7 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from claimtrack.config import Config
-from claimtrack.dates import parse_moment
+from claimtrack.deadlines.reader import parse_moment
 from claimtrack.errors import (
     BadInput,
     ClaimtrackError,
@@ -110,7 +110,7 @@ def site_of(request: Request) -> Site:
     return request.app.state.site
 
 
-# dates.FIRST_YEAR to dates.LAST_YEAR, for the OpenAPI description of dates and moments.
+# deadlines.days.FIRST_YEAR to LAST_YEAR, for the OpenAPI description of dates and moments.
 IN_YEARS = "^(1[0-9]{3}|[2-8][0-9]{3}|9[0-7][0-9]{2}|9800)-"
 DATE = {"format": "date", "pattern": IN_YEARS}
 MOMENT = {"anyOf": [DATE, {"format": "date-time", "pattern": IN_YEARS}]}

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from claimtrack.dates import Deadline, parse_deadline
+from claimtrack.deadlines.reader import Deadline, parse_deadline
 from claimtrack.errors import BadInput, NotFound, Removed
 from claimtrack.records import search
 from claimtrack.records.models import (
