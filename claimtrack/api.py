@@ -28,7 +28,7 @@ from claimtrack.api_models import (
     RetractionIn,
     VerdictIn,
 )
-from claimtrack.deadlines.reader import MAX_DAYS, parse_date
+from claimtrack.deadlines.days import MAX_DAYS, parse_date
 from claimtrack.records import claims, corrections, shapes
 from claimtrack.records.models import MAX_ID, Claim
 from claimtrack.records.status import STATUSES

@@ -89,7 +89,7 @@ def clock() -> Clock:
 
 def moment_of(value: str | None, tz: tzinfo | None = None) -> AsOf:
     """``--as-of`` read in ``tz`` (default: the tracker's zone), or now."""
-    from claimtrack.deadlines.reader import parse_moment
+    from claimtrack.deadlines.days import parse_moment
     from claimtrack.records.claims import AsOf
 
     tz = tz or tracker_tz()
@@ -97,7 +97,7 @@ def moment_of(value: str | None, tz: tzinfo | None = None) -> AsOf:
 
 
 def day(value: str | None, field: str) -> date | None:
-    from claimtrack.deadlines.reader import parse_date
+    from claimtrack.deadlines.days import parse_date
 
     return parse_date(value, field) if value is not None else None
 

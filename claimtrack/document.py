@@ -21,14 +21,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, TextIO
 
-from claimtrack.deadlines.reader import (
-    KINDS,
-    PRECISIONS,
-    Deadline,
-    due_moment,
-    parse_date,
-    parse_deadline,
-)
+from claimtrack.deadlines.days import parse_date
+from claimtrack.deadlines.deadline import KINDS, PRECISIONS, Deadline, due_moment
+from claimtrack.deadlines.reader import parse_deadline
 from claimtrack.errors import BadInput
 from claimtrack.records import storable
 from claimtrack.records.claims import (

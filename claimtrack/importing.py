@@ -24,7 +24,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlmodel import Session, col
 
 from claimtrack import exporting
-from claimtrack.deadlines.reader import Deadline
+from claimtrack.deadlines.deadline import Deadline
 from claimtrack.document import (
     ActorRecord,
     CitationRecord,

@@ -26,7 +26,7 @@ from sqlalchemy import bindparam, delete, func, insert, update
 from sqlmodel import Session, col, select
 
 from claimtrack.config import Config
-from claimtrack.deadlines.reader import due_moment
+from claimtrack.deadlines.deadline import due_moment
 from claimtrack.notify import DeliveryFailed, Sender
 from claimtrack.records.claims import AsOf
 from claimtrack.records.models import (

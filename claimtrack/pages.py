@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from claimtrack import reports
-from claimtrack.deadlines.reader import Deadline
+from claimtrack.deadlines.deadline import Deadline
 from claimtrack.records import claims
 from claimtrack.records.claims import AsOf, deadline_of, evidence_by_verdict
 from claimtrack.records.models import Claim
@@ -236,7 +236,7 @@ def _review(request: Request, session: Any, claim: Claim, as_of: AsOf) -> dict[s
 def corrections_page(request: Request, site: SiteDep, since: str | None = None) -> Response:
     """The public corrections log: every retraction, correction, removal and restoration,
     newest first, with its date and reason, linked to the claim it concerns."""
-    from claimtrack.deadlines.reader import parse_date
+    from claimtrack.deadlines.days import parse_date
     from claimtrack.records import corrections
 
     start = parse_date(since, "since") if since else None

@@ -7,7 +7,7 @@ import textwrap
 from datetime import UTC, tzinfo
 from typing import TYPE_CHECKING
 
-from claimtrack.deadlines.reader import Deadline
+from claimtrack.deadlines.deadline import Deadline
 from claimtrack.records.claims import AsOf, deadline_of, evidence_by_verdict, verdicts_at
 from claimtrack.records.models import Claim, ClaimSource, Event
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
-from claimtrack.deadlines.reader import due_moment
+from claimtrack.deadlines.deadline import due_moment
 from claimtrack.records.claims import AsOf, deadline_of, status_of
 from claimtrack.records.models import Alert, Claim, Verdict
 from claimtrack.records.shapes import claim_json

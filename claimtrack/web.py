@@ -29,7 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from claimtrack.config import Config
-from claimtrack.deadlines.reader import parse_moment
+from claimtrack.deadlines.days import parse_moment
 from claimtrack.errors import (
     BadInput,
     ClaimtrackError,

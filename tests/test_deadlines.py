@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claimtrack.deadlines.reader import parse_date, parse_deadline, parse_moment
+from claimtrack.deadlines.days import parse_date, parse_moment
+from claimtrack.deadlines.reader import parse_deadline
 from claimtrack.errors import BadInput
 
 STATED = date(2024, 9, 27)  # Friday: the joint US–Iraq statement

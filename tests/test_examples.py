@@ -5,7 +5,7 @@ import json
 import pytest
 
 from claimtrack import examples
-from claimtrack.deadlines.reader import parse_moment
+from claimtrack.deadlines.days import parse_moment
 from claimtrack.errors import BadInput
 from claimtrack.records import claims
 from claimtrack.records.store import examples_dir

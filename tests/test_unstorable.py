@@ -141,7 +141,7 @@ def test_web_numbers_and_dates_beyond_any_column_are_422(client, seeded, url):
 def test_the_clis_bounds_are_the_columns_and_the_readers():
     """The CLI writes its bounds out (so --help loads neither models nor dates)."""
     from claimtrack import cli
-    from claimtrack.deadlines import reader as days
+    from claimtrack.deadlines import days
     from claimtrack.records import models
 
     assert cli.ID.high == models.MAX_ID

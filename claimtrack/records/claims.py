@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from claimtrack.deadlines.reader import Deadline, parse_deadline
+from claimtrack.deadlines.deadline import Deadline
+from claimtrack.deadlines.reader import parse_deadline
 from claimtrack.errors import BadInput, NotFound, Removed
 from claimtrack.records import search
 from claimtrack.records.models import (
