@@ -150,7 +150,7 @@ import gc, sys, time
 gc.disable()  # as claimtrack import does
 from datetime import UTC, datetime
 start = time.perf_counter()
-from claimtrack import document, importing
+from claimtrack.formats import document, importing
 from claimtrack.records import claims, store
 loaded = time.perf_counter()
 text = open(sys.argv[1], encoding="utf-8").read()

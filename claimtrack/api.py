@@ -328,12 +328,12 @@ def corrections_log(
 def calendar(site: SiteDep, as_of: AsOfParam = None) -> Response:
     """Every deadline as an all-day event (`claimtrack export --format ics`), to subscribe
     to in a calendar; each event shows the claim's status as of now."""
-    from claimtrack import exports
+    from claimtrack.formats import export
 
     moment = site.as_of(as_of)
     out = io.StringIO()
     with site.database.read() as session:
-        exports.write(session, "ics", out, moment, site.config, site.clock())
+        export.write(session, "ics", out, moment, site.config, site.clock())
     return Response(
         out.getvalue(),
         media_type="text/calendar; charset=utf-8",

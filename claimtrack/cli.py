@@ -967,7 +967,7 @@ def import_command(
     nothing. FILE may be - for standard input."""
     import gc
 
-    from claimtrack import document, importing, spreadsheet
+    from claimtrack.formats import document, importing, spreadsheet
 
     # Reading a large file makes millions of objects that all stay alive until the end: the
     # cycle collector's passes over them would cost a third of the import (bench/importing.py).
@@ -1021,14 +1021,14 @@ def export_command(
     db: str | None,
 ) -> None:
     """Write every claim in one of the formats below; statuses (csv, ics) are as of --as-of."""
-    from claimtrack import exports
+    from claimtrack.formats import export
 
     if excel and fmt != "csv":
         raise BadInput("--excel", f"applies to --format csv only, not {fmt}")
     cfg = settings(config_path)
     moment = moment_of(as_of, cfg.tz)
-    with database(db) as opened, opened.read() as session, exports.target(output) as out:
-        exports.write(session, fmt, out, moment, cfg, _now(), excel)
+    with database(db) as opened, opened.read() as session, export.target(output) as out:
+        export.write(session, fmt, out, moment, cfg, _now(), excel)
 
 
 @cli.command("parse-deadline")
@@ -1062,7 +1062,8 @@ def demo(
     import tempfile
     from pathlib import Path
 
-    from claimtrack import examples, reports
+    from claimtrack import reports
+    from claimtrack.formats import examples
     from claimtrack.records import claims
 
     moment = moment_of(as_of)

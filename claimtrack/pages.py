@@ -220,11 +220,11 @@ def _review(request: Request, session: Any, claim: Claim, as_of: AsOf) -> dict[s
     """The claim's ClaimReview, embedded in its page as JSON-LD for search engines: the same
     object ``export --format claimreview`` writes, its ``url`` this page (or the public
     address ``[publishing] claim_url`` gives it), its author the publisher or the site."""
-    from claimtrack import claimreview, exporting
+    from claimtrack.formats import claimreview, collect
 
     site = request.app.state.site
     publishing = site.config.publishing
-    record, sources, actors = exporting.one_claim(session, claim)
+    record, sources, actors = collect.one_claim(session, claim)
     url = publishing.link(claim.id, claim.uuid) or str(
         request.url_for("claim_page", claim_id=claim.id)
     )

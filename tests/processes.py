@@ -11,7 +11,7 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-from claimtrack import examples
+from claimtrack.formats import examples
 from claimtrack.records import claims, store
 from tests.conftest import NOW
 

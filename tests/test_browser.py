@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from claimtrack import examples
+from claimtrack.formats import examples
 from claimtrack.records import store
 from claimtrack.records.claims import Clock
 from claimtrack.web import Site, listen, server

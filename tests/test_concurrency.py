@@ -221,8 +221,8 @@ def test_two_writers_adding_the_same_new_claimant_and_source_both_succeed(databa
 def test_two_imports_of_one_file_at_once_add_its_claims_once(database, clock, backend, tmp_path):
     """The second import either waits and finds the claims there (SQLite's write lock), or
     meets the first's rows at commit (PostgreSQL) and is refused whole, asking to run again."""
-    from claimtrack import document, importing
     from claimtrack.errors import Conflict
+    from claimtrack.formats import document, importing
 
     data = {
         "format_version": 1,

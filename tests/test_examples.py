@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from claimtrack import examples
 from claimtrack.deadlines.days import parse_moment
 from claimtrack.errors import BadInput
+from claimtrack.formats import examples
 from claimtrack.records import claims
 from claimtrack.records.store import examples_dir
 

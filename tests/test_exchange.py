@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from claimtrack.examples import seed_path
+from claimtrack.formats.examples import seed_path
 from tests.conftest import ARTICLE_QUOTE, assert_refused, dump, new_database
 
 SEED = str(seed_path())

@@ -15,8 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from claimtrack.examples import seed_path
-from claimtrack.spreadsheet import COLUMNS
+from claimtrack.formats.examples import seed_path
+from claimtrack.formats.spreadsheet import COLUMNS
 from tests.conftest import assert_refused, dump, new_database
 
 AS_OF = "2026-11-24"
@@ -362,7 +362,7 @@ FORMULA = '=HYPERLINK("https://evil.example","click")'
 
 @given(st.text(alphabet=st.sampled_from("'=+-@\t\rab |"), max_size=8))
 def test_a_neutralised_cell_is_restored_exactly(value):
-    from claimtrack.spreadsheet import neutralised, restored
+    from claimtrack.formats.spreadsheet import neutralised, restored
 
     cell = neutralised(value)
     assert restored(cell) == value

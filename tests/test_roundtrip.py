@@ -11,8 +11,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from claimtrack import document, exports, importing
 from claimtrack.config import Config
+from claimtrack.formats import document, export, importing
 from claimtrack.records import claims, corrections, store
 from tests.conftest import NOW, new_database
 
@@ -144,7 +144,7 @@ def _export(url: str) -> str:
     try:
         with opened.read() as session:
             out = io.StringIO()
-            exports.write(session, "json", out, AS_OF, Config(), AS_OF.moment)
+            export.write(session, "json", out, AS_OF, Config(), AS_OF.moment)
             return out.getvalue()
     finally:
         opened.dispose()

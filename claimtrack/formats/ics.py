@@ -13,7 +13,7 @@ from typing import TextIO
 from icalendar import Calendar, Event, vText
 
 from claimtrack.config import Publishing
-from claimtrack.document import ClaimRecord
+from claimtrack.formats.document import ClaimRecord
 from claimtrack.records.claims import AsOf
 from claimtrack.records.status import derive_status
 

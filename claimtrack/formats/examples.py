@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from claimtrack import document, importing
+from claimtrack.formats import document, importing
 from claimtrack.records import claims
 from claimtrack.records.models import Claim
 from claimtrack.records.store import examples_dir

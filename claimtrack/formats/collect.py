@@ -1,4 +1,4 @@
-"""Read the database as document records (claimtrack.document), a thousand claims at a time.
+"""Read the database as document records (claimtrack.formats.document), a thousand claims at a time.
 
 Each table is read with one query per chunk rather than through the ORM's relationships, so
 that exporting a hundred thousand claims costs a few hundred queries, and memory holds one
@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 from sqlmodel import Session, col
 
-from claimtrack.document import (
+from claimtrack.formats.document import (
     ActorRecord,
     CitationRecord,
     ClaimRecord,

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from claimtrack.config import Publishing
-from claimtrack.document import ActorRecord, CitationRecord, ClaimRecord, SourceRecord
 from claimtrack.errors import BadInput
+from claimtrack.formats.document import ActorRecord, CitationRecord, ClaimRecord, SourceRecord
 from claimtrack.records.claims import AsOf
 from claimtrack.records.status import derive_status, is_final
 

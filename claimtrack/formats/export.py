@@ -1,6 +1,6 @@
 """``claimtrack export``: one read of the database, written in the format asked for.
 
-Every format reads the same records (claimtrack.exporting) inside one read transaction, so
+Every format reads the same records (claimtrack.formats.collect) inside one read transaction, so
 that the file describes the database at one instant even while others write to it.
 """
 
@@ -17,10 +17,10 @@ from typing import TextIO
 
 from sqlmodel import Session
 
-from claimtrack import exporting
 from claimtrack.config import Config
-from claimtrack.document import ClaimRecord
 from claimtrack.errors import BadInput
+from claimtrack.formats import collect
+from claimtrack.formats.document import ClaimRecord
 from claimtrack.records.claims import AsOf
 from claimtrack.records.store import is_postgres
 
@@ -74,38 +74,38 @@ def write(
     if is_postgres(session):  # one snapshot for all the chunked queries below
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     if fmt == "json":
-        from claimtrack import document
+        from claimtrack.formats import document
 
         return document.write_document(
             out,
-            exporting.actors(session),
-            exporting.sources(session),
-            exporting.iter_claims(session),
+            collect.actors(session),
+            collect.sources(session),
+            collect.iter_claims(session),
             as_of.tz,
         )
     if fmt == "csv":
-        from claimtrack import spreadsheet
+        from claimtrack.formats import spreadsheet
 
-        sources = exporting.sources(session)
+        sources = collect.sources(session)
         if excel:
             out.write("\ufeff")
         return spreadsheet.write_csv(
-            out, published(exporting.iter_claims(session), as_of), sources, as_of
+            out, published(collect.iter_claims(session), as_of), sources, as_of
         )
     if fmt == "claimreview":
-        from claimtrack import claimreview
+        from claimtrack.formats import claimreview
 
         return claimreview.write(
             out,
-            published(exporting.iter_claims(session), as_of),
-            exporting.sources(session),
-            exporting.actors(session),
+            published(collect.iter_claims(session), as_of),
+            collect.sources(session),
+            collect.actors(session),
             as_of,
             config.publishing,
         )
     if fmt == "ics":
-        from claimtrack import ics
+        from claimtrack.formats import ics
 
-        records = published(exporting.iter_claims(session), as_of)
+        records = published(collect.iter_claims(session), as_of)
         return ics.write(out, records, as_of, config.publishing, produced)
     raise ValueError(f"unknown export format {fmt!r}")

@@ -16,8 +16,8 @@ import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
-from claimtrack.document import ClaimRecord, Document, SourceRecord, read_claim
 from claimtrack.errors import BadInput
+from claimtrack.formats.document import ClaimRecord, Document, SourceRecord, read_claim
 from claimtrack.records import storable
 from claimtrack.records.claims import AsOf, Clock, check_url
 from claimtrack.records.status import derive_status

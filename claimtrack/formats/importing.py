@@ -23,9 +23,10 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlmodel import Session, col
 
-from claimtrack import exporting
 from claimtrack.deadlines.deadline import Deadline
-from claimtrack.document import (
+from claimtrack.errors import BadInput
+from claimtrack.formats import collect
+from claimtrack.formats.document import (
     ActorRecord,
     CitationRecord,
     ClaimRecord,
@@ -34,7 +35,6 @@ from claimtrack.document import (
     SourceRecord,
     VerdictRecord,
 )
-from claimtrack.errors import BadInput
 from claimtrack.records import search
 from claimtrack.records.claims import (
     Clock,
@@ -131,9 +131,9 @@ def import_document(
     current: dict[int, ClaimRecord] = {}
     local_sources: dict[str, SourceRecord] = {}
     if existing:
-        keys = exporting.source_keys(session)
-        current = exporting.claims_by_id(session, list(existing.values()), keys)
-        local_sources = exporting.sources(session)
+        keys = collect.source_keys(session)
+        current = collect.claims_by_id(session, list(existing.values()), keys)
+        local_sources = collect.sources(session)
     for index, record in enumerate(document.claims):
         claim_id = existing.get(record.uuid)
         if claim_id is None:
