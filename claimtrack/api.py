@@ -15,7 +15,6 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from claimtrack import reports
 from claimtrack.api_models import (
     ClaimIn,
     ClaimOut,
@@ -32,6 +31,7 @@ from claimtrack.deadlines.days import MAX_DAYS, parse_date
 from claimtrack.records import claims, corrections, shapes
 from claimtrack.records.models import MAX_ID, Claim
 from claimtrack.records.status import STATUSES
+from claimtrack.reports import deadline_report
 from claimtrack.web import (
     DATE,
     ENV_TOKEN,
@@ -189,13 +189,13 @@ def report(
     ] = 30,
     limit: Annotated[
         int, Query(ge=0, le=1_000_000, description="The most each list shows; 0: all.")
-    ] = reports.LIMIT,
+    ] = deadline_report.LIMIT,
 ) -> Response:
     """The deadline report: `claimtrack report --json`."""
     moment = site.as_of(as_of)
     with site.database.read() as session:
-        built = reports.build_report(session, moment, days, limit or None)
-        return _json(reports.to_json(built))
+        built = deadline_report.build_report(session, moment, days, limit or None)
+        return _json(deadline_report.to_json(built))
 
 
 @router.post(

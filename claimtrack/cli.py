@@ -175,8 +175,8 @@ def emit(data: Any) -> None:
 
 def print_rows(rows: list[tuple[Any, str]], moment: AsOf, as_json: bool) -> None:
     """Claims with their statuses: a JSON list of claim shapes, or a table."""
-    from claimtrack import render
     from claimtrack.records import shapes
+    from claimtrack.reports import render
 
     if as_json:
         emit([shapes.claim_json(claim, status, moment.tz, moment) for claim, status in rows])
@@ -294,8 +294,8 @@ def add(
     as_json: bool,
 ) -> None:
     """Record a claim as it was said, and echo how its deadline was read."""
-    from claimtrack import render
     from claimtrack.records import claims
+    from claimtrack.reports import render
 
     if (quote or title or publisher) and not url:
         raise BadInput(
@@ -365,8 +365,8 @@ def edit(
     as_json: bool,
 ) -> None:
     """Correct what was recorded of a claim; its history keeps the values before and after."""
-    from claimtrack import render
     from claimtrack.records import claims
+    from claimtrack.reports import render
 
     if due and no_deadline:
         raise BadInput("--no-deadline", "give either --due PHRASE or --no-deadline, not both")
@@ -446,8 +446,8 @@ def list_command(
 @json_option
 def show(claim_id: int, as_of: str | None, db: str | None, as_json: bool) -> None:
     """Show one claim with its claimants, deadline, sources, quotes and verdicts."""
-    from claimtrack import render
     from claimtrack.records import claims
+    from claimtrack.reports import render
 
     moment = moment_of(as_of)
     with database(db) as opened, opened.read() as session:
@@ -707,8 +707,8 @@ def restore(claim_id: int, db: str | None, as_json: bool) -> None:
 def corrections_command(since: str | None, db: str | None, as_json: bool) -> None:
     """The public corrections log: every retraction, correction, removal and restoration,
     newest first, with its date and reason."""
-    from claimtrack import render
     from claimtrack.records import corrections
+    from claimtrack.reports import render
 
     start = day(since, "--since")
     tz = tracker_tz()
@@ -749,8 +749,8 @@ def search_command(
 @json_option
 def history(claim_id: int, db: str | None, as_json: bool) -> None:
     """Every change made to a claim, oldest first."""
-    from claimtrack import render
     from claimtrack.records import claims, shapes
+    from claimtrack.reports import render
 
     with database(db) as opened, opened.read() as session:
         events = claims.history(session, claim_id)
@@ -793,12 +793,14 @@ def report(
     as_of: str | None, days: int, limit: int, fmt: str, as_json: bool, db: str | None
 ) -> None:
     """What awaits a check, what comes due soon, verdicts lately, and counts by status."""
-    from claimtrack import reports
+    from claimtrack.reports import deadline_report
 
     moment = moment_of(as_of)
     with database(db) as opened, opened.read() as session:
-        built = reports.build_report(session, moment, days, limit or None)
-        _print_report(reports.render(built, "json" if as_json else fmt), as_json or fmt == "json")
+        built = deadline_report.build_report(session, moment, days, limit or None)
+        _print_report(
+            deadline_report.render(built, "json" if as_json else fmt), as_json or fmt == "json"
+        )
 
 
 # A moment this far past the clock still counts as now (clocks of two machines disagree).
@@ -839,7 +841,8 @@ def check(
     """One monitor pass: flag what is due, deliver reports to the channels, print what was
     done, exit. For cron, or to look before starting the monitor. Exit 1 with --fail-on-due
     when claims await a check; 4 when a delivery failed (4 wins over 1)."""
-    from claimtrack import monitor, notify, render
+    from claimtrack import monitor, notify
+    from claimtrack.reports import render
 
     cfg = settings(config_path)
     notify.check_environment(cfg)
@@ -1062,9 +1065,9 @@ def demo(
     import tempfile
     from pathlib import Path
 
-    from claimtrack import reports
     from claimtrack.formats import examples
     from claimtrack.records import claims
+    from claimtrack.reports import deadline_report
 
     moment = moment_of(as_of)
     if keep and "://" not in keep and Path(keep).expanduser().exists():
@@ -1085,9 +1088,10 @@ def demo(
             if not as_json and fmt == "text":
                 say(f"Loaded {len(loaded)} claims from the seed article into {path}\n")
             with opened.read() as session:
-                built = reports.build_report(session, moment, days, limit or None)
+                built = deadline_report.build_report(session, moment, days, limit or None)
                 _print_report(
-                    reports.render(built, "json" if as_json else fmt), as_json or fmt == "json"
+                    deadline_report.render(built, "json" if as_json else fmt),
+                    as_json or fmt == "json",
                 )
 
 

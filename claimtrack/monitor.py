@@ -335,8 +335,8 @@ def deliver(
     An alert leaves the outbox only when every channel took it; a channel that failed gets
     it again on a later pass, after a growing delay, and the error stays on the alert row.
     """
-    from claimtrack import reports
     from claimtrack.records.claims import status_of
+    from claimtrack.reports import deadline_report
 
     result = Delivered()
     leased = _lease(db, now, config, limit)
@@ -357,7 +357,7 @@ def deliver(
             for row in session.exec(select(Delivery).where(col(Delivery.alert_id).in_(leased)))
         }
         items = [
-            reports.AlertItem(alert, claim, status_of(claim, as_of))
+            deadline_report.AlertItem(alert, claim, status_of(claim, as_of))
             for alert in alerts
             for claim in [claims[alert.claim_id]]
         ]
@@ -367,7 +367,7 @@ def deliver(
             if not todo:
                 continue
             try:
-                sender.send(reports.alerts_message(todo, as_of))
+                sender.send(deadline_report.alerts_message(todo, as_of))
             except DeliveryFailed as error:
                 result.errors[sender.name] = str(error)
             except Exception as error:  # a bug in a channel must not lose the flag either
@@ -573,12 +573,12 @@ def send_digest(
     Not kept in the outbox: each digest is complete, so one that fails is replaced by the
     next, and the alerts it summarises were delivered on their own.
     """
-    from claimtrack import reports
+    from claimtrack.reports import deadline_report
 
     as_of = AsOf(now, config.tz)
     with db.read() as session:
-        report = reports.build_report(session, as_of, config.digest_days)
-        message = reports.digest_message(report, failing_channels(session, now, config))
+        report = deadline_report.build_report(session, as_of, config.digest_days)
+        message = deadline_report.digest_message(report, failing_channels(session, now, config))
     errors: dict[str, str] = {}
     for sender in senders:
         try:

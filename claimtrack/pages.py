@@ -16,13 +16,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from claimtrack import reports
 from claimtrack.deadlines.deadline import Deadline
 from claimtrack.records import claims
 from claimtrack.records.claims import AsOf, deadline_of, evidence_by_verdict
 from claimtrack.records.models import Claim
 from claimtrack.records.status import STATUSES
 from claimtrack.records.status_sql import count_by_status
+from claimtrack.reports import deadline_report
 from claimtrack.web import AsOfParam, ClaimId, Offset, SiteDep
 
 router = APIRouter(include_in_schema=False)
@@ -143,7 +143,7 @@ def home(
     keep = {"as_of": as_of} if as_of else {}
     with site.database.read() as session:
         if not any(filters.values()):
-            report = reports.build_report(session, moment, UPCOMING_DAYS, HOME_LIMIT)
+            report = deadline_report.build_report(session, moment, UPCOMING_DAYS, HOME_LIMIT)
             return page(
                 request,
                 "home.html",

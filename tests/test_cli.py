@@ -242,14 +242,14 @@ def test_report_lists_are_cut_at_the_limit_with_their_totals(run, seeded):
 
 
 def test_report_and_demo_limit_by_default_as_the_library_and_the_api_do(run, seeded):
-    """The CLI repeats reports.LIMIT as a literal so that --help loads no SQLAlchemy."""
-    from claimtrack import reports
+    """The CLI repeats deadline_report.LIMIT as a literal so that --help loads no SQLAlchemy."""
     from claimtrack.cli import cli
+    from claimtrack.reports import deadline_report
 
     for name in ("report", "demo"):
         limit = next(p for p in cli.commands[name].params if p.name == "limit")
-        assert limit.default == reports.LIMIT, name
-    assert run("report", "--json").json()["limit"] == reports.LIMIT
+        assert limit.default == deadline_report.LIMIT, name
+    assert run("report", "--json").json()["limit"] == deadline_report.LIMIT
 
 
 def test_actor_command_describes_a_claimant(run, seeded):

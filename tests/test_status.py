@@ -140,10 +140,10 @@ def test_the_sql_status_filter_agrees_with_derive_status(database):
 
     from sqlalchemy import func, insert
 
-    from claimtrack import reports
     from claimtrack.records import claims
     from claimtrack.records.models import Claim, Verdict
     from claimtrack.records.status import STATUSES
+    from claimtrack.reports import deadline_report
 
     rng = random.Random(5)
     start = date(2025, 1, 1)
@@ -206,7 +206,7 @@ def test_the_sql_status_filter_agrees_with_derive_status(database):
                     i for i, s in derived.items() if s == status
                 }, (status, day)
                 assert all(s == status for _, s in filtered)
-            counted = reports.build_report(session, as_of).counts
+            counted = deadline_report.build_report(session, as_of).counts
             assert counted == dict(Counter(derived.values())), moment
         assert {"due", "pending", "unrated", "kept", "in_progress", "stalled"} <= seen
         retracted = session.execute(

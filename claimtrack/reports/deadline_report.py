@@ -27,7 +27,7 @@ from claimtrack.records.status_sql import (
     verdict_counts,
 )
 from claimtrack.records.store import count_rows
-from claimtrack.render import deadline_line
+from claimtrack.reports.render import deadline_line
 
 if TYPE_CHECKING:
     from claimtrack.monitor import Failing
