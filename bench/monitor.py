@@ -8,7 +8,7 @@
 Each size: a database is built (bench/synth.py), one catch-up pass flags every deadline
 already passed and its alerts are marked delivered (the steady state of a monitor that has
 been running), then each run copies that database and runs, in a fresh process, the
-monitor's own pass (``scheduling.Monitor.run_once``) once with nothing new (as a running
+monitor's own pass (``service.Monitor.run_once``) once with nothing new (as a running
 monitor's earlier pass, which warms SQLAlchemy's statement cache), then, timed, at the moment
 100 deadlines have just passed, delivering their report to a file channel. It prints a
 Markdown table (median, min, max) and writes bench/results/monitor.json. No test asserts a
@@ -54,14 +54,15 @@ def sweep_once(path: Path, out: Path) -> dict[str, Any]:
     from apscheduler.schedulers.background import BackgroundScheduler
     from sqlalchemy import text
 
-    from claimtrack import config, monitor, notify, scheduling
+    from claimtrack import config
+    from claimtrack.monitor import channels, passes, service
     from claimtrack.records import store
 
     cfg = config.parse({"channels": [{"type": "file", "path": str(out)}]}, "bench")
     db = store.open_database(str(path))
-    scheduler = scheduling.make_scheduler(cfg, BackgroundScheduler)
+    scheduler = service.make_scheduler(cfg, BackgroundScheduler)
     scheduler.start(paused=True)
-    mon = scheduling.Monitor(db, cfg, notify.senders(cfg), scheduler, clock=lambda: SWEEP_AT)
+    mon = service.Monitor(db, cfg, channels.senders(cfg), scheduler, clock=lambda: SWEEP_AT)
     warm = mon.run_once(NOW + timedelta(minutes=1))  # a running monitor's earlier pass
     assert warm is not None
     assert not warm.flagged
@@ -69,7 +70,7 @@ def sweep_once(path: Path, out: Path) -> dict[str, Any]:
     result = mon.run_once(SWEEP_AT)
     seconds = time.perf_counter() - started
     assert result is not None
-    query = monitor.look_at_query(SWEEP_AT, cfg.tz, monitor.BATCH)
+    query = passes.look_at_query(SWEEP_AT, cfg.tz, passes.BATCH)
     compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
     with db.engine.connect() as connection:
         plan = [row[-1] for row in connection.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))]
@@ -90,13 +91,14 @@ def catch_up(path: Path) -> dict[str, Any]:
     already passed flagged, and those alerts delivered long ago."""
     from sqlalchemy import text, update
 
-    from claimtrack import config, monitor
+    from claimtrack import config
+    from claimtrack.monitor import passes
     from claimtrack.records import store
     from claimtrack.records.models import Alert
 
     db = store.open_database(str(path))
     started = time.perf_counter()
-    flagged = monitor.flag(db, NOW, config.Config())
+    flagged = passes.flag(db, NOW, config.Config())
     info: dict[str, Any] = {"catch_up_s": time.perf_counter() - started}
     info["catch_up_flagged"] = len(flagged)
     with db.write() as session:

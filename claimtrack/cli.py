@@ -810,9 +810,9 @@ EXIT_DELIVERY_FAILED = 4
 
 def _replan(opened: Database, cfg: Config) -> None:
     """After a change of the configured time zone, re-plan the stored due moments, once."""
-    from claimtrack import monitor
+    from claimtrack.monitor import passes
 
-    moved = monitor.replan_zone(opened, cfg, _now())
+    moved = passes.replan_zone(opened, cfg, _now())
     if moved:
         say(f"claimtrack: re-planned {moved:,} deadlines for {cfg.timezone}", err=True)
 
@@ -841,11 +841,11 @@ def check(
     """One monitor pass: flag what is due, deliver reports to the channels, print what was
     done, exit. For cron, or to look before starting the monitor. Exit 1 with --fail-on-due
     when claims await a check; 4 when a delivery failed (4 wins over 1)."""
-    from claimtrack import monitor, notify
+    from claimtrack.monitor import channels, passes
     from claimtrack.reports import render
 
     cfg = settings(config_path)
-    notify.check_environment(cfg)
+    channels.check_environment(cfg)
     moment = moment_of(as_of, cfg.tz)
     if not dry_run and moment.moment > _now() + FUTURE_TOLERANCE:
         raise BadInput(
@@ -856,14 +856,14 @@ def check(
         )
     # With --json, stdout holds one JSON document: the stdout channel writes to stderr.
     stream = sys.stderr if as_json else sys.stdout
-    senders = notify.senders(cfg, stdout=stream)
+    senders = channels.senders(cfg, stdout=stream)
     if dry_run:
         if digest:
             raise BadInput("--digest", "a dry run sends nothing; leave out --digest")
         with database(db, migrate=False) as opened:
-            seen = monitor.preview(opened, cfg, moment.moment, senders)
+            seen = passes.preview(opened, cfg, moment.moment, senders)
             with opened.read() as session:
-                awaiting = monitor.count_awaiting(session, moment)
+                awaiting = passes.count_awaiting(session, moment)
         if as_json:
             emit(seen.to_json() | {"awaiting_check": awaiting})
         else:
@@ -873,10 +873,10 @@ def check(
         return
     with database(db) as opened:
         _replan(opened, cfg)
-        result = monitor.run_pass(opened, cfg, moment.moment, senders)
-        digest_errors = monitor.send_digest(opened, cfg, moment.moment, senders) if digest else {}
+        result = passes.run_pass(opened, cfg, moment.moment, senders)
+        digest_errors = passes.send_digest(opened, cfg, moment.moment, senders) if digest else {}
         with opened.read() as session:
-            awaiting = monitor.count_awaiting(session, moment)
+            awaiting = passes.count_awaiting(session, moment)
     failures = {**result.delivery.errors, **digest_errors}
     for name, error in failures.items():
         say(f"claimtrack: warning: channel {name} failed: {error}", err=True)
@@ -896,13 +896,13 @@ def check(
 def monitor_command(config_path: str | None, db: str | None) -> None:
     """Run the deadline monitor until stopped: catch up at start, flag each deadline as it
     passes, remind before, send the digest. SIGTERM or Ctrl-C finish the pass under way."""
-    from claimtrack import notify, scheduling
+    from claimtrack.monitor import channels, service
 
     cfg = settings(config_path)
-    notify.check_environment(cfg)
+    channels.check_environment(cfg)
     with database(db) as opened:
         _replan(opened, cfg)
-        code = scheduling.run(opened, cfg, notify.senders(cfg))
+        code = service.run(opened, cfg, channels.senders(cfg))
     if code:
         raise click.exceptions.Exit(code)
 

@@ -24,8 +24,8 @@ import pytest
 from sqlalchemy import insert
 from sqlmodel import col, func, select
 
-from claimtrack import monitor
 from claimtrack.config import Config
+from claimtrack.monitor import passes
 from claimtrack.records import store
 from claimtrack.records.models import LOOK_NOW, Actor, Claim, ClaimActor
 from tests.conftest import NOW
@@ -147,7 +147,7 @@ def test_a_monitor_pass_killed_at_random_moments_loses_and_repeats_nothing(db, t
         outcomes["finished" if finished else f"{stage} flagging".replace("- ", "-")] += 1
         opened = store.open_database(db)
         try:  # the next pass, in the test's process
-            monitor.run_pass(opened, Config(reminders=[]), as_of(kill), [FakeChannel("file")])
+            passes.run_pass(opened, Config(reminders=[]), as_of(kill), [FakeChannel("file")])
         finally:
             opened.dispose()
         assert assert_each_due_claim_flagged_once(db, as_of(kill)) == PER_PASS * (kill + 1)

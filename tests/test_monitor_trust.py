@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from claimtrack import config, monitor, notify, scheduling
+from claimtrack import config
+from claimtrack.monitor import channels, passes, service
 from claimtrack.records import claims
 from claimtrack.records.models import Alert, Claim
 from tests.conftest import IRAQ, NOW, assert_refused, dump
@@ -114,7 +115,7 @@ def add_iraq(database, clock) -> None:
 def test_the_monitor_logs_a_failed_delivery_as_a_warning(database, clock, caplog):
     add_iraq(database, clock)
     cfg = config.parse({"channels": [dead_email()]}, "test.toml")
-    watcher = scheduling.Monitor(database, cfg, notify.senders(cfg), clock=lambda: NOW)
+    watcher = service.Monitor(database, cfg, channels.senders(cfg), clock=lambda: NOW)
     with caplog.at_level(logging.INFO, logger="claimtrack"):
         result = watcher.run_once(NOW)
     assert result is not None
@@ -127,19 +128,19 @@ def test_the_monitor_logs_a_failed_delivery_as_a_warning(database, clock, caplog
 def test_a_channel_failing_for_long_is_named_in_the_digest(database, clock, tmp_path):
     add_iraq(database, clock)
     out = tmp_path / "out.jsonl"
-    channels = {
+    settings = {
         "alarm_after": 3600,
         "channels": [
             {"type": "file", "path": str(out), "format": "json"},
             dead_email(name="desk-mail"),
         ],
     }
-    cfg = config.parse(channels, "test.toml")
-    senders = notify.senders(cfg)
-    monitor.run_pass(database, cfg, NOW, senders)
-    monitor.send_digest(database, cfg, NOW + timedelta(minutes=30), senders)
-    monitor.run_pass(database, cfg, NOW + timedelta(hours=2), senders)  # still failing
-    monitor.send_digest(database, cfg, NOW + timedelta(hours=2), senders)
+    cfg = config.parse(settings, "test.toml")
+    senders = channels.senders(cfg)
+    passes.run_pass(database, cfg, NOW, senders)
+    passes.send_digest(database, cfg, NOW + timedelta(minutes=30), senders)
+    passes.run_pass(database, cfg, NOW + timedelta(hours=2), senders)  # still failing
+    passes.send_digest(database, cfg, NOW + timedelta(hours=2), senders)
     digests = [r for r in reports_in(out) if r["report"] == "digest"]
     assert digests[0]["failing_channels"] == []  # failing for 30 minutes only
     (named,) = digests[1]["failing_channels"]
@@ -176,9 +177,9 @@ def test_a_new_time_zone_replans_deadlines_and_alerts_once(
     shown = run("show", "1", "--json").json()
     assert datetime.fromisoformat(shown["deadline"]["due_at"]) == expected
     cfg = config.load(str(auckland))
-    before = monitor.run_pass(database, cfg, expected - timedelta(seconds=1), [])
+    before = passes.run_pass(database, cfg, expected - timedelta(seconds=1), [])
     assert [a.kind for a in before.flagged if a.kind == "due"] == []
-    at_due = monitor.run_pass(database, cfg, expected, [])
+    at_due = passes.run_pass(database, cfg, expected, [])
     assert [(a.kind, a.due_at) for a in at_due.flagged] == [("due", expected)]
     with database.read() as session:
         assert session.exec(select(Claim.due_at)).one() == expected
@@ -195,12 +196,12 @@ def test_an_undelivered_reminder_moves_with_its_deadline(database, clock):
         )
     utc = config.parse({"reminders": [7]}, "t.toml")
     seven_before = datetime(2027, 1, 25, tzinfo=UTC)
-    monitor.replan_zone(database, utc, NOW)
-    flagged = monitor.flag(database, seven_before, utc)
+    passes.replan_zone(database, utc, NOW)
+    flagged = passes.flag(database, seven_before, utc)
     assert [(a.kind, a.days_before) for a in flagged] == [("reminder", 7)]
     later = config.parse({"reminders": [7], "timezone": "America/Los_Angeles"}, "t.toml")
-    assert monitor.replan_zone(database, later, seven_before) == 1
-    assert monitor.replan_zone(database, later, seven_before) == 0
+    assert passes.replan_zone(database, later, seven_before) == 1
+    assert passes.replan_zone(database, later, seven_before) == 0
     with database.read() as session:
         alert = session.exec(select(Alert)).one()
         due = datetime(2027, 2, 1, 8, tzinfo=UTC)  # midnight in Los Angeles
@@ -208,4 +209,4 @@ def test_an_undelivered_reminder_moves_with_its_deadline(database, clock):
         assert alert.fires_at == due - timedelta(days=7)
         assert alert.next_attempt_at == due - timedelta(days=7)  # waits for its new moment
     # and it is not flagged a second time under its new moment
-    assert monitor.flag(database, due - timedelta(days=7), later) == []
+    assert passes.flag(database, due - timedelta(days=7), later) == []

@@ -23,7 +23,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlmodel import select
 
-from claimtrack import config, monitor, notify
+from claimtrack import config
+from claimtrack.monitor import channels, passes
 from claimtrack.records import claims
 from claimtrack.records.models import Alert
 from tests.conftest import IRAQ, NOW
@@ -99,7 +100,7 @@ def email_config(port: int, security: str, **extra: Any) -> config.Config:
     return config.parse({"channels": [channel]}, "test.toml")
 
 
-def pass_with_login(database, port: int, security: str, ca_file: Path) -> monitor.PassResult:
+def pass_with_login(database, port: int, security: str, ca_file: Path) -> passes.PassResult:
     """A pass whose email channel logs in with $SMTP_USER / $SMTP_PASSWORD over TLS."""
     cfg = email_config(
         port,
@@ -108,7 +109,7 @@ def pass_with_login(database, port: int, security: str, ca_file: Path) -> monito
         password_env="SMTP_PASSWORD",
         ca_file=str(ca_file),
     )
-    return monitor.run_pass(database, cfg, NOW, notify.senders(cfg))
+    return passes.run_pass(database, cfg, NOW, channels.senders(cfg))
 
 
 def only_alert(database) -> Alert:
@@ -136,7 +137,7 @@ def test_email_over_plain_smtp_is_delivered_and_read_back(seeded_db):
     controller.start()
     try:
         cfg = email_config(port, "plain")
-        result = monitor.run_pass(seeded_db, cfg, NOW, notify.senders(cfg))
+        result = passes.run_pass(seeded_db, cfg, NOW, channels.senders(cfg))
     finally:
         controller.stop()
     assert len(result.delivery.delivered) == 1
@@ -211,7 +212,7 @@ def test_a_refused_login_is_recorded_without_the_password(seeded_db, tls, monkey
 def test_an_smtp_server_that_is_down_gets_the_alert_once_it_is_back(seeded_db):
     port = free_port()
     cfg = email_config(port, "plain")
-    down = monitor.run_pass(seeded_db, cfg, NOW, notify.senders(cfg))
+    down = passes.run_pass(seeded_db, cfg, NOW, channels.senders(cfg))
     assert "refused" in down.delivery.errors["email"].lower()
     assert only_alert(seeded_db).delivered_at is None
 
@@ -220,7 +221,7 @@ def test_an_smtp_server_that_is_down_gets_the_alert_once_it_is_back(seeded_db):
     controller.start()
     try:
         later = NOW + timedelta(minutes=1)
-        back = monitor.run_pass(seeded_db, cfg, later, notify.senders(cfg))
+        back = passes.run_pass(seeded_db, cfg, later, channels.senders(cfg))
     finally:
         controller.stop()
     assert len(back.delivery.delivered) == 1
@@ -272,7 +273,7 @@ def test_a_webhook_gets_one_json_document_with_the_alerts(seeded_db, hook, monke
     state, url = hook
     monkeypatch.setenv("HOOK_TOKEN", "tok-123")
     cfg = webhook_config(url, token_env="HOOK_TOKEN")
-    result = monitor.run_pass(seeded_db, cfg, NOW, notify.senders(cfg))
+    result = passes.run_pass(seeded_db, cfg, NOW, channels.senders(cfg))
     assert len(result.delivery.delivered) == 1
     [(path, headers, body)] = state.requests
     assert path == "/hooks/T0KEN-IN-PATH"
@@ -292,7 +293,7 @@ def test_a_webhook_that_fails_keeps_the_alert_until_it_answers(seeded_db, hook):
     state, url = hook
     state.status = 503
     cfg = webhook_config(url)
-    down = monitor.run_pass(seeded_db, cfg, NOW, notify.senders(cfg))
+    down = passes.run_pass(seeded_db, cfg, NOW, channels.senders(cfg))
     assert down.delivery.errors == {
         "webhook": f"webhook {url.split('/hooks')[0]}/…: HTTP 503 Service Unavailable"
     }
@@ -300,7 +301,7 @@ def test_a_webhook_that_fails_keeps_the_alert_until_it_answers(seeded_db, hook):
     assert alert.delivered_at is None
     assert "T0KEN" not in alert.last_error  # the URL's path is never recorded
     state.status = 204
-    back = monitor.run_pass(seeded_db, cfg, NOW + timedelta(minutes=1), notify.senders(cfg))
+    back = passes.run_pass(seeded_db, cfg, NOW + timedelta(minutes=1), channels.senders(cfg))
     assert len(back.delivery.delivered) == 1
     assert len(state.requests) == 2
     assert json.loads(state.requests[0][2]) == json.loads(state.requests[1][2]) | {
@@ -312,7 +313,7 @@ def test_a_redirect_is_a_failure_not_a_silent_get(seeded_db, hook):
     state, url = hook
     state.status = 301
     cfg = webhook_config(url)
-    result = monitor.run_pass(seeded_db, cfg, NOW, notify.senders(cfg))
+    result = passes.run_pass(seeded_db, cfg, NOW, channels.senders(cfg))
     assert "HTTP 301" in result.delivery.errors["webhook"]
 
 
@@ -324,10 +325,10 @@ def test_a_file_channel_appends_one_report_per_pass(seeded_db, clock, tmp_path):
     cfg = config.parse(
         {"channels": [{"type": "file", "path": str(path), "format": "json"}]}, "t.toml"
     )
-    monitor.run_pass(seeded_db, cfg, NOW, notify.senders(cfg))
+    passes.run_pass(seeded_db, cfg, NOW, channels.senders(cfg))
     with seeded_db.write() as session:
         claims.add_claim(session, "Report out", claimants=["X"], clock=clock, deadline="2026-11-01")
-    monitor.run_pass(seeded_db, cfg, NOW + timedelta(hours=1), notify.senders(cfg))
+    passes.run_pass(seeded_db, cfg, NOW + timedelta(hours=1), channels.senders(cfg))
     lines = path.read_text(encoding="utf-8").splitlines()
     assert [len(json.loads(line)["alerts"]) for line in lines] == [1, 1]
     assert json.loads(lines[1])["alerts"][0]["claim"]["text"] == "Report out"
@@ -341,11 +342,11 @@ def test_a_report_torn_by_a_killed_pass_is_cut_off_before_the_next(seeded_db, tm
     cfg = config.parse(
         {"channels": [{"type": "file", "path": str(path), "format": "json"}]}, "t.toml"
     )
-    monitor.run_pass(seeded_db, cfg, NOW, notify.senders(cfg))
+    passes.run_pass(seeded_db, cfg, NOW, channels.senders(cfg))
     lines = path.read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["as_of"] for line in lines] == ["earlier", NOW.isoformat()]
     path.write_text('{"report": "al', encoding="utf-8")  # nothing whole before the tear
-    notify.senders(cfg)[0].send(notify.Message("s", "t", "m", {"report": "x"}))
+    channels.senders(cfg)[0].send(channels.Message("s", "t", "m", {"report": "x"}))
     assert path.read_text(encoding="utf-8") == '{"report": "x"}\n'
 
 
@@ -353,13 +354,13 @@ def test_a_file_that_cannot_be_written_keeps_the_alert(seeded_db, tmp_path):
     cfg = config.parse(
         {"channels": [{"type": "file", "path": str(tmp_path / "gone" / "a.log")}]}, "t.toml"
     )
-    result = monitor.run_pass(seeded_db, cfg, NOW, notify.senders(cfg))
+    result = passes.run_pass(seeded_db, cfg, NOW, channels.senders(cfg))
     assert "No such file or directory" in result.delivery.errors["file"]
     assert only_alert(seeded_db).delivered_at is None
 
 
 def test_shown_urls_keep_only_scheme_and_host():
-    assert notify.shown_url("https://hooks.example.org/services/T0/B1/xyz?k=1") == (
+    assert channels.shown_url("https://hooks.example.org/services/T0/B1/xyz?k=1") == (
         "https://hooks.example.org/…"
     )
-    assert notify.shown_url("http://127.0.0.1:8080/a") == "http://127.0.0.1:8080/…"
+    assert channels.shown_url("http://127.0.0.1:8080/a") == "http://127.0.0.1:8080/…"

@@ -15,9 +15,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import text
 from sqlmodel import select
 
-from claimtrack import monitor, scheduling
 from claimtrack.config import Config
 from claimtrack.errors import DatabaseUnavailable
+from claimtrack.monitor import passes, service
 from claimtrack.records import store
 from claimtrack.records.models import Alert
 from tests.conftest import NOW
@@ -28,7 +28,7 @@ from tests.test_monitor import FakeChannel, add
 @pytest.fixture
 def paused() -> Iterator[BackgroundScheduler]:
     """A real APScheduler that holds its jobs without running them: we read their times."""
-    scheduler = scheduling.make_scheduler(Config(), BackgroundScheduler)
+    scheduler = service.make_scheduler(Config(), BackgroundScheduler)
     scheduler.start(paused=True)
     yield scheduler
     scheduler.shutdown(wait=False)
@@ -38,7 +38,7 @@ def test_after_a_pass_the_wakeup_job_is_armed_for_the_next_known_moment(database
     add(database, clock, "Iraq mission ends", "au plus tard en septembre 2025")
     add(database, clock, "Report published", "2026-12-30")  # 30-day reminder on 2026-12-01
     desk = FakeChannel("desk")
-    mon = scheduling.Monitor(database, Config(), [desk], scheduler=paused, clock=lambda: NOW)
+    mon = service.Monitor(database, Config(), [desk], scheduler=paused, clock=lambda: NOW)
     result = mon.run_once(NOW)
     assert [a.kind for a in result.flagged] == ["due"]
     assert paused.get_job("wakeup").next_run_time == datetime(2026, 12, 1, tzinfo=UTC)
@@ -53,7 +53,7 @@ def test_after_a_pass_the_wakeup_job_is_armed_for_the_next_known_moment(database
 
 def test_with_nothing_left_to_watch_no_wakeup_stays_armed(database, clock, paused):
     add(database, clock, "Iraq mission ends", "au plus tard en septembre 2025")
-    mon = scheduling.Monitor(
+    mon = service.Monitor(
         database, Config(), [FakeChannel("d")], scheduler=paused, clock=lambda: NOW
     )
     mon.arm(NOW + timedelta(days=1))
@@ -63,7 +63,7 @@ def test_with_nothing_left_to_watch_no_wakeup_stays_armed(database, clock, pause
 
 def test_the_sweep_runs_at_start_and_the_digest_on_its_crontab(database, paused):
     config = Config(timezone="Europe/Paris", digest="0 9 * * mon", sweep_interval=120)
-    mon = scheduling.Monitor(database, config, [], scheduler=paused, clock=lambda: NOW)
+    mon = service.Monitor(database, config, [], scheduler=paused, clock=lambda: NOW)
     mon.install()
     assert paused.get_job("sweep").next_run_time == NOW  # the catch-up, at once
     digest = paused.get_job("digest").next_run_time
@@ -75,8 +75,8 @@ def test_a_failed_pass_is_logged_and_the_monitor_goes_on(database, paused, caplo
     def unreachable(*args: Any) -> None:
         raise DatabaseUnavailable("cannot open database x: server closed the connection")
 
-    monkeypatch.setattr(monitor, "run_pass", unreachable)
-    mon = scheduling.Monitor(database, Config(), [], scheduler=paused, clock=lambda: NOW)
+    monkeypatch.setattr(passes, "run_pass", unreachable)
+    mon = service.Monitor(database, Config(), [], scheduler=paused, clock=lambda: NOW)
     assert mon.run_once(NOW) is None
     assert "failed: cannot open database x: server closed the connection" in caplog.text
 
@@ -84,7 +84,7 @@ def test_a_failed_pass_is_logged_and_the_monitor_goes_on(database, paused, caplo
 def test_the_digest_sends_the_whole_report(database, clock, paused):
     add(database, clock, "Iraq mission ends", "au plus tard en septembre 2025")
     desk = FakeChannel("desk")
-    scheduling.Monitor(database, Config(), [desk], scheduler=paused, clock=lambda: NOW).digest()
+    service.Monitor(database, Config(), [desk], scheduler=paused, clock=lambda: NOW).digest()
     [message] = desk.messages
     assert message.subject == "claimtrack digest: 1 claim awaiting a check"
     assert message.data["report"] == "digest"

@@ -14,8 +14,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, MetaData, func, insert, select, text
 from sqlmodel import SQLModel
 
-from claimtrack import monitor
 from claimtrack.config import Config
+from claimtrack.monitor import passes
 from claimtrack.records import claims, search, store
 from claimtrack.records.models import LOOK_NOW, Claim
 from tests.conftest import IRAQ, NOW, SYRIA
@@ -192,7 +192,7 @@ def test_a_first_release_database_with_claims_upgrades_keeping_every_row(db):
             assert set(search.matching_ids(session, "Etats Irak")) == {1, 3}
             assert search.matching_ids(session, "retir") == [3]
             assert search.matching_ids(session, "coalition syrie") == [2]
-        result = monitor.run_pass(opened, Config(), NOW, [FakeChannel("desk")])
+        result = passes.run_pass(opened, Config(), NOW, [FakeChannel("desk")])
         assert sorted((a.claim_id, a.kind) for a in result.flagged) == [(1, "due"), (2, "due")]
         with opened.read() as session:
             assert (
@@ -232,7 +232,7 @@ def test_0005_keeps_alerts_and_deliveries_through_upgrade_and_downgrade(db, cloc
                 stated_on=date(2024, 9, 27),
                 deadline="au plus tard en septembre 2025",
             )
-        monitor.run_pass(opened, Config(), NOW, [FakeChannel("desk")])
+        passes.run_pass(opened, Config(), NOW, [FakeChannel("desk")])
         store.downgrade(opened.engine, "0004")
         store.upgrade(opened.engine)  # 0004 -> 0005 with a flag and its delivery in place
         with opened.write() as session:
@@ -240,7 +240,7 @@ def test_0005_keeps_alerts_and_deliveries_through_upgrade_and_downgrade(db, cloc
                 session, claim.id, "kept", note=NOTE, clock=clock, checked_on=date(2025, 10, 2)
             )
             corrections.retract_verdict(session, claim.id, judged.id, reason="no", clock=clock)
-        again = monitor.run_pass(opened, Config(), NOW, [FakeChannel("desk")])
+        again = passes.run_pass(opened, Config(), NOW, [FakeChannel("desk")])
         assert [(a.kind, a.reopening) for a in again.flagged] == [("due", 1)]
         with opened.read() as session:
             assert len(session.exec(select(Delivery)).all()) == 2

@@ -30,8 +30,8 @@ from claimtrack.records.store import count_rows
 from claimtrack.reports.render import deadline_line
 
 if TYPE_CHECKING:
-    from claimtrack.monitor import Failing
-    from claimtrack.notify import Message
+    from claimtrack.monitor.channels import Message
+    from claimtrack.monitor.passes import Failing
 
 
 # How many claims each list of a report shows unless asked otherwise: a tracker of a
@@ -257,7 +257,7 @@ def render_markdown(report: Report) -> str:
 def digest_message(report: Report, failing: Sequence[Failing] = ()) -> Message:
     """The periodic digest: the report as the CLI prints it, for every channel, headed by
     the channels that have been failing for long (alerts are waiting on them)."""
-    from claimtrack.notify import Message
+    from claimtrack.monitor.channels import Message
 
     warnings = [
         f"Channel {f.channel} has refused every delivery since {f.since.isoformat()}: {f.error}"
@@ -381,7 +381,7 @@ def alerts_markdown(items: list[AlertItem], as_of: AsOf) -> str:
 
 def alerts_message(items: list[AlertItem], as_of: AsOf) -> Message:
     """One report for one channel in one pass: every alert it has not yet accepted."""
-    from claimtrack.notify import Message
+    from claimtrack.monitor.channels import Message
 
     return Message(
         subject=alerts_subject(items),

@@ -12,7 +12,7 @@ from claimtrack.records.claims import AsOf, deadline_of, evidence_by_verdict, ve
 from claimtrack.records.models import Claim, ClaimSource, Event
 
 if TYPE_CHECKING:
-    from claimtrack.monitor import PassResult, Preview
+    from claimtrack.monitor.passes import PassResult, Preview
     from claimtrack.records.corrections import Correction
 
 

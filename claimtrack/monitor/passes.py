@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 
 from claimtrack.config import Config
 from claimtrack.deadlines.deadline import due_moment
-from claimtrack.notify import DeliveryFailed, Sender
+from claimtrack.monitor.channels import DeliveryFailed, Sender
 from claimtrack.records.claims import AsOf
 from claimtrack.records.models import (
     LOOK_NOW,

@@ -1,4 +1,4 @@
-"""The long-running monitor: the pass of ``claimtrack.monitor`` wired to APScheduler 3.
+"""The long-running monitor: the pass of ``claimtrack.monitor.passes`` wired to APScheduler 3.
 
 Three jobs share one worker thread, so passes never overlap:
 - ``sweep`` every ``sweep_interval`` seconds, and once at start (the catch-up);
@@ -32,10 +32,10 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.exc import SQLAlchemyError
 
-from claimtrack import monitor
 from claimtrack.config import Config
 from claimtrack.errors import ClaimtrackError
-from claimtrack.notify import Sender
+from claimtrack.monitor import passes
+from claimtrack.monitor.channels import Sender
 from claimtrack.records.store import Database
 
 log = logging.getLogger("claimtrack.monitor")
@@ -95,17 +95,17 @@ class Monitor:
                 next_run_time=trigger.get_next_fire_time(None, self.clock()),
             )
 
-    def sweep(self) -> monitor.PassResult | None:
+    def sweep(self) -> passes.PassResult | None:
         return self.run_once(self.clock())
 
-    def run_once(self, now: datetime) -> monitor.PassResult | None:
+    def run_once(self, now: datetime) -> passes.PassResult | None:
         """One pass at ``now``; logs one line; re-arms the wake-up. Never raises: a database
         outage is logged and the next sweep tries again."""
         if self.stopping.is_set():
             return None
         with self._pass:
             try:
-                result = monitor.run_pass(self.db, self.config, now, self.senders)
+                result = passes.run_pass(self.db, self.config, now, self.senders)
             except (ClaimtrackError, SQLAlchemyError) as error:
                 log.error("pass as of %s failed: %s", now.isoformat(), _one_line(error))
                 return None
@@ -135,7 +135,7 @@ class Monitor:
         now = self.clock()
         with self._pass:
             try:
-                errors = monitor.send_digest(self.db, self.config, now, self.senders)
+                errors = passes.send_digest(self.db, self.config, now, self.senders)
             except (ClaimtrackError, SQLAlchemyError) as error:
                 log.error("digest as of %s failed: %s", now.isoformat(), _one_line(error))
                 return
