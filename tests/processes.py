@@ -60,8 +60,12 @@ def file_channel(path: Path) -> str:
 
 
 def reports_in(path: Path) -> list[dict[str, Any]]:
-    """The JSON reports a file channel wrote, in order."""
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    """The JSON reports a file channel wrote, in order. A last line without its newline is
+    a report torn by a kill, never accepted (its alerts stay in the outbox), which the channel
+    cuts off at its next write (channels._drop_torn_tail); every complete line must parse."""
+    text = path.read_text(encoding="utf-8")
+    complete = text[: text.rfind("\n") + 1]
+    return [json.loads(line) for line in complete.splitlines()]
 
 
 def env_for(db: str, config: Path) -> dict[str, str]:
