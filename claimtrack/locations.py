@@ -33,14 +33,12 @@ def locate(path: str | os.PathLike[str] | None) -> tuple[Path, bool]:
 def zone_of(name: str) -> tzinfo:
     if name.upper() == "UTC":
         return UTC
+    # The longest IANA name has 32 characters; a longer one is not looked up at all, as the
+    # file system would refuse its path (OSError) rather than say it is unknown.
+    if len(name) <= 255:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            pass
     shown = name if len(name) <= 60 else f"{name[:57]}..."
-    try:
-        # The longest IANA name has 32 characters; a longer one is not looked up at all, as
-        # the file system would refuse its path (OSError) rather than say it is unknown.
-        if len(name) > 255:
-            raise ValueError(name)
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise ValueError(
-            f"'{shown}' is not a time zone; use an IANA name, e.g. Europe/Paris"
-        ) from None
+    raise ValueError(f"'{shown}' is not a time zone; use an IANA name, e.g. Europe/Paris")

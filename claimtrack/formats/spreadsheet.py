@@ -166,7 +166,8 @@ def read_csv(text: str, clock: Clock, where: str = "file") -> Document:
 def _records(text: str, where: str) -> Iterator[tuple[int, list[str]]]:
     """Each non-blank record with the line it starts on, as an editor numbers lines (a quote
     spanning lines is one record)."""
-    first = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]  # not split(): that would copy the whole file
     delimiter = ";" if ";" in first and "," not in first else ","
     # The whole file is in memory, so no cell can be longer than it; the csv module's own
     # limit (131,072 characters) would refuse a long quote our export wrote. The limit is
