@@ -39,26 +39,36 @@ KILLS = int(os.environ.get("CLAIMTRACK_TEST_KILLS", "8"))
 SEED = int(os.environ.get("CLAIMTRACK_TEST_SEED", "20261124"))
 
 
-def killed_at_random(
-    command: list[str], env: dict[str, str], rng: random.Random, span: tuple[float, float]
-):
-    """Start ``command``, SIGKILL it at a random moment within ``span`` (seconds from its
-    start); return whether it had already finished (the kill came too late), and its exit
-    code."""
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    delay = rng.uniform(*span)
-    try:
-        process.wait(timeout=delay)
-        finished = True
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=60)
-        # It can end between the timeout and the kill, which then finds it done (seen once
-        # in CI): what counts is how it ended.
-        finished = process.returncode != -signal.SIGKILL
-    return finished, process.returncode
+class KillWindow:
+    """SIGKILLs at seeded random moments within a span of seconds from a command's start.
+
+    The span's top is one timed run; a run that ends before its kill shows the command takes
+    less than that here (a cold first run, a machine busier then than now), so its duration
+    becomes the new top and later kills land inside the work rather than after it."""
+
+    def __init__(self, rng: random.Random, low: float, high: float) -> None:
+        self.rng, self.low, self.high = rng, low, high
+
+    def kill(self, command: list[str], env: dict[str, str]) -> tuple[bool, int]:
+        """Start ``command`` and kill it at a random moment of the span; return whether it had
+        already finished (the kill came too late), and its exit code."""
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        delay = self.rng.uniform(self.low, self.high)
+        try:
+            process.wait(timeout=delay)
+            finished = True
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=60)
+            # It can end between the timeout and the kill, which then finds it done (seen once
+            # in CI): what counts is how it ended.
+            finished = process.returncode != -signal.SIGKILL
+        if finished:
+            self.high = max(self.low, min(self.high, time.perf_counter() - start))
+        return finished, process.returncode
 
 
 def timed(command: list[str], env: dict[str, str]) -> float:
@@ -135,10 +145,10 @@ def test_a_monitor_pass_killed_at_random_moments_loses_and_repeats_nothing(db, t
     subprocess.run([*check(0)[:-1], before_all.isoformat()], cwd=ROOT, env=env, capture_output=True)
     busy = timed(check(0), env)
     idle = timed(check(0), env)
-    span = (0.9 * idle, busy)
+    window = KillWindow(rng, 0.9 * idle, busy)
     outcomes = {"before flagging": 0, "mid-flagging": 0, "after flagging": 0, "finished": 0}
     for kill in range(1, KILLS + 1):
-        finished, code = killed_at_random(check(kill), env, rng, span)
+        finished, code = window.kill(check(kill), env)
         assert code == (0 if finished else -9)
         opens_intact(db)
         _, alerts, _ = due_flags(db, as_of(kill))
@@ -212,13 +222,13 @@ def test_a_large_import_killed_at_random_moments_is_all_or_nothing(db, tmp_path,
 
     command, uuids = load(0)
     load_time = timed(command, env)
-    span = (0.0, load_time)
+    window = KillWindow(rng, 0.0, load_time)
     assert held(db, uuids) == IMPORT_SIZE
     outcomes = {"all": 0, "none": 0}
     as_of = datetime.now(UTC)
     for batch in range(1, KILLS + 1):
         command, uuids = load(batch)
-        finished, code = killed_at_random(command, env, rng, span)
+        finished, code = window.kill(command, env)
         assert code == (0 if finished else -9)
         opens_intact(db)
         count = held(db, uuids)
