@@ -916,19 +916,19 @@ def serve(host: str, port: int, config_path: str | None, db: str | None) -> None
     """Serve the tracker on the web until stopped: pages at /, the JSON API at /api (described
     at /docs), the deadline calendar at /deadlines.ics. Read-only, unless $CLAIMTRACK_TOKEN
     is set: then the API takes writes that carry it (Authorization: Bearer TOKEN)."""
-    from claimtrack import web
+    from claimtrack.web import server, site
 
     cfg = settings(config_path)
-    token = web.check_token(os.environ.get(web.ENV_TOKEN))
+    token = site.check_token(os.environ.get(site.ENV_TOKEN))
     with database(db) as opened:
-        sock = web.listen(host, port)
+        sock = server.listen(host, port)
         where = sock.getsockname()
         mode = "writes need the token" if token else "read-only"
         say(
             f"claimtrack: serving {opened.url} at http://{host}:{where[1]}/ ({mode}); Ctrl-C stops",
             err=True,
         )
-        web.server(web.Site(opened, cfg, token)).run(sockets=[sock])
+        server.server(site.Site(opened, cfg, token)).run(sockets=[sock])
 
 
 def _read_input(path: str) -> str:

@@ -295,7 +295,7 @@ TOKEN = "s3cret-token-for-tests-0123456789"
 @pytest.fixture
 def site(database):
     """The web tracker over the test's database, its clock stopped at NOW, read-only."""
-    from claimtrack.web import Site
+    from claimtrack.web.site import Site
 
     return Site(database, clock=lambda: NOW)
 
@@ -305,7 +305,7 @@ def client(site):
     """FastAPI's test client on that tracker (no network, no server)."""
     from fastapi.testclient import TestClient
 
-    from claimtrack.web import create_app
+    from claimtrack.web.app import create_app
 
     with TestClient(create_app(site)) as test_client:
         yield test_client
@@ -318,7 +318,7 @@ def writable(site):
 
     from fastapi.testclient import TestClient
 
-    from claimtrack.web import create_app
+    from claimtrack.web.app import create_app
 
     with TestClient(create_app(replace(site, token=TOKEN))) as test_client:
         yield test_client

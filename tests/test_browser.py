@@ -22,7 +22,8 @@ import pytest
 from claimtrack.formats import examples
 from claimtrack.records import store
 from claimtrack.records.claims import Clock
-from claimtrack.web import Site, listen, server
+from claimtrack.web.server import listen, server
+from claimtrack.web.site import Site
 from tests.conftest import NOW
 
 CHROMIUM = os.environ.get("CLAIMTRACK_TEST_CHROMIUM", "/usr/bin/chromium")

@@ -343,7 +343,8 @@ def test_a_line_break_in_the_calendars_name_is_served_not_a_500(database):
     from fastapi.testclient import TestClient
 
     from claimtrack.config import Config, Publishing
-    from claimtrack.web import Site, create_app
+    from claimtrack.web.app import create_app
+    from claimtrack.web.site import Site
     from tests.conftest import NOW
 
     site = Site(database, clock=lambda: NOW)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from pydantic import TypeAdapter
 
-from claimtrack.api_models import ClaimOut, EventOut, ReportOut
+from claimtrack.web.schemas import ClaimOut, EventOut, ReportOut
 from tests.conftest import IRAQ, NOW, SYRIA, TOKEN, dump
 
 AS_OF = NOW.isoformat()

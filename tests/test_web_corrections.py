@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pydantic import TypeAdapter
 
-from claimtrack.api_models import ClaimOut, LogEntryOut
+from claimtrack.web.schemas import ClaimOut, LogEntryOut
 from tests.conftest import TOKEN, dump
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

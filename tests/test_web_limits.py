@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 
 from claimtrack.config import Config, Web
 from claimtrack.records import claims
-from claimtrack.web import create_app
+from claimtrack.web.app import create_app
 from tests.conftest import TOKEN, dump
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

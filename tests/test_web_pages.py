@@ -364,7 +364,7 @@ def test_every_status_badge_meets_wcag_aa_contrast_with_its_white_text():
     """WCAG 2.1 §1.4.3: 4.5:1 for text of the badges' size; computed from site.css itself."""
     from importlib.resources import files
 
-    css = (files("claimtrack") / "static" / "site.css").read_text()
+    css = (files("claimtrack.web") / "static" / "site.css").read_text()
     colours = dict(re.findall(r"--([a-z]+): (#[0-9a-f]{6})", css))
     badges = set(re.findall(r"\.s-[a-z_]+[^{]*\{ background: var\(--([a-z]+)\)", css))
     assert {"due", "pending", "kept", "broken", "partial", "unrated"} <= badges

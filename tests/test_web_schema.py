@@ -17,7 +17,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, seed, settings
 from schemathesis.generation.modes import GenerationMode
 
-from claimtrack.web import create_app
+from claimtrack.web.app import create_app
 from tests.conftest import TOKEN
 
 EXAMPLES = int(os.environ.get("CLAIMTRACK_TEST_EXAMPLES", "20"))

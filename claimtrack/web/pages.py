@@ -23,7 +23,7 @@ from claimtrack.records.models import Claim
 from claimtrack.records.status import STATUSES
 from claimtrack.records.status_sql import count_by_status
 from claimtrack.reports import deadline_report
-from claimtrack.web import AsOfParam, ClaimId, Offset, SiteDep
+from claimtrack.web.site import AsOfParam, ClaimId, Offset, SiteDep
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))

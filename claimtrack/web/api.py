@@ -15,7 +15,12 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from claimtrack.api_models import (
+from claimtrack.deadlines.days import MAX_DAYS, parse_date
+from claimtrack.records import claims, corrections, shapes
+from claimtrack.records.models import MAX_ID, Claim
+from claimtrack.records.status import STATUSES
+from claimtrack.reports import deadline_report
+from claimtrack.web.schemas import (
     ClaimIn,
     ClaimOut,
     EventOut,
@@ -27,12 +32,7 @@ from claimtrack.api_models import (
     RetractionIn,
     VerdictIn,
 )
-from claimtrack.deadlines.days import MAX_DAYS, parse_date
-from claimtrack.records import claims, corrections, shapes
-from claimtrack.records.models import MAX_ID, Claim
-from claimtrack.records.status import STATUSES
-from claimtrack.reports import deadline_report
-from claimtrack.web import (
+from claimtrack.web.site import (
     DATE,
     ENV_TOKEN,
     AsOfParam,

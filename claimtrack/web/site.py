@@ -9,24 +9,14 @@ the security headers, and the server itself.
 from __future__ import annotations
 
 import hmac
-import signal
-import socket
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi import Path as PathParam
-from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
-from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from claimtrack.config import Config
 from claimtrack.deadlines.days import parse_moment
@@ -44,20 +34,12 @@ from claimtrack.records.models import MAX_ID
 from claimtrack.records.store import Database
 
 if TYPE_CHECKING:
-    import uvicorn
+    pass
 
 ENV_TOKEN = "CLAIMTRACK_TOKEN"
 MIN_TOKEN_LENGTH = 16
 READ_ONLY = f"this tracker is read-only; start claimtrack serve with {ENV_TOKEN} set"
 NEEDS_TOKEN = "writing needs the tracker's token: Authorization: Bearer TOKEN"
-STATIC = Path(__file__).with_name("static")
-
-# No script runs on these pages, none is loaded from elsewhere, and no page can be framed:
-# should an escape ever be missed, the browser still refuses to run what got through.
-PAGE_POLICY = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-    "base-uri 'none'; frame-ancestors 'none'"
-)
 
 
 def _now() -> datetime:
@@ -193,78 +175,6 @@ def message(error: ClaimtrackError) -> str:
     return error.message
 
 
-class HeadAsGet:
-    """Answers HEAD as GET without the body, for every address: link checkers, uptime
-    monitors and calendar clients ask with HEAD, and FastAPI's routes answer only GET."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "HEAD":
-            await self.app(scope, receive, send)
-            return
-
-        async def headers_only(message: Message) -> None:
-            if message["type"] == "http.response.body":
-                message = {**message, "body": b""}
-            await send(message)
-
-        await self.app({**scope, "method": "GET"}, receive, headers_only)
-
-
-def create_app(site: Site) -> FastAPI:
-    """The application for ``site``: pages at /, the API at /api (OpenAPI at /openapi.json
-    and /docs), the calendar at /deadlines.ics."""
-    from claimtrack import api, pages, web_guard
-
-    app = FastAPI(
-        title=f"{site.name} API",
-        summary="Public claims and commitments, their sources, deadlines and verdicts.",
-        version=_version(),
-        redoc_url=None,
-        dependencies=[Depends(storable_query)],
-    )
-    app.state.site = site
-    app.add_middleware(
-        web_guard.WriteGuard, refusal=site.refusal, max_body=lambda: site.config.web.max_body
-    )
-    app.add_middleware(
-        web_guard.SecurityHeaders, page_policy=PAGE_POLICY, exempt=lambda p: p == app.docs_url
-    )
-    app.add_middleware(HeadAsGet)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.include_router(api.router)
-    app.include_router(pages.router)
-
-    @app.exception_handler(ClaimtrackError)
-    async def _refused(request: Request, error: ClaimtrackError) -> Response:
-        if _is_api(request):
-            return JSONResponse({"detail": message(error)}, status_code=status_code(error))
-        return pages.error_page(request, status_code(error), message(error))
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http_error(request: Request, error: StarletteHTTPException) -> Response:
-        if error.status_code == 400:  # FastAPI's answer to a body that is not UTF-8 JSON
-            error = StarletteHTTPException(422, "body: not JSON in UTF-8; send a JSON object")
-        if _is_api(request):
-            return await http_exception_handler(request, error)
-        text = (
-            "There is no page at this address; it may be mistyped, or the page may have moved."
-            if error.status_code == 404
-            else str(error.detail)
-        )
-        return pages.error_page(request, error.status_code, text)
-
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, error: RequestValidationError) -> Response:
-        if _is_api(request):
-            return JSONResponse({"detail": problems(error)}, status_code=422)
-        return pages.error_page(request, 422, problems(error))
-
-    return app
-
-
 def problems(error: RequestValidationError) -> str:
     """What a request got wrong, on one line: ``text: String should have at most 20000
     characters``; the first problem, and how many more there are."""
@@ -286,76 +196,3 @@ def storable_query(request: Request) -> None:
     for key, value in request.query_params.multi_items():
         storable.check(key, "query")
         storable.check(value, key)
-
-
-def _is_api(request: Request) -> bool:
-    """Whether the request is for JSON or a feed (errors as JSON) rather than a page."""
-    path = request.url.path
-    return path.startswith("/api/") or path.endswith((".ics", ".json"))
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("claimtrack")
-    except PackageNotFoundError:  # run from a source tree that was never installed
-        return "0"
-
-
-def listen(host: str, port: int) -> socket.socket:
-    """A socket bound to ``host``:``port`` before the server starts, so that a port in use
-    or a host that is not this machine's is one line of error, not a server log."""
-    try:
-        family, kind, proto, _, address = socket.getaddrinfo(
-            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
-        )[0]
-    except socket.gaierror as error:
-        raise BadInput(
-            "--host", f"'{host}' is not a host name or address ({error.strerror})"
-        ) from None
-    sock = socket.socket(family, kind, proto)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind(address)
-    except OSError as error:
-        sock.close()
-        raise BadInput(
-            "--port",
-            f"cannot listen on {host}:{port} ({error.strerror}); choose another --port or --host",
-        ) from None
-    sock.listen(128)
-    sock.setblocking(False)
-    return sock
-
-
-def server(site: Site, *, log: bool = True) -> uvicorn.Server:
-    """A uvicorn server for ``site``; ``.run(sockets=[listen(…)])`` serves until SIGINT or
-    SIGTERM (or ``should_exit``), finishing the requests under way."""
-    import uvicorn
-
-    class Server(uvicorn.Server):
-        @contextmanager
-        def capture_signals(self) -> Iterator[None]:
-            """Stop on SIGINT or SIGTERM, then return, so that `claimtrack serve` exits 0
-            after a clean stop (uvicorn raises the signal again, and the exit code would
-            say it was killed)."""
-            if threading.current_thread() is not threading.main_thread():
-                yield
-                return
-            stops = (signal.SIGINT, signal.SIGTERM)
-            before = {number: signal.signal(number, self.handle_exit) for number in stops}
-            try:
-                yield
-            finally:
-                for number, handler in before.items():
-                    signal.signal(number, handler)
-
-    config = uvicorn.Config(
-        create_app(site),
-        log_level="info" if log else "warning",
-        access_log=log,
-        proxy_headers=False,
-        server_header=False,
-    )
-    return Server(config)

@@ -1,0 +1,4 @@
+"""The public web tracker: the site and what every request takes from it (site), the
+application with its error pages (app), the HTML pages (pages) and their templates/ and
+static/, the JSON API (api) and its OpenAPI shapes (schemas), the guards on writes and
+headers (guard), and the uvicorn server (server)."""
