@@ -55,7 +55,7 @@ def sweep_once(path: Path, out: Path) -> dict[str, Any]:
     from sqlalchemy import text
 
     from claimtrack import config
-    from claimtrack.monitor import channels, passes, service
+    from claimtrack.monitor import channels, flagging, planning, service
     from claimtrack.records import store
 
     cfg = config.parse({"channels": [{"type": "file", "path": str(out)}]}, "bench")
@@ -70,7 +70,7 @@ def sweep_once(path: Path, out: Path) -> dict[str, Any]:
     result = mon.run_once(SWEEP_AT)
     seconds = time.perf_counter() - started
     assert result is not None
-    query = passes.look_at_query(SWEEP_AT, cfg.tz, passes.BATCH)
+    query = planning.look_at_query(SWEEP_AT, cfg.tz, flagging.BATCH)
     compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
     with db.engine.connect() as connection:
         plan = [row[-1] for row in connection.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))]
@@ -92,13 +92,13 @@ def catch_up(path: Path) -> dict[str, Any]:
     from sqlalchemy import text, update
 
     from claimtrack import config
-    from claimtrack.monitor import passes
+    from claimtrack.monitor import flagging
     from claimtrack.records import store
     from claimtrack.records.models import Alert
 
     db = store.open_database(str(path))
     started = time.perf_counter()
-    flagged = passes.flag(db, NOW, config.Config())
+    flagged = flagging.flag(db, NOW, config.Config())
     info: dict[str, Any] = {"catch_up_s": time.perf_counter() - started}
     info["catch_up_flagged"] = len(flagged)
     with db.write() as session:

@@ -810,9 +810,9 @@ EXIT_DELIVERY_FAILED = 4
 
 def _replan(opened: Database, cfg: Config) -> None:
     """After a change of the configured time zone, re-plan the stored due moments, once."""
-    from claimtrack.monitor import passes
+    from claimtrack.monitor import planning
 
-    moved = passes.replan_zone(opened, cfg, _now())
+    moved = planning.replan_zone(opened, cfg, _now())
     if moved:
         say(f"claimtrack: re-planned {moved:,} deadlines for {cfg.timezone}", err=True)
 

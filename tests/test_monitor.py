@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 
 from claimtrack.config import Config
-from claimtrack.monitor import passes
+from claimtrack.monitor import flagging, outbox, passes, planning
 from claimtrack.monitor.channels import DeliveryFailed, Message
 from claimtrack.records import claims
 from claimtrack.records.models import Alert, Claim, Delivery, Event
@@ -59,42 +59,44 @@ def events(database, kind: str) -> list[Event]:
 
 
 def test_a_claim_without_deadline_or_with_a_final_verdict_calls_for_nothing():
-    assert passes.plan(None, False, [30, 7], NOW, UTC) == passes.Plan((), None)
-    assert passes.plan(DUE, True, [30, 7], NOW, UTC) == passes.Plan((), None)
+    assert planning.plan(None, False, [30, 7], NOW, UTC) == planning.Plan((), None)
+    assert planning.plan(DUE, True, [30, 7], NOW, UTC) == planning.Plan((), None)
 
 
 def test_a_passed_deadline_calls_for_the_due_flag_only():
     passed = NOW - timedelta(days=400)
-    plan = passes.plan(passed, False, [30, 7], NOW, UTC)
-    assert plan.alerts == (passes.Planned("due", passed, 0, passed),)
+    plan = planning.plan(passed, False, [30, 7], NOW, UTC)
+    assert plan.alerts == (planning.Planned("due", passed, 0, passed),)
     assert plan.watch_at is None
 
 
 def test_before_any_reminder_the_claim_is_next_looked_at_30_days_before():
-    plan = passes.plan(DUE, False, [30, 7], NOW, UTC)
+    plan = planning.plan(DUE, False, [30, 7], NOW, UTC)
     assert plan.alerts == ()
     assert plan.watch_at == datetime(2026, 12, 1, tzinfo=UTC)
 
 
 def test_between_reminders_the_30_day_one_is_flagged_and_the_7_day_one_is_next():
     now = datetime(2026, 12, 10, tzinfo=UTC)
-    plan = passes.plan(DUE, False, [30, 7], now, UTC)
-    assert plan.alerts == (passes.Planned("reminder", DUE, 30, datetime(2026, 12, 1, tzinfo=UTC)),)
+    plan = planning.plan(DUE, False, [30, 7], now, UTC)
+    assert plan.alerts == (
+        planning.Planned("reminder", DUE, 30, datetime(2026, 12, 1, tzinfo=UTC)),
+    )
     assert plan.watch_at == datetime(2026, 12, 24, tzinfo=UTC)
 
 
 def test_after_a_long_stop_only_the_latest_reminder_is_flagged():
     now = datetime(2026, 12, 28, tzinfo=UTC)
-    plan = passes.plan(DUE, False, [30, 7], now, UTC)
+    plan = planning.plan(DUE, False, [30, 7], now, UTC)
     assert [(a.kind, a.days_before) for a in plan.alerts] == [("reminder", 7)]
     assert plan.watch_at == DUE
 
 
 def test_reminders_keep_the_wall_clock_of_the_tracker_across_daylight_saving():
     due = datetime(2026, 4, 1, tzinfo=PARIS)  # midnight in Paris, summer time (UTC+2)
-    assert passes.fires_at(due, 30, PARIS) == datetime(2026, 3, 2, tzinfo=PARIS)
-    assert passes.fires_at(due, 30, PARIS).utcoffset() == timedelta(0)
-    assert passes.fires_at(due, 30, PARIS) == datetime(2026, 3, 1, 23, tzinfo=UTC)
+    assert planning.fires_at(due, 30, PARIS) == datetime(2026, 3, 2, tzinfo=PARIS)
+    assert planning.fires_at(due, 30, PARIS).utcoffset() == timedelta(0)
+    assert planning.fires_at(due, 30, PARIS) == datetime(2026, 3, 1, 23, tzinfo=UTC)
 
 
 # --- flag ---------------------------------------------------------------------------------------
@@ -102,7 +104,7 @@ def test_reminders_keep_the_wall_clock_of_the_tracker_across_daylight_saving():
 
 def test_catch_up_flags_a_deadline_that_passed_before_the_first_pass(database, clock):
     iraq = add(database, clock, "Iraq mission ends", "au plus tard en septembre 2025")
-    flagged = passes.flag(database, NOW, Config())
+    flagged = flagging.flag(database, NOW, Config())
     assert [(a.claim_id, a.kind) for a in flagged] == [(iraq, "due")]
     assert flagged[0].due_at == datetime(2025, 10, 1, tzinfo=UTC)
     [event] = events(database, "flagged")
@@ -113,9 +115,9 @@ def test_catch_up_flags_a_deadline_that_passed_before_the_first_pass(database, c
 
 def test_the_same_deadline_is_never_flagged_twice(database, clock):
     add(database, clock, "Iraq mission ends", "au plus tard en septembre 2025")
-    first = passes.flag(database, NOW, Config())
-    assert passes.flag(database, NOW, Config()) == []
-    assert passes.flag(database, NOW + timedelta(days=3), Config()) == []
+    first = flagging.flag(database, NOW, Config())
+    assert flagging.flag(database, NOW, Config()) == []
+    assert flagging.flag(database, NOW + timedelta(days=3), Config()) == []
     assert len(alerts(database)) == len(first) == 1
     assert len(events(database, "flagged")) == 1
 
@@ -123,17 +125,17 @@ def test_the_same_deadline_is_never_flagged_twice(database, clock):
 def test_what_is_due_is_read_without_writing(database, clock):
     iraq = add(database, clock, "Iraq mission ends", "au plus tard en septembre 2025")
     with database.read() as session:
-        due = passes.due_as_of(session, NOW, Config())
+        due = planning.due_as_of(session, NOW, Config())
     assert [(claim_id, planned.kind) for claim_id, planned in due] == [(iraq, "due")]
     assert alerts(database) == []
-    passes.flag(database, NOW, Config())
+    flagging.flag(database, NOW, Config())
     with database.read() as session:
-        assert passes.due_as_of(session, NOW, Config()) == []
+        assert planning.due_as_of(session, NOW, Config()) == []
 
 
 def test_a_batch_boundary_loses_and_repeats_nothing(database, clock):
     ids = [add(database, clock, f"claim {n}", f"2025-0{1 + n % 9}-15") for n in range(7)]
-    flagged = passes.flag(database, NOW, Config(), batch=3)
+    flagged = flagging.flag(database, NOW, Config(), batch=3)
     assert sorted(a.claim_id for a in flagged) == ids
 
 
@@ -141,7 +143,9 @@ def test_reminders_then_the_deadline_each_once(database, clock):
     claim_id = add(database, clock, "Report published", "2026-12-30")
     config = Config()
     moments = [NOW + timedelta(days=d) for d in range(0, 45)]
-    kinds = [(a.kind, a.days_before) for now in moments for a in passes.flag(database, now, config)]
+    kinds = [
+        (a.kind, a.days_before) for now in moments for a in flagging.flag(database, now, config)
+    ]
     assert kinds == [("reminder", 30), ("reminder", 7), ("due", 0)]
     assert {a.claim_id for a in alerts(database)} == {claim_id}
 
@@ -153,7 +157,7 @@ def test_a_final_verdict_stops_reminders_and_the_due_flag(database, clock):
             session, claim_id, "kept", note="Published early.", clock=clock, checked_on=NOW.date()
         )
     for days in range(0, 45):
-        assert passes.flag(database, NOW + timedelta(days=days), Config()) == []
+        assert flagging.flag(database, NOW + timedelta(days=days), Config()) == []
 
 
 def test_an_interim_verdict_does_not_stop_the_due_flag(database, clock):
@@ -162,27 +166,27 @@ def test_an_interim_verdict_does_not_stop_the_due_flag(database, clock):
         claims.record_verdict(
             session, claim_id, "in_progress", note="Drawdown under way.", clock=clock
         )
-    assert [a.kind for a in passes.flag(database, NOW, Config())] == ["due"]
+    assert [a.kind for a in flagging.flag(database, NOW, Config())] == ["due"]
 
 
 def test_a_changed_deadline_arms_new_alerts(database, clock):
     claim_id = add(database, clock, "Iraq mission ends", "au plus tard en septembre 2025")
-    assert [a.kind for a in passes.flag(database, NOW, Config())] == ["due"]
+    assert [a.kind for a in flagging.flag(database, NOW, Config())] == ["due"]
     with database.write() as session:
         claims.edit_claim(session, claim_id, clock=clock, deadline="fin 2026")
-    later = passes.flag(database, datetime(2026, 12, 26, tzinfo=UTC), Config())
+    later = flagging.flag(database, datetime(2026, 12, 26, tzinfo=UTC), Config())
     assert [(a.kind, a.days_before, a.due_at) for a in later] == [
         ("reminder", 7, datetime(2027, 1, 1, tzinfo=UTC))
     ]
-    final = passes.flag(database, datetime(2027, 1, 1, tzinfo=UTC), Config())
+    final = flagging.flag(database, datetime(2027, 1, 1, tzinfo=UTC), Config())
     assert [(a.kind, a.due_at) for a in final] == [("due", datetime(2027, 1, 1, tzinfo=UTC))]
 
 
 def test_new_reminder_offsets_replan_claims_already_looked_at(database, clock):
     add(database, clock, "Report published", "2026-12-30")
-    assert passes.flag(database, NOW, Config(reminders=[30])) == []
+    assert flagging.flag(database, NOW, Config(reminders=[30])) == []
     with_14 = Config(reminders=[30, 14])
-    flagged = passes.flag(database, datetime(2026, 12, 17, tzinfo=UTC), with_14)
+    flagged = flagging.flag(database, datetime(2026, 12, 17, tzinfo=UTC), with_14)
     assert [(a.kind, a.days_before) for a in flagged] == [("reminder", 14)]
 
 
@@ -264,7 +268,7 @@ def test_a_channel_that_is_down_keeps_the_alert_until_it_is_back(database, clock
 
 def test_retries_wait_longer_each_time_up_to_the_cap():
     config = Config(retry_after=60, retry_max=600)
-    waits = [passes.backoff(n, config).total_seconds() for n in range(1, 7)]
+    waits = [outbox.backoff(n, config).total_seconds() for n in range(1, 7)]
     assert waits == [60, 120, 240, 480, 600, 600]
 
 
@@ -283,11 +287,11 @@ def test_failures_back_off_on_the_alert_row(database, clock):
 def test_alerts_held_by_a_pass_that_died_are_delivered_after_the_lease(database, clock):
     add(database, clock, "Iraq mission ends", "au plus tard en septembre 2025")
     config = Config(lease=300)
-    passes.flag(database, NOW, config)
-    assert passes._lease(database, NOW, config, 10)  # a pass took them, then was killed
+    flagging.flag(database, NOW, config)
+    assert outbox._lease(database, NOW, config, 10)  # a pass took them, then was killed
     desk = FakeChannel("desk")
-    assert passes.deliver(database, NOW + timedelta(seconds=299), config, [desk]).delivered == []
-    done = passes.deliver(database, NOW + timedelta(seconds=300), config, [desk])
+    assert outbox.deliver(database, NOW + timedelta(seconds=299), config, [desk]).delivered == []
+    done = outbox.deliver(database, NOW + timedelta(seconds=300), config, [desk])
     assert len(done.delivered) == 1
     assert len(desk.messages) == 1
 

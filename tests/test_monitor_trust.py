@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import select
 
 from claimtrack import config
-from claimtrack.monitor import channels, passes, service
+from claimtrack.monitor import channels, flagging, passes, planning, service
 from claimtrack.records import claims
 from claimtrack.records.models import Alert, Claim
 from tests.conftest import IRAQ, NOW, assert_refused, dump
@@ -196,12 +196,12 @@ def test_an_undelivered_reminder_moves_with_its_deadline(database, clock):
         )
     utc = config.parse({"reminders": [7]}, "t.toml")
     seven_before = datetime(2027, 1, 25, tzinfo=UTC)
-    passes.replan_zone(database, utc, NOW)
-    flagged = passes.flag(database, seven_before, utc)
+    planning.replan_zone(database, utc, NOW)
+    flagged = flagging.flag(database, seven_before, utc)
     assert [(a.kind, a.days_before) for a in flagged] == [("reminder", 7)]
     later = config.parse({"reminders": [7], "timezone": "America/Los_Angeles"}, "t.toml")
-    assert passes.replan_zone(database, later, seven_before) == 1
-    assert passes.replan_zone(database, later, seven_before) == 0
+    assert planning.replan_zone(database, later, seven_before) == 1
+    assert planning.replan_zone(database, later, seven_before) == 0
     with database.read() as session:
         alert = session.exec(select(Alert)).one()
         due = datetime(2027, 2, 1, 8, tzinfo=UTC)  # midnight in Los Angeles
@@ -209,4 +209,4 @@ def test_an_undelivered_reminder_moves_with_its_deadline(database, clock):
         assert alert.fires_at == due - timedelta(days=7)
         assert alert.next_attempt_at == due - timedelta(days=7)  # waits for its new moment
     # and it is not flagged a second time under its new moment
-    assert passes.flag(database, due - timedelta(days=7), later) == []
+    assert flagging.flag(database, due - timedelta(days=7), later) == []

@@ -31,7 +31,7 @@ from claimtrack.reports.render import deadline_line
 
 if TYPE_CHECKING:
     from claimtrack.monitor.channels import Message
-    from claimtrack.monitor.passes import Failing
+    from claimtrack.monitor.health import Failing
 
 
 # How many claims each list of a report shows unless asked otherwise: a tracker of a

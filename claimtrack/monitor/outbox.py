@@ -1,0 +1,207 @@
+"""Delivery through the outbox: an alert stays until every channel accepted it (at least
+once, its id the key to drop duplicates), leased so that two monitors do not send it
+together, retried after a growing delay when a channel fails.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import bindparam, delete, insert, update
+from sqlmodel import Session, col, select
+
+from claimtrack.config import Config
+from claimtrack.monitor.channels import DeliveryFailed, Sender
+from claimtrack.monitor.health import health_key
+from claimtrack.monitor.planning import WHO
+from claimtrack.records.claims import AsOf
+from claimtrack.records.models import (
+    Alert,
+    Claim,
+    Delivery,
+    Event,
+    MonitorState,
+)
+from claimtrack.records.store import Database, insert_skipping_existing
+
+log = logging.getLogger("claimtrack.monitor")
+OUTBOX_BATCH = 1000  # alerts in one report; more wait for the next pass, which comes at once
+
+
+@dataclass
+class Delivered:
+    """What one delivery round did: alerts every channel now has, alerts a channel refused."""
+
+    delivered: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)  # channel name: why it refused
+    sent: dict[str, int] = field(default_factory=dict)  # channel name: alerts it accepted
+
+
+def _lease(db: Database, now: datetime, config: Config, limit: int) -> list[int]:
+    """Take the alerts waiting for delivery, for ``config.lease`` seconds: a monitor that
+    dies while sending leaves them to the next pass, this monitor's or another's."""
+    with db.write() as session:
+        query = (
+            select(Alert)
+            .where(col(Alert.next_attempt_at) <= now)
+            .order_by(col(Alert.next_attempt_at), col(Alert.id))  # the index order: no scan
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        alerts = session.exec(query).all()
+        for alert in alerts:
+            alert.attempts += 1
+            alert.next_attempt_at = now + timedelta(seconds=config.lease)
+        return [alert.id for alert in alerts if alert.id is not None]
+
+
+def backoff(attempts: int, config: Config) -> timedelta:
+    """Wait before retrying: ``retry_after``, doubling with each failed attempt, capped."""
+    seconds = config.retry_after * 2 ** max(0, attempts - 1)
+    return timedelta(seconds=min(seconds, config.retry_max))
+
+
+def deliver(
+    db: Database,
+    now: datetime,
+    config: Config,
+    senders: Sequence[Sender],
+    limit: int = OUTBOX_BATCH,
+) -> Delivered:
+    """Send one report per channel with the alerts it has not yet accepted; record the result.
+
+    An alert leaves the outbox only when every channel took it; a channel that failed gets
+    it again on a later pass, after a growing delay, and the error stays on the alert row.
+    """
+    from claimtrack.records.claims import status_of
+    from claimtrack.reports import deadline_report
+
+    result = Delivered()
+    leased = _lease(db, now, config, limit)
+    if not leased:
+        return result
+    as_of = AsOf(now, config.tz)
+    with db.read() as session:
+        alerts = session.exec(
+            select(Alert).where(col(Alert.id).in_(leased)).order_by(col(Alert.id))
+        ).all()
+        claim_ids = {alert.claim_id for alert in alerts}
+        claims = {
+            claim.id: claim
+            for claim in session.exec(select(Claim).where(col(Claim.id).in_(claim_ids))).all()
+        }
+        accepted = {
+            (row.alert_id, row.channel)
+            for row in session.exec(select(Delivery).where(col(Delivery.alert_id).in_(leased)))
+        }
+        items = [
+            deadline_report.AlertItem(alert, claim, status_of(claim, as_of))
+            for alert in alerts
+            for claim in [claims[alert.claim_id]]
+        ]
+        taken: list[tuple[int, str]] = []
+        for sender in senders:
+            todo = [item for item in items if (item.alert.id, sender.name) not in accepted]
+            if not todo:
+                continue
+            try:
+                sender.send(deadline_report.alerts_message(todo, as_of))
+            except DeliveryFailed as error:
+                result.errors[sender.name] = str(error)
+            except Exception as error:  # a bug in a channel must not lose the flag either
+                log.exception("channel %s failed unexpectedly", sender.name)
+                result.errors[sender.name] = f"{type(error).__name__}: {error}"
+            else:
+                taken += [(item.alert.id, sender.name) for item in todo if item.alert.id]
+                result.sent[sender.name] = len(todo)
+    _record(db, now, config, leased, accepted | set(taken), set(taken), senders, result)
+    return result
+
+
+def _record(
+    db: Database,
+    now: datetime,
+    config: Config,
+    ids: Sequence[int],
+    accepted: set[tuple[int, str]],
+    taken: set[tuple[int, str]],
+    senders: Sequence[Sender],
+    result: Delivered,
+) -> None:
+    """One transaction: what each channel took, and each alert delivered or set to retry.
+    Statements go by the batch (executemany), not one ORM round trip per alert."""
+    names = [sender.name for sender in senders]
+    with db.write() as session:
+        note_health(session, now, result)
+        if taken:
+            session.execute(
+                insert(Delivery),
+                [{"alert_id": a, "channel": c, "delivered_at": now} for a, c in sorted(taken)],
+            )
+        current = session.exec(
+            select(Alert.id, Alert.claim_id, Alert.attempts)
+            .where(col(Alert.id).in_(ids))
+            .where(col(Alert.delivered_at).is_(None))
+            .order_by(col(Alert.id))
+        ).all()
+        retry: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
+        for alert_id, claim_id, attempts in current:
+            missing = [name for name in names if (alert_id, name) not in accepted]
+            if not missing:
+                events.append(
+                    {
+                        "claim_id": claim_id,
+                        "kind": "delivered",
+                        "at": now,
+                        "actor": WHO,
+                        "data": {"alert_id": alert_id, "channels": names},
+                    }
+                )
+                result.delivered.append(alert_id)
+            else:
+                error = "; ".join(f"{n}: {result.errors.get(n, 'not sent')}" for n in missing)
+                retry.append(
+                    {
+                        "id": alert_id,
+                        "last_error": error,
+                        "next_attempt_at": now + backoff(attempts, config),
+                    }
+                )
+                result.failed.append(alert_id)
+        if result.delivered:
+            table = Alert.__table__  # type: ignore[attr-defined]
+            session.execute(
+                update(table)
+                .where(table.c.id == bindparam("alert"))
+                .values(delivered_at=now, next_attempt_at=None, last_error=None),
+                [{"alert": alert_id} for alert_id in result.delivered],
+            )
+            session.execute(insert(Event), events)
+        if retry:
+            session.execute(update(Alert), retry)  # ORM bulk UPDATE by primary key
+
+
+def note_health(session: Session, now: datetime, result: Delivered) -> None:
+    """Remember since when each failing channel has been failing; forget it once it takes a
+    delivery again. The digest names those failing for longer than ``alarm_after``."""
+    for name, error in result.errors.items():
+        state = session.get(MonitorState, health_key(name))
+        since = state.value.get("since") if state and state.value else now.isoformat()
+        value = {"since": since, "error": error}
+        if state is None:
+            session.execute(
+                insert_skipping_existing(session, MonitorState.__table__)  # type: ignore[attr-defined]
+                .values(name=health_key(name), value=value)
+                .on_conflict_do_nothing(index_elements=["name"])
+            )
+        else:
+            state.value = value
+    for name in result.sent:
+        if name not in result.errors:
+            session.execute(delete(MonitorState).where(col(MonitorState.name) == health_key(name)))
