@@ -842,7 +842,6 @@ def check(
     done, exit. For cron, or to look before starting the monitor. Exit 1 with --fail-on-due
     when claims await a check; 4 when a delivery failed (4 wins over 1)."""
     from claimtrack.monitor import channels, passes
-    from claimtrack.reports import render
 
     cfg = settings(config_path)
     channels.check_environment(cfg)
@@ -867,7 +866,7 @@ def check(
         if as_json:
             emit(seen.to_json() | {"awaiting_check": awaiting})
         else:
-            say(render.preview_text(seen, awaiting))
+            say(seen.text(awaiting))
         if fail_on_due and awaiting:
             raise click.exceptions.Exit(1)
         return
@@ -883,7 +882,7 @@ def check(
     if as_json:
         emit(result.to_json() | {"awaiting_check": awaiting})
     else:
-        say(render.check_text(result, awaiting))
+        say(result.text(awaiting))
     if failures or result.delivery.failed:
         raise click.exceptions.Exit(EXIT_DELIVERY_FAILED)
     if fail_on_due and awaiting:

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from claimtrack.config import Config
 from claimtrack.monitor.channels import DeliveryFailed, Sender
 from claimtrack.monitor.health import health_key
+from claimtrack.monitor.messages import AlertItem, alerts_message
 from claimtrack.monitor.planning import WHO
 from claimtrack.records.claims import AsOf
 from claimtrack.records.models import (
@@ -79,7 +80,6 @@ def deliver(
     it again on a later pass, after a growing delay, and the error stays on the alert row.
     """
     from claimtrack.records.claims import status_of
-    from claimtrack.reports import deadline_report
 
     result = Delivered()
     leased = _lease(db, now, config, limit)
@@ -100,7 +100,7 @@ def deliver(
             for row in session.exec(select(Delivery).where(col(Delivery.alert_id).in_(leased)))
         }
         items = [
-            deadline_report.AlertItem(alert, claim, status_of(claim, as_of))
+            AlertItem(alert, claim, status_of(claim, as_of))
             for alert in alerts
             for claim in [claims[alert.claim_id]]
         ]
@@ -110,7 +110,7 @@ def deliver(
             if not todo:
                 continue
             try:
-                sender.send(deadline_report.alerts_message(todo, as_of))
+                sender.send(alerts_message(todo, as_of))
             except DeliveryFailed as error:
                 result.errors[sender.name] = str(error)
             except Exception as error:  # a bug in a channel must not lose the flag either

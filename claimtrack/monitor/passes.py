@@ -28,6 +28,7 @@ from claimtrack.config import Config
 from claimtrack.monitor.channels import Sender
 from claimtrack.monitor.flagging import Flagged, flag
 from claimtrack.monitor.health import failing_channels
+from claimtrack.monitor.messages import digest_message
 from claimtrack.monitor.outbox import Delivered, deliver
 from claimtrack.monitor.planning import ZONE_STATE, Planned, due_as_of
 from claimtrack.records.claims import AsOf
@@ -38,6 +39,7 @@ from claimtrack.records.models import (
 )
 from claimtrack.records.status_sql import has_status, live
 from claimtrack.records.store import Database
+from claimtrack.reports.deadline_report import build_report
 
 # --- a whole pass, and when to run the next ----------------------------------------------------
 
@@ -96,6 +98,32 @@ class PassResult:
         wake = self.next_wakeup.isoformat() if self.next_wakeup else "none"
         return " ".join(parts) + f"; next wake-up {wake}"
 
+    def text(self, awaiting: int) -> str:
+        """What one ``check`` pass did, for a terminal or a cron mail."""
+        lines = [f"check as of {self.as_of.isoformat()}"]
+        if self.flagged:
+            lines.append(f"flagged {len(self.flagged)}:")
+            for alert in self.flagged:
+                what = (
+                    "deadline passed" if alert.kind == "due" else f"{alert.days_before} days before"
+                )
+                lines.append(
+                    f"  #{alert.claim_id}  {alert.kind}: {what} (due {alert.due_at.isoformat()}; "
+                    f"alert {alert.alert_id})"
+                )
+        else:
+            lines.append("flagged nothing new")
+        delivery = self.delivery
+        sent = ", ".join(f"{name} {n}" for name, n in delivery.sent.items()) or "none"
+        lines.append(
+            f"delivered {len(delivery.delivered)} alerts (accepted by channel: {sent}); "
+            f"failed {len(delivery.failed)}"
+        )
+        lines.append(f"awaiting a check: {awaiting} claim{'' if awaiting == 1 else 's'}")
+        wake = self.next_wakeup.isoformat() if self.next_wakeup else "nothing scheduled"
+        lines.append(f"next alert or retry: {wake}")
+        return "\n".join(lines)
+
 
 def run_pass(db: Database, config: Config, now: datetime, senders: Sequence[Sender]) -> PassResult:
     """One monitor pass: flag what is due, deliver the outbox, and say when to come back."""
@@ -122,12 +150,10 @@ def send_digest(
     Not kept in the outbox: each digest is complete, so one that fails is replaced by the
     next, and the alerts it summarises were delivered on their own.
     """
-    from claimtrack.reports import deadline_report
-
     as_of = AsOf(now, config.tz)
     with db.read() as session:
-        report = deadline_report.build_report(session, as_of, config.digest_days)
-        message = deadline_report.digest_message(report, failing_channels(session, now, config))
+        report = build_report(session, as_of, config.digest_days)
+        message = digest_message(report, failing_channels(session, now, config))
     errors: dict[str, str] = {}
     for sender in senders:
         try:
@@ -167,6 +193,33 @@ class Preview:
             "channels": self.channels,
             "replan_pending": self.replan_pending,
         }
+
+    def text(self, awaiting: int) -> str:
+        """What a ``check --dry-run`` found: what a pass at that moment would flag and deliver."""
+        lines = [f"dry run as of {self.as_of.isoformat()}: nothing written, nothing sent"]
+        if self.would_flag:
+            lines.append(f"would flag {len(self.would_flag)}:")
+            for claim_id, planned in self.would_flag:
+                what = (
+                    "deadline passed"
+                    if planned.kind == "due"
+                    else f"{planned.days_before} days before"
+                )
+                lines.append(
+                    f"  #{claim_id}  {planned.kind}: {what} (due {planned.due_at.isoformat()})"
+                )
+        else:
+            lines.append("would flag nothing new")
+        total = len(self.would_flag) + len(self.would_deliver)
+        channels = ", ".join(self.channels) or "no channel"
+        lines.append(f"would deliver {total} alert{'' if total == 1 else 's'} to: {channels}")
+        lines.append(f"awaiting a check: {awaiting} claim{'' if awaiting == 1 else 's'}")
+        if self.replan_pending:
+            lines.append(
+                "the time zone changed: a real check first re-plans every due moment, "
+                "so what it flags may differ"
+            )
+        return "\n".join(lines)
 
 
 def preview(db: Database, config: Config, now: datetime, senders: Sequence[Sender]) -> Preview:

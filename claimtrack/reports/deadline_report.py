@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from claimtrack.deadlines.deadline import due_moment
 from claimtrack.records.claims import AsOf, deadline_of, status_of
-from claimtrack.records.models import Alert, Claim, Verdict
+from claimtrack.records.models import Claim, Verdict
 from claimtrack.records.shapes import claim_json
 from claimtrack.records.status_sql import (
     count_by_status,
@@ -28,11 +27,6 @@ from claimtrack.records.status_sql import (
 )
 from claimtrack.records.store import count_rows
 from claimtrack.reports.render import deadline_line
-
-if TYPE_CHECKING:
-    from claimtrack.monitor.channels import Message
-    from claimtrack.monitor.health import Failing
-
 
 # How many claims each list of a report shows unless asked otherwise: a tracker of a
 # hundred thousand claims has tens of thousands awaiting a check, and a report that prints
@@ -140,27 +134,27 @@ def to_json(report: Report) -> dict[str, Any]:
     }
 
 
-def _who(claim: Claim) -> str:
+def who(claim: Claim) -> str:
     return ", ".join(claim.claimants)
 
 
-def _deadline_line(claim: Claim) -> str:
+def claim_deadline(claim: Claim) -> str:
     return deadline_line(deadline_of(claim), due=False)
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-_WRAP = textwrap.TextWrapper(width=88, initial_indent="      ", subsequent_indent="      ")
+WRAP = textwrap.TextWrapper(width=88, initial_indent="      ", subsequent_indent="      ")
 
 
-def _block(claim: Claim, headline: str) -> list[str]:
+def claim_block(claim: Claim, headline: str) -> list[str]:
     """A claim in a text report: headline, who, the words as said, the deadline."""
     return [
-        f"  #{claim.id}  {headline} · {_who(claim)}",
-        *_WRAP.wrap(f"“{claim.text}”"),
-        f"      deadline: {_deadline_line(claim)}",
+        f"  #{claim.id}  {headline} · {who(claim)}",
+        *WRAP.wrap(f"“{claim.text}”"),
+        f"      deadline: {claim_deadline(claim)}",
     ]
 
 
@@ -192,20 +186,20 @@ def render_text(report: Report) -> str:
     lines = [f"Deadline report as of {report.as_of.day.isoformat()} ({report.as_of.tz})", ""]
     lines.append(f"Awaiting a check — deadline passed, no verdict ({totals['due']:,}):")
     for claim, overdue in report.due:
-        lines += _block(claim, f"{_plural(overdue, 'day')} overdue")
+        lines += claim_block(claim, f"{plural(overdue, 'day')} overdue")
     lines += _text_more(report, "due", len(report.due))
     if not report.due:
         lines.append("  nothing")
     lines += ["", f"Deadlines in the next {report.days} days ({totals['upcoming']:,}):"]
     for claim, status, left in report.upcoming:
-        lines += _block(claim, f"{_plural(left, 'day')} left ({status})")
+        lines += claim_block(claim, f"{plural(left, 'day')} left ({status})")
     lines += _text_more(report, "upcoming", len(report.upcoming))
     if not report.upcoming:
         lines.append("  nothing")
     lines += ["", f"Verdicts in the last {report.days} days ({totals['recent_verdicts']:,}):"]
     for claim, verdict in report.recent_verdicts:
         lines.append(f"  #{claim.id}  {verdict.verdict} on {verdict.checked_on.isoformat()}")
-        lines += _WRAP.wrap(verdict.note)
+        lines += WRAP.wrap(verdict.note)
     lines += _text_more(report, "recent_verdicts", len(report.recent_verdicts))
     if not report.recent_verdicts:
         lines.append("  nothing")
@@ -214,7 +208,7 @@ def render_text(report: Report) -> str:
     return "\n".join(lines)
 
 
-def _md(text: str) -> str:
+def md(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
 
 
@@ -225,8 +219,8 @@ def render_markdown(report: Report) -> str:
     if report.due:
         lines += ["| # | overdue | claimants | claim | deadline |", "|---|---|---|---|---|"]
         lines += [
-            f"| {c.id} | {_plural(n, 'day')} | {_md(_who(c))} | {_md(c.text)} | "
-            f"{_md(_deadline_line(c))} |"
+            f"| {c.id} | {plural(n, 'day')} | {md(who(c))} | {md(c.text)} | "
+            f"{md(claim_deadline(c))} |"
             for c, n in report.due
         ]
         lines += _markdown_more(report, "due", len(report.due))
@@ -236,7 +230,7 @@ def render_markdown(report: Report) -> str:
     if report.upcoming:
         lines += ["| # | days left | status | claim | deadline |", "|---|---|---|---|---|"]
         lines += [
-            f"| {c.id} | {n} | {s} | {_md(c.text)} | {_md(_deadline_line(c))} |"
+            f"| {c.id} | {n} | {s} | {md(c.text)} | {md(claim_deadline(c))} |"
             for c, s, n in report.upcoming
         ]
         lines += _markdown_more(report, "upcoming", len(report.upcoming))
@@ -245,7 +239,7 @@ def render_markdown(report: Report) -> str:
     days = report.days
     lines += ["", f"## Verdicts in the last {days} days ({totals['recent_verdicts']:,})", ""]
     lines += [
-        f"- #{c.id} **{v.verdict}** ({v.checked_on.isoformat()}): {_md(v.note)}"
+        f"- #{c.id} **{v.verdict}** ({v.checked_on.isoformat()}): {md(v.note)}"
         for c, v in report.recent_verdicts
     ] or ["None."]
     lines += _markdown_more(report, "recent_verdicts", len(report.recent_verdicts))
@@ -254,139 +248,9 @@ def render_markdown(report: Report) -> str:
     return "\n".join(lines)
 
 
-def digest_message(report: Report, failing: Sequence[Failing] = ()) -> Message:
-    """The periodic digest: the report as the CLI prints it, for every channel, headed by
-    the channels that have been failing for long (alerts are waiting on them)."""
-    from claimtrack.monitor.channels import Message
-
-    warnings = [
-        f"Channel {f.channel} has refused every delivery since {f.since.isoformat()}: {f.error}"
-        for f in failing
-    ]
-    head = [*warnings, ""] if warnings else []
-    return Message(
-        subject=f"claimtrack digest: {_plural(len(report.due), 'claim')} awaiting a check",
-        text="\n".join([*head, render_text(report)]),
-        markdown="\n".join(
-            [*(f"**{w}**" for w in warnings), *([""] if warnings else []), render_markdown(report)]
-        ),
-        data={
-            "report": "digest",
-            **to_json(report),
-            "failing_channels": [
-                {"channel": f.channel, "since": f.since.isoformat(), "error": f.error}
-                for f in failing
-            ],
-        },
-    )
-
-
 def render(report: Report, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(to_json(report), ensure_ascii=False, indent=2)
     if fmt == "markdown":
         return render_markdown(report)
     return render_text(report)
-
-
-# --- the report of one monitor pass: the alerts it delivers ------------------------------------
-
-
-@dataclass
-class AlertItem:
-    """An alert to deliver, with its claim and the claim's status at delivery."""
-
-    alert: Alert
-    claim: Claim
-    status: str
-
-
-def _alert_days(item: AlertItem, as_of: AsOf) -> tuple[str, int]:
-    """Days overdue for ``due``, days left for a reminder: calendar days in the zone."""
-    deadline = deadline_of(item.claim)
-    last_day = deadline.date if deadline else item.alert.due_at.astimezone(as_of.tz).date()
-    if item.alert.kind == "due":
-        return "overdue_days", max(0, (as_of.day - last_day).days)
-    return "days_left", max(0, (last_day - as_of.day).days)
-
-
-def _alert_headline(item: AlertItem, as_of: AsOf) -> str:
-    key, n = _alert_days(item, as_of)
-    headline = _plural(n, "day") + (" overdue" if key == "overdue_days" else " left")
-    if item.alert.reopening:  # flagged again: the verdict that settled it was retracted
-        headline += " (again: its verdict was retracted)"
-    if item.status not in ("due", "pending"):  # it changed since the alert was raised
-        headline += f" (now {item.status})"
-    return headline
-
-
-def alerts_subject(items: list[AlertItem]) -> str:
-    due = sum(item.alert.kind == "due" for item in items)
-    reminders = len(items) - due
-    parts = []
-    if due:
-        parts.append(f"{due} deadline{'' if due == 1 else 's'} passed")
-    if reminders:
-        parts.append(_plural(reminders, "reminder"))
-    return "claimtrack: " + ", ".join(parts)
-
-
-def alerts_json(items: list[AlertItem], as_of: AsOf) -> dict[str, Any]:
-    alerts = []
-    for item in items:
-        key, n = _alert_days(item, as_of)
-        alerts.append(
-            {
-                "alert_id": item.alert.id,
-                "kind": item.alert.kind,
-                "claim_id": item.claim.id,
-                "due_at": item.alert.due_at.isoformat(),
-                "days_before": item.alert.days_before,
-                "fires_at": item.alert.fires_at.isoformat(),
-                "flagged_at": item.alert.flagged_at.isoformat(),
-                "reopening": item.alert.reopening,
-                key: n,
-                "claim": claim_json(item.claim, item.status, as_of.tz, as_of),
-            }
-        )
-    return {"report": "alerts", "as_of": as_of.moment.isoformat(), "alerts": alerts}
-
-
-def alerts_text(items: list[AlertItem], as_of: AsOf) -> str:
-    lines = [f"{alerts_subject(items)} — as of {as_of.moment.isoformat()}"]
-    due = [item for item in items if item.alert.kind == "due"]
-    coming = [item for item in items if item.alert.kind == "reminder"]
-    if due:
-        lines += ["", f"Deadline passed — awaiting a check ({len(due)}):"]
-        for item in due:
-            lines += [*_block(item.claim, _alert_headline(item, as_of)), ""]
-    if coming:
-        lines += ["", f"Deadline coming ({len(coming)}):"]
-        for item in coming:
-            lines += [*_block(item.claim, _alert_headline(item, as_of)), ""]
-    lines.append(f"alerts {', '.join(str(item.alert.id) for item in items)}")
-    return "\n".join(lines)
-
-
-def alerts_markdown(items: list[AlertItem], as_of: AsOf) -> str:
-    lines = [f"# {alerts_subject(items)}", "", f"As of {as_of.moment.isoformat()}.", ""]
-    lines += ["| alert | # | when | claimants | claim | deadline |", "|---|---|---|---|---|---|"]
-    lines += [
-        f"| {item.alert.id} | {item.claim.id} | {_alert_headline(item, as_of)} | "
-        f"{_md(_who(item.claim))} | {_md(item.claim.text)} | {_md(_deadline_line(item.claim))} |"
-        for item in items
-    ]
-    return "\n".join(lines)
-
-
-def alerts_message(items: list[AlertItem], as_of: AsOf) -> Message:
-    """One report for one channel in one pass: every alert it has not yet accepted."""
-    from claimtrack.monitor.channels import Message
-
-    return Message(
-        subject=alerts_subject(items),
-        text=alerts_text(items, as_of),
-        markdown=alerts_markdown(items, as_of),
-        data=alerts_json(items, as_of),
-        alert_ids=tuple(item.alert.id for item in items if item.alert.id is not None),
-    )

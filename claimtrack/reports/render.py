@@ -12,7 +12,6 @@ from claimtrack.records.claims import AsOf, deadline_of, evidence_by_verdict, ve
 from claimtrack.records.models import Claim, ClaimSource, Event
 
 if TYPE_CHECKING:
-    from claimtrack.monitor.passes import PassResult, Preview
     from claimtrack.records.corrections import Correction
 
 
@@ -106,57 +105,6 @@ def history_text(events: list[Event]) -> str:
         who = f" by {event.actor}" if event.actor else ""
         lines.append(f"{event.at.isoformat()}  {event.kind}{who}")
         lines.append("    " + json.dumps(event.data, ensure_ascii=False, sort_keys=True))
-    return "\n".join(lines)
-
-
-def check_text(result: PassResult, awaiting: int) -> str:
-    """What one ``check`` pass did, for a terminal or a cron mail."""
-    lines = [f"check as of {result.as_of.isoformat()}"]
-    if result.flagged:
-        lines.append(f"flagged {len(result.flagged)}:")
-        for alert in result.flagged:
-            what = "deadline passed" if alert.kind == "due" else f"{alert.days_before} days before"
-            lines.append(
-                f"  #{alert.claim_id}  {alert.kind}: {what} (due {alert.due_at.isoformat()}; "
-                f"alert {alert.alert_id})"
-            )
-    else:
-        lines.append("flagged nothing new")
-    delivery = result.delivery
-    sent = ", ".join(f"{name} {n}" for name, n in delivery.sent.items()) or "none"
-    lines.append(
-        f"delivered {len(delivery.delivered)} alerts (accepted by channel: {sent}); "
-        f"failed {len(delivery.failed)}"
-    )
-    lines.append(f"awaiting a check: {awaiting} claim{'' if awaiting == 1 else 's'}")
-    wake = result.next_wakeup.isoformat() if result.next_wakeup else "nothing scheduled"
-    lines.append(f"next alert or retry: {wake}")
-    return "\n".join(lines)
-
-
-def preview_text(seen: Preview, awaiting: int) -> str:
-    """What a ``check --dry-run`` found: what a pass at that moment would flag and deliver."""
-    lines = [f"dry run as of {seen.as_of.isoformat()}: nothing written, nothing sent"]
-    if seen.would_flag:
-        lines.append(f"would flag {len(seen.would_flag)}:")
-        for claim_id, planned in seen.would_flag:
-            what = (
-                "deadline passed" if planned.kind == "due" else f"{planned.days_before} days before"
-            )
-            lines.append(
-                f"  #{claim_id}  {planned.kind}: {what} (due {planned.due_at.isoformat()})"
-            )
-    else:
-        lines.append("would flag nothing new")
-    total = len(seen.would_flag) + len(seen.would_deliver)
-    channels = ", ".join(seen.channels) or "no channel"
-    lines.append(f"would deliver {total} alert{'' if total == 1 else 's'} to: {channels}")
-    lines.append(f"awaiting a check: {awaiting} claim{'' if awaiting == 1 else 's'}")
-    if seen.replan_pending:
-        lines.append(
-            "the time zone changed: a real check first re-plans every due moment, "
-            "so what it flags may differ"
-        )
     return "\n".join(lines)
 
 
