@@ -140,9 +140,9 @@ def test_web_numbers_and_dates_beyond_any_column_are_422(client, seeded, url):
 
 def test_the_clis_bounds_are_the_columns_and_the_readers():
     """The CLI writes its bounds out (so --help loads neither models nor dates)."""
-    from claimtrack import cli
+    from claimtrack.cli import common
     from claimtrack.deadlines import days
     from claimtrack.records import models
 
-    assert cli.ID.high == models.MAX_ID
-    assert cli.MAX_DAYS == days.MAX_DAYS
+    assert common.ID.high == models.MAX_ID
+    assert common.MAX_DAYS == days.MAX_DAYS

@@ -1,0 +1,180 @@
+"""Commands about deadlines coming due: the report, one check pass, the long-running
+monitor.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from claimtrack.errors import BadInput
+
+if TYPE_CHECKING:
+    from claimtrack.config import Config
+    from claimtrack.records.store import Database
+from claimtrack.cli.common import (
+    MAX_DAYS,
+    Whole,
+    as_of_option,
+    cli,
+    config_option,
+    database,
+    db_option,
+    emit,
+    json_option,
+    moment_of,
+    now_utc,
+    print_report,
+    say,
+    settings,
+)
+
+
+def report_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    function = click.option(
+        "--days",
+        type=Whole(0, MAX_DAYS, "30"),
+        default=30,
+        show_default=True,
+        help="Window for upcoming deadlines and recent verdicts.",
+    )(function)
+    function = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "markdown", "json"]),
+        default="text",
+        show_default=True,
+    )(function)
+    function = click.option(
+        "--limit",
+        type=Whole(0, 1_000_000, "50"),
+        default=50,
+        show_default=True,
+        help="The most claims each list shows (0: all); totals are always given.",
+    )(function)
+    function = as_of_option(function)
+    return json_option(function)
+
+
+@cli.command()
+@report_options
+@db_option
+def report(
+    as_of: str | None, days: int, limit: int, fmt: str, as_json: bool, db: str | None
+) -> None:
+    """What awaits a check, what comes due soon, verdicts lately, and counts by status."""
+    from claimtrack.reports import deadline_report
+
+    moment = moment_of(as_of)
+    with database(db) as opened, opened.read() as session:
+        built = deadline_report.build_report(session, moment, days, limit or None)
+        print_report(
+            deadline_report.render(built, "json" if as_json else fmt), as_json or fmt == "json"
+        )
+
+
+# A moment this far past the clock still counts as now (clocks of two machines disagree).
+FUTURE_TOLERANCE = timedelta(minutes=1)
+EXIT_DELIVERY_FAILED = 4
+
+
+def _replan(opened: Database, cfg: Config) -> None:
+    """After a change of the configured time zone, re-plan the stored due moments, once."""
+    from claimtrack.monitor import planning
+
+    moved = planning.replan_zone(opened, cfg, now_utc())
+    if moved:
+        say(f"claimtrack: re-planned {moved:,} deadlines for {cfg.timezone}", err=True)
+
+
+@cli.command()
+@as_of_option
+@click.option("--fail-on-due", is_flag=True, help="Exit 1 when a claim is awaiting a check.")
+@click.option("--digest", is_flag=True, help="Also send the digest: the deadline report.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print what would be flagged and delivered, at any moment; write and send nothing.",
+)
+@config_option
+@db_option
+@json_option
+def check(
+    as_of: str | None,
+    fail_on_due: bool,
+    digest: bool,
+    dry_run: bool,
+    config_path: str | None,
+    db: str | None,
+    as_json: bool,
+) -> None:
+    """One monitor pass: flag what is due, deliver reports to the channels, print what was
+    done, exit. For cron, or to look before starting the monitor. Exit 1 with --fail-on-due
+    when claims await a check; 4 when a delivery failed (4 wins over 1)."""
+    from claimtrack.monitor import channels, passes
+
+    cfg = settings(config_path)
+    channels.check_environment(cfg)
+    moment = moment_of(as_of, cfg.tz)
+    if not dry_run and moment.moment > now_utc() + FUTURE_TOLERANCE:
+        raise BadInput(
+            "--as-of",
+            f"{moment.moment.isoformat()} is in the future; a check records what it flags, so "
+            "a future moment can only be previewed: claimtrack check --dry-run --as-of "
+            f"{as_of}",
+        )
+    # With --json, stdout holds one JSON document: the stdout channel writes to stderr.
+    stream = sys.stderr if as_json else sys.stdout
+    senders = channels.senders(cfg, stdout=stream)
+    if dry_run:
+        if digest:
+            raise BadInput("--digest", "a dry run sends nothing; leave out --digest")
+        with database(db, migrate=False) as opened:
+            seen = passes.preview(opened, cfg, moment.moment, senders)
+            with opened.read() as session:
+                awaiting = passes.count_awaiting(session, moment)
+        if as_json:
+            emit(seen.to_json() | {"awaiting_check": awaiting})
+        else:
+            say(seen.text(awaiting))
+        if fail_on_due and awaiting:
+            raise click.exceptions.Exit(1)
+        return
+    with database(db) as opened:
+        _replan(opened, cfg)
+        result = passes.run_pass(opened, cfg, moment.moment, senders)
+        digest_errors = passes.send_digest(opened, cfg, moment.moment, senders) if digest else {}
+        with opened.read() as session:
+            awaiting = passes.count_awaiting(session, moment)
+    failures = {**result.delivery.errors, **digest_errors}
+    for name, error in failures.items():
+        say(f"claimtrack: warning: channel {name} failed: {error}", err=True)
+    if as_json:
+        emit(result.to_json() | {"awaiting_check": awaiting})
+    else:
+        say(result.text(awaiting))
+    if failures or result.delivery.failed:
+        raise click.exceptions.Exit(EXIT_DELIVERY_FAILED)
+    if fail_on_due and awaiting:
+        raise click.exceptions.Exit(1)
+
+
+@cli.command("monitor")
+@config_option
+@db_option
+def monitor_command(config_path: str | None, db: str | None) -> None:
+    """Run the deadline monitor until stopped: catch up at start, flag each deadline as it
+    passes, remind before, send the digest. SIGTERM or Ctrl-C finish the pass under way."""
+    from claimtrack.monitor import channels, service
+
+    cfg = settings(config_path)
+    channels.check_environment(cfg)
+    with database(db) as opened:
+        _replan(opened, cfg)
+        code = service.run(opened, cfg, channels.senders(cfg))
+    if code:
+        raise click.exceptions.Exit(code)
