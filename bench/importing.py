@@ -152,9 +152,10 @@ from datetime import UTC, datetime
 start = time.perf_counter()
 from claimtrack.formats import document, importing
 from claimtrack.records import claims, store
+from claimtrack.records import moments
 loaded = time.perf_counter()
 text = open(sys.argv[1], encoding="utf-8").read()
-clock = claims.Clock(datetime.now(UTC), UTC, "bench")
+clock = moments.Clock(datetime.now(UTC), UTC, "bench")
 data = document.parse_json(text, sys.argv[1])
 parsed = time.perf_counter()
 records = document.read_document(data, clock)

@@ -27,7 +27,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from claimtrack.cli import main
-from claimtrack.records import claims, store
+from claimtrack.records import moments, store
 from claimtrack.records.search import claim_fts
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -147,8 +147,8 @@ def database(db: str):
 
 
 @pytest.fixture
-def clock() -> claims.Clock:
-    return claims.Clock(NOW, UTC, "tester")
+def clock() -> moments.Clock:
+    return moments.Clock(NOW, UTC, "tester")
 
 
 def assert_refused(result: Result, message: str) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from claimtrack.formats import examples
-from claimtrack.records import claims, store
+from claimtrack.records import moments, store
 from tests.conftest import NOW
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +43,7 @@ def seed_database(db: str) -> None:
     opened = store.open_database(db)
     try:
         with opened.write() as session:
-            examples.load(session, examples.seed_path(), claims.Clock(NOW, UTC, "tester"))
+            examples.load(session, examples.seed_path(), moments.Clock(NOW, UTC, "tester"))
     finally:
         opened.dispose()
 

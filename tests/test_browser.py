@@ -21,7 +21,7 @@ import pytest
 
 from claimtrack.formats import examples
 from claimtrack.records import store
-from claimtrack.records.claims import Clock
+from claimtrack.records.moments import Clock
 from claimtrack.web.server import listen, server
 from claimtrack.web.site import Site
 from tests.conftest import NOW

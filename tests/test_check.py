@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from claimtrack.records import claims, store
+from claimtrack.records import claims, moments, store
 from tests.conftest import NOW, dump
 from tests.invariants import alerts_and_flags
 from tests.processes import file_channel, reports_in, write_config
@@ -122,7 +122,7 @@ def test_the_configured_time_zone_applies_to_the_cli(run, tmp_path, monkeypatch)
 def make_due_claims(db: str, count: int) -> None:
     """``count`` claims whose deadlines passed, spread over the two years before NOW."""
     opened = store.open_database(db)
-    clock = claims.Clock(NOW, UTC, "tester")
+    clock = moments.Clock(NOW, UTC, "tester")
     try:
         with opened.write() as session:
             for n in range(count):

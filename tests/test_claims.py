@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from claimtrack.errors import BadInput, NotFound
-from claimtrack.records import claims
+from claimtrack.records import attribution, claims, verdicts
 
 
 def test_relative_deadline_moves_when_the_stated_date_is_corrected(database, clock):
@@ -32,21 +32,21 @@ def test_a_joint_statement_keeps_its_claimants_in_order_and_shares_actors(databa
 
 
 def test_the_same_url_is_one_source_cited_with_different_quotes(database, clock):
-    info = claims.SourceInfo(url="https://example.org/article", title="Article")
+    info = attribution.SourceInfo(url="https://example.org/article", title="Article")
     with database.write() as session:
         one = claims.add_claim(
             session,
             "one",
             claimants=["A"],
             clock=clock,
-            citations=[claims.Citation(info, "first quote")],
+            citations=[attribution.Citation(info, "first quote")],
         )
         two = claims.add_claim(
             session,
             "two",
             claimants=["B"],
             clock=clock,
-            citations=[claims.Citation(info, "second quote")],
+            citations=[attribution.Citation(info, "second quote")],
         )
         assert one.source_links[0].source_id == two.source_links[0].source_id
         assert [one.source_links[0].quote, two.source_links[0].quote] == [
@@ -68,7 +68,7 @@ def test_unknown_claim_is_not_found(database):
 def test_interim_verdicts_fit_every_kind_and_final_ones_fit_their_kind(database, clock):
     with database.write() as session:
         assertion = claims.add_claim(session, "x", claimants=["A"], clock=clock, kind="assertion")
-        claims.record_verdict(session, assertion.id, "in_progress", note="checking", clock=clock)
-        claims.record_verdict(session, assertion.id, "misleading", note="half true", clock=clock)
+        verdicts.record_verdict(session, assertion.id, "in_progress", note="checking", clock=clock)
+        verdicts.record_verdict(session, assertion.id, "misleading", note="half true", clock=clock)
         with pytest.raises(BadInput, match="does not rate an assertion"):
-            claims.record_verdict(session, assertion.id, "kept", note="x", clock=clock)
+            verdicts.record_verdict(session, assertion.id, "kept", note="x", clock=clock)

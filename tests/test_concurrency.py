@@ -185,9 +185,9 @@ def test_alerts_of_a_monitor_killed_mid_delivery_go_out_through_the_other(db, tm
 
 def test_two_writers_adding_the_same_new_claimant_and_source_both_succeed(database, clock):
     """The race the 4-writer test once lost on PostgreSQL: both insert "Actor 0"; one row."""
-    from claimtrack.records import claims
+    from claimtrack.records import attribution, claims
 
-    citation = claims.Citation(claims.SourceInfo(url="https://example.org/same"), "quote")
+    citation = attribution.Citation(attribution.SourceInfo(url="https://example.org/same"), "quote")
     second: list[BaseException | int] = []
 
     def other_writer() -> None:

@@ -7,7 +7,7 @@ import pytest
 from claimtrack.deadlines.days import parse_moment
 from claimtrack.errors import BadInput
 from claimtrack.formats import examples
-from claimtrack.records import claims
+from claimtrack.records import moments, reading
 from claimtrack.records.store import examples_dir
 
 
@@ -33,11 +33,11 @@ def test_every_quote_from_the_article_is_verbatim(seed):
 def test_seed_loads_with_the_statuses_the_article_implies(database, clock):
     with database.write() as session:
         loaded = examples.load(session, examples.seed_path(), clock)
-    as_of = claims.AsOf(parse_moment("2026-11-24", "--as-of"))
+    as_of = moments.AsOf(parse_moment("2026-11-24", "--as-of"))
     with database.read() as session:
         by_text = {
-            c.translation: (claims.status_of(c, as_of), c)
-            for c, _ in claims.list_claims(session, as_of)
+            c.translation: (reading.status_of(c, as_of), c)
+            for c, _ in reading.list_claims(session, as_of)
         }
     assert len(loaded) == 7
     iraq_status, iraq = next(v for k, v in by_text.items() if k.startswith("Washington will end"))

@@ -12,7 +12,7 @@ from sqlmodel import select
 from claimtrack.config import Config
 from claimtrack.monitor import flagging, outbox, passes, planning
 from claimtrack.monitor.channels import DeliveryFailed, Message
-from claimtrack.records import claims
+from claimtrack.records import claims, moments, verdicts
 from claimtrack.records.models import Alert, Claim, Delivery, Event
 from tests.conftest import NOW
 
@@ -153,7 +153,7 @@ def test_reminders_then_the_deadline_each_once(database, clock):
 def test_a_final_verdict_stops_reminders_and_the_due_flag(database, clock):
     claim_id = add(database, clock, "Report published", "2026-12-30")
     with database.write() as session:
-        claims.record_verdict(
+        verdicts.record_verdict(
             session, claim_id, "kept", note="Published early.", clock=clock, checked_on=NOW.date()
         )
     for days in range(0, 45):
@@ -163,7 +163,7 @@ def test_a_final_verdict_stops_reminders_and_the_due_flag(database, clock):
 def test_an_interim_verdict_does_not_stop_the_due_flag(database, clock):
     claim_id = add(database, clock, "Iraq mission ends", "au plus tard en septembre 2025")
     with database.write() as session:
-        claims.record_verdict(
+        verdicts.record_verdict(
             session, claim_id, "in_progress", note="Drawdown under way.", clock=clock
         )
     assert [a.kind for a in flagging.flag(database, NOW, Config())] == ["due"]
@@ -300,16 +300,16 @@ def test_awaiting_a_check_counts_claims_due_without_a_final_verdict(database, cl
     iraq = add(database, clock, "Iraq mission ends", "au plus tard en septembre 2025")
     add(database, clock, "Syria presence", "au moins jusqu'en septembre 2026")
     add(database, clock, "Later", "2030")
-    as_of = claims.AsOf(NOW)
+    as_of = moments.AsOf(NOW)
     with database.read() as session:
         assert passes.count_awaiting(session, as_of) == 2
     with database.write() as session:
-        claims.record_verdict(
+        verdicts.record_verdict(
             session, iraq, "broken", note="Still there.", clock=clock, checked_on=date(2026, 1, 5)
         )
     with database.read() as session:
         assert passes.count_awaiting(session, as_of) == 1
-        assert passes.count_awaiting(session, claims.AsOf(datetime(2026, 1, 1, tzinfo=UTC))) == 1
+        assert passes.count_awaiting(session, moments.AsOf(datetime(2026, 1, 1, tzinfo=UTC))) == 1
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json"])

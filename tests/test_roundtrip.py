@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 
 from claimtrack.config import Config
 from claimtrack.formats import document, export, importing
-from claimtrack.records import claims, corrections, store
+from claimtrack.records import attribution, claims, corrections, moments, store, verdicts
 from tests.conftest import NOW, new_database
 
-CLOCK = claims.Clock(NOW, UTC, "tester")
-AS_OF = claims.AsOf(NOW, UTC)
+CLOCK = moments.Clock(NOW, UTC, "tester")
+AS_OF = moments.AsOf(NOW, UTC)
 
 # Words a French or English desk writes, with the characters that break careless exporters.
 WORDS = st.sampled_from(
@@ -59,12 +59,12 @@ PHRASES = st.sampled_from(
     ]
 )
 SOURCES = st.builds(
-    claims.SourceInfo,
+    attribution.SourceInfo,
     url=st.none() | st.sampled_from(["https://example.org/a", "https://www.state.gov/statement"]),
     title=st.just("Déclaration conjointe"),
     publisher=st.none() | st.just("Département d’État"),
 )
-CITATIONS = st.lists(st.builds(claims.Citation, SOURCES, OPTIONAL), max_size=2)
+CITATIONS = st.lists(st.builds(attribution.Citation, SOURCES, OPTIONAL), max_size=2)
 VERDICTS = st.lists(
     st.tuples(
         st.sampled_from(["kept", "broken", "in_progress", "partial"]),
@@ -115,7 +115,7 @@ def _record(session, spec: dict) -> None:
     ids = []
     for value, note, days_ago, evidence in spec["verdicts"]:
         ids.append(
-            claims.record_verdict(
+            verdicts.record_verdict(
                 session,
                 made.id,
                 value,

@@ -140,8 +140,9 @@ def test_the_sql_status_filter_agrees_with_derive_status(database):
 
     from sqlalchemy import func, insert
 
-    from claimtrack.records import claims
+    from claimtrack.records import reading, verdicts
     from claimtrack.records.models import Claim, Verdict
+    from claimtrack.records.moments import AsOf
     from claimtrack.records.status import STATUSES
     from claimtrack.reports import deadline_report
 
@@ -187,9 +188,9 @@ def test_the_sql_status_filter_agrees_with_derive_status(database):
     with database.write() as session:
         session.execute(insert(Claim), claim_rows)
         session.execute(insert(Verdict), verdict_rows)
-        claims.restand(session, [row["id"] for row in claim_rows])  # as every writer does
+        verdicts.restand(session, [row["id"] for row in claim_rows])  # as every writer does
     with database.read() as session:
-        everything = claims.list_claims(session, claims.AsOf(stamps[0]))
+        everything = reading.list_claims(session, AsOf(stamps[0]))
         assert len(everything) == 380
         assert not {c.id for c, _ in everything} & removed
         seen = set()
@@ -197,11 +198,11 @@ def test_the_sql_status_filter_agrees_with_derive_status(database):
         moments += [datetime(d.year, d.month, d.day, 14, tzinfo=UTC) for d in days[::3]]
         for moment in moments:
             day = moment.date()
-            as_of = claims.AsOf(moment)
-            derived = {c.id: claims.status_of(c, as_of) for c, _ in everything}
+            as_of = AsOf(moment)
+            derived = {c.id: reading.status_of(c, as_of) for c, _ in everything}
             seen |= set(derived.values())
             for status in STATUSES:
-                filtered = claims.list_claims(session, as_of, status=status)
+                filtered = reading.list_claims(session, as_of, status=status)
                 assert {c.id for c, _ in filtered} == {
                     i for i, s in derived.items() if s == status
                 }, (status, day)

@@ -10,7 +10,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-from claimtrack.records import claims, search, store
+from claimtrack.records import claims, moments, reading, search, store
 from claimtrack.records.models import Claim
 
 ENV_INCLUDE = {
@@ -39,7 +39,7 @@ def test_downgrade_to_nothing_and_upgrade_again(database, clock):
     store.upgrade(database.engine)
     assert store.current_revision(database.engine) == store.SCHEMA_REVISION
     with database.read() as session:
-        assert claims.count_claims(session) == 0
+        assert reading.count_claims(session) == 0
 
 
 @pytest.mark.sqlite_only
@@ -52,7 +52,7 @@ def test_sqlite_runs_in_wal_with_foreign_keys_and_a_busy_timeout(database):
 
 def test_time_stamps_are_stored_in_utc_and_read_back_aware(database):
     paris_noon = datetime(2024, 9, 27, 12, 0, tzinfo=timezone(timedelta(hours=2)))
-    clock = claims.Clock(paris_noon, UTC, "t")
+    clock = moments.Clock(paris_noon, UTC, "t")
     with database.write() as session:
         claim_id = claims.add_claim(session, "x", claimants=["a"], clock=clock).id
     with database.read() as session:
@@ -77,7 +77,7 @@ def test_a_failed_change_is_rolled_back_whole(database, clock):
     except RuntimeError:
         pass
     with database.read() as session:
-        assert claims.count_claims(session) == 0
+        assert reading.count_claims(session) == 0
 
 
 def test_default_database_lives_in_the_user_data_folder(monkeypatch, tmp_path):

@@ -16,7 +16,7 @@ from sqlmodel import SQLModel
 
 from claimtrack.config import Config
 from claimtrack.monitor import passes
-from claimtrack.records import claims, search, store
+from claimtrack.records import claims, search, store, verdicts
 from claimtrack.records.models import LOOK_NOW, Claim
 from tests.conftest import IRAQ, NOW, SYRIA
 from tests.test_monitor import FakeChannel
@@ -236,7 +236,7 @@ def test_0005_keeps_alerts_and_deliveries_through_upgrade_and_downgrade(db, cloc
         store.downgrade(opened.engine, "0004")
         store.upgrade(opened.engine)  # 0004 -> 0005 with a flag and its delivery in place
         with opened.write() as session:
-            judged = claims.record_verdict(
+            judged = verdicts.record_verdict(
                 session, claim.id, "kept", note=NOTE, clock=clock, checked_on=date(2025, 10, 2)
             )
             corrections.retract_verdict(session, claim.id, judged.id, reason="no", clock=clock)

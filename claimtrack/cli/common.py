@@ -20,7 +20,7 @@ from claimtrack.terminal import one_line, safe
 
 if TYPE_CHECKING:
     from claimtrack.config import Config
-    from claimtrack.records.claims import AsOf, Clock
+    from claimtrack.records.moments import AsOf, Clock
     from claimtrack.records.store import Database
 
 ENV_TZ = "CLAIMTRACK_TZ"
@@ -73,7 +73,7 @@ def now_utc() -> datetime:
 def clock() -> Clock:
     from getpass import getuser
 
-    from claimtrack.records.claims import Clock
+    from claimtrack.records.moments import Clock
 
     try:
         who = os.environ.get(ENV_USER) or getuser()
@@ -85,7 +85,7 @@ def clock() -> Clock:
 def moment_of(value: str | None, tz: tzinfo | None = None) -> AsOf:
     """``--as-of`` read in ``tz`` (default: the tracker's zone), or now."""
     from claimtrack.deadlines.days import parse_moment
-    from claimtrack.records.claims import AsOf
+    from claimtrack.records.moments import AsOf
 
     tz = tz or tracker_tz()
     return AsOf(parse_moment(value, "--as-of", tz) if value is not None else now_utc(), tz)
@@ -181,9 +181,9 @@ def print_rows(rows: list[tuple[Any, str]], moment: AsOf, as_json: bool) -> None
 
 def print_claim(claim: Any, moment: AsOf, as_json: bool, text: Callable[[str], str]) -> None:
     """A claim as JSON, or the text ``text(status)`` gives, with its status at ``moment``."""
-    from claimtrack.records import claims, shapes
+    from claimtrack.records import reading, shapes
 
-    status = claims.status_of(claim, moment)
+    status = reading.status_of(claim, moment)
     shape = shapes.claim_json(claim, status, moment.tz, moment) if as_json else None
     if as_json:
         emit(shape)

@@ -35,13 +35,13 @@ from claimtrack.cli.common import (
 def retract(claim_id: int, verdict_id: int, reason: str, db: str | None, as_json: bool) -> None:
     """Retract a verdict recorded by mistake: from now on it counts nowhere, but it stays on
     the record, marked retracted with the date and reason (see: claimtrack corrections)."""
-    from claimtrack.records import claims, corrections, shapes
+    from claimtrack.records import claims, corrections, moments, reading, shapes
 
     now = clock()
     with database(db) as opened, opened.write() as session:
         corrections.retract_verdict(session, claim_id, verdict_id, reason=reason, clock=now)
         claim = claims.get_claim(session, claim_id)
-        status = claims.status_of(claim, claims.AsOf(now.now, now.tz))
+        status = reading.status_of(claim, moments.AsOf(now.now, now.tz))
         if as_json:
             emit(shapes.claim_json(claim, status, now.tz))
         else:
@@ -102,12 +102,12 @@ def remove(
 @json_option
 def restore(claim_id: int, db: str | None, as_json: bool) -> None:
     """Bring back a removed claim, as it was."""
-    from claimtrack.records import claims, corrections, shapes
+    from claimtrack.records import corrections, moments, reading, shapes
 
     now = clock()
     with database(db) as opened, opened.write() as session:
         claim = corrections.restore_claim(session, claim_id, clock=now)
-        status = claims.status_of(claim, claims.AsOf(now.now, now.tz))
+        status = reading.status_of(claim, moments.AsOf(now.now, now.tz))
         if as_json:
             emit(shapes.claim_json(claim, status, now.tz))
         else:

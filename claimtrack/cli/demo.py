@@ -29,7 +29,7 @@ def demo(
     from pathlib import Path
 
     from claimtrack.formats import examples
-    from claimtrack.records import claims
+    from claimtrack.records import reading
     from claimtrack.reports import deadline_report
 
     moment = moment_of(as_of)
@@ -42,7 +42,7 @@ def demo(
         path = keep or str(Path(folder) / "demo.db")
         with database(path) as opened:
             with opened.write() as session:
-                if keep and claims.count_claims(session, removed=True):
+                if keep and reading.count_claims(session, removed=True):
                     raise BadInput(
                         "--keep",
                         f"{keep} already holds claims; the demo only fills a new database",

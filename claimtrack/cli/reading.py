@@ -49,12 +49,12 @@ def list_command(
     as_json: bool,
 ) -> None:
     """List claims with their status, soonest deadline first."""
-    from claimtrack.records import claims
+    from claimtrack.records import reading
 
     moment = moment_of(as_of)
     before = day(due_before, "--due-before")
     with database(db) as opened, opened.read() as session:
-        rows = claims.list_claims(
+        rows = reading.list_claims(
             session,
             moment,
             status=status,
@@ -95,11 +95,11 @@ def show(claim_id: int, as_of: str | None, db: str | None, as_json: bool) -> Non
 @json_option
 def status(claim_ids: tuple[int, ...], as_of: str | None, db: str | None, as_json: bool) -> None:
     """The status of one or several claims, now or at --as-of."""
-    from claimtrack.records import claims
+    from claimtrack.records import reading
 
     moment = moment_of(as_of)
     with database(db) as opened, opened.read() as session:
-        found = claims.claim_statuses(session, claim_ids, moment)
+        found = reading.claim_statuses(session, claim_ids, moment)
     if as_json:
         emit([{"id": i, "status": s, "as_of": moment.moment.isoformat()} for i, s in found])
     else:
@@ -117,13 +117,13 @@ def search_command(
     query: str, limit: int, as_of: str | None, db: str | None, as_json: bool
 ) -> None:
     """Find claims by words in their text, translation, quotes, notes, claimants or tags."""
-    from claimtrack.records import claims
+    from claimtrack.records import reading
 
     moment = moment_of(as_of)
     with database(db) as opened, opened.read() as session:
         rows = [
-            (c, claims.status_of(c, moment))
-            for c in claims.search_claims(session, query, limit=limit)
+            (c, reading.status_of(c, moment))
+            for c in reading.search_claims(session, query, limit=limit)
         ]
         print_rows(rows, moment, as_json)
 
@@ -134,11 +134,11 @@ def search_command(
 @json_option
 def history(claim_id: int, db: str | None, as_json: bool) -> None:
     """Every change made to a claim, oldest first."""
-    from claimtrack.records import claims, shapes
+    from claimtrack.records import reading, shapes
     from claimtrack.reports import render
 
     with database(db) as opened, opened.read() as session:
-        events = claims.history(session, claim_id)
+        events = reading.history(session, claim_id)
         if as_json:
             emit([shapes.event_json(event) for event in events])
         else:

@@ -83,7 +83,7 @@ def add(
     as_json: bool,
 ) -> None:
     """Record a claim as it was said, and echo how its deadline was read."""
-    from claimtrack.records import claims
+    from claimtrack.records import attribution, claims, moments, reading
     from claimtrack.reports import render
 
     if (quote or title or publisher) and not url:
@@ -92,8 +92,8 @@ def add(
         )
     citations = []
     if url:
-        info = claims.SourceInfo(url=url, title=title, publisher=publisher, language=language)
-        citations.append(claims.Citation(info, quote))
+        info = attribution.SourceInfo(url=url, title=title, publisher=publisher, language=language)
+        citations.append(attribution.Citation(info, quote))
     stated_on = day(stated, "--stated")
     now = clock()
     with database(db) as opened, opened.write() as session:
@@ -116,7 +116,7 @@ def add(
         reading = render.deadline_line(claims.deadline_of(claim), now.tz)
         print_claim(
             claim,
-            claims.AsOf(now.now, now.tz),
+            moments.AsOf(now.now, now.tz),
             as_json,
             lambda status: f"added claim #{claim.id} ({status})\ndeadline: {reading}",
         )
@@ -154,7 +154,7 @@ def edit(
     as_json: bool,
 ) -> None:
     """Correct what was recorded of a claim; its history keeps the values before and after."""
-    from claimtrack.records import claims
+    from claimtrack.records import claims, moments
     from claimtrack.reports import render
 
     if due and no_deadline:
@@ -182,7 +182,7 @@ def edit(
         )
         print_claim(
             claim,
-            claims.AsOf(now.now, now.tz),
+            moments.AsOf(now.now, now.tz),
             as_json,
             lambda status: render.claim_text(claim, status, now.tz),
         )
@@ -216,9 +216,9 @@ def source(
     as_json: bool,
 ) -> None:
     """Cite a source for a claim, with the exact quote."""
-    from claimtrack.records import claims, shapes
+    from claimtrack.records import attribution, claims, shapes
 
-    info = claims.SourceInfo(
+    info = attribution.SourceInfo(
         url=url,
         title=title,
         publisher=publisher,
@@ -230,7 +230,7 @@ def source(
     now = clock()
     with database(db) as opened, opened.write() as session:
         link = claims.add_source(
-            session, claim_id, claims.Citation(info, quote), clock=now, role=role
+            session, claim_id, attribution.Citation(info, quote), clock=now, role=role
         )
         if as_json:
             emit(shapes.source_json(link))
@@ -270,13 +270,13 @@ def verdict(
 ) -> None:
     """Record the outcome of a check: kept, broken, partial, true, false, misleading,
     unverifiable, withdrawn, or in_progress / stalled for now."""
-    from claimtrack.records import claims, corrections, shapes
+    from claimtrack.records import attribution, claims, corrections, moments, reading, shapes
 
     if quote and len(urls) != 1:
         raise BadInput(
             "--quote", "a quote belongs to one evidence source: give exactly one --source"
         )
-    evidence = [claims.Citation(claims.SourceInfo(url=url), quote) for url in urls]
+    evidence = [attribution.Citation(attribution.SourceInfo(url=url), quote) for url in urls]
     checked = day(checked_on, "--checked-on")
     now = clock()
     with database(db) as opened, opened.write() as session:
@@ -293,7 +293,7 @@ def verdict(
             reason=reason,
         )
         claim = claims.get_claim(session, claim_id)
-        status = claims.status_of(claim, claims.AsOf(now.now, now.tz))
+        status = reading.status_of(claim, moments.AsOf(now.now, now.tz))
         if as_json:
             emit(shapes.claim_json(claim, status, now.tz))
         else:
@@ -314,8 +314,8 @@ def actor(
     name: str, kind: str | None, role: str | None, affiliation: str | None, db: str | None
 ) -> None:
     """Describe a claimant: what kind of actor, and in which role."""
-    from claimtrack.records import claims
+    from claimtrack.records import attribution
 
     with database(db) as opened, opened.write() as session:
-        found = claims.save_actor(session, name, kind=kind, role=role, affiliation=affiliation)
+        found = attribution.save_actor(session, name, kind=kind, role=role, affiliation=affiliation)
         say(f"{found.name}: {found.kind or 'kind not given'}, {found.role or 'no role given'}")

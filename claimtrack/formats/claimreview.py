@@ -15,7 +15,7 @@ from typing import Any, TextIO
 from claimtrack.config import Publishing
 from claimtrack.errors import BadInput
 from claimtrack.formats.document import ActorRecord, CitationRecord, ClaimRecord, SourceRecord
-from claimtrack.records.claims import AsOf
+from claimtrack.records.moments import AsOf
 from claimtrack.records.status import derive_status, is_final
 
 # What a reader sees for each verdict (reviewRating.name and alternateName).

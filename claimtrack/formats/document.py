@@ -26,15 +26,15 @@ from claimtrack.deadlines.deadline import KINDS, PRECISIONS, Deadline, due_momen
 from claimtrack.deadlines.reader import parse_deadline
 from claimtrack.errors import BadInput
 from claimtrack.records import storable
-from claimtrack.records.claims import (
-    Clock,
+from claimtrack.records.models import ACTOR_KINDS, CLAIM_KINDS, EVENT_KINDS, MAX_ID, SOURCE_ROLES
+from claimtrack.records.moments import Clock
+from claimtrack.records.validation import (
     check_checked_after_stated,
     check_deadline_after_stated,
     check_language,
     check_url,
     check_verdict,
 )
-from claimtrack.records.models import ACTOR_KINDS, CLAIM_KINDS, EVENT_KINDS, MAX_ID, SOURCE_ROLES
 
 FORMAT_VERSION = 1
 

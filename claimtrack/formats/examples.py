@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from claimtrack.formats import document, importing
-from claimtrack.records import claims
+from claimtrack.records import moments
 from claimtrack.records.models import Claim
 from claimtrack.records.store import examples_dir
 
@@ -23,7 +23,7 @@ def seed_path() -> Path:
     return examples_dir() / SEED
 
 
-def load(session: Session, path: Path, clock: claims.Clock) -> list[Claim]:
+def load(session: Session, path: Path, clock: moments.Clock) -> list[Claim]:
     """Add every actor, claim, citation and verdict of a document, in the caller's
     transaction, and return the claims in the file's order."""
     text = path.read_text(encoding="utf-8")

@@ -21,7 +21,7 @@ from claimtrack.config import Config
 from claimtrack.errors import BadInput
 from claimtrack.formats import collect
 from claimtrack.formats.document import ClaimRecord
-from claimtrack.records.claims import AsOf
+from claimtrack.records.moments import AsOf
 from claimtrack.records.store import is_postgres
 
 

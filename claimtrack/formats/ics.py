@@ -14,7 +14,7 @@ from icalendar import Calendar, Event, vText
 
 from claimtrack.config import Publishing
 from claimtrack.formats.document import ClaimRecord
-from claimtrack.records.claims import AsOf
+from claimtrack.records.moments import AsOf
 from claimtrack.records.status import derive_status
 
 SUMMARY_LENGTH = 90

@@ -36,14 +36,7 @@ from claimtrack.formats.document import (
     VerdictRecord,
 )
 from claimtrack.records import search
-from claimtrack.records.claims import (
-    Clock,
-    created_data,
-    restand,
-    restand_after_retraction,
-    retraction_data,
-    verdict_data,
-)
+from claimtrack.records.claims import created_data
 from claimtrack.records.models import (
     LOOK_NOW,
     Actor,
@@ -55,6 +48,7 @@ from claimtrack.records.models import (
     Source,
     Verdict,
 )
+from claimtrack.records.moments import Clock
 from claimtrack.records.status import standing
 from claimtrack.records.store import (
     allocate_ids,
@@ -62,6 +56,12 @@ from claimtrack.records.store import (
     chunks,
     ids_taken_or_reserved,
     insert_skipping_existing,
+)
+from claimtrack.records.verdicts import (
+    restand,
+    restand_after_retraction,
+    retraction_data,
+    verdict_data,
 )
 
 ON_CONFLICT = ("fail", "skip", "update")

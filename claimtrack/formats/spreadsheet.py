@@ -19,8 +19,9 @@ from typing import Any, TextIO
 from claimtrack.errors import BadInput
 from claimtrack.formats.document import ClaimRecord, Document, SourceRecord, read_claim
 from claimtrack.records import storable
-from claimtrack.records.claims import AsOf, Clock, check_url
+from claimtrack.records.moments import AsOf, Clock
 from claimtrack.records.status import derive_status
+from claimtrack.records.validation import check_url
 
 SEPARATOR = "; "
 COLUMNS = (

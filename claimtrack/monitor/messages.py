@@ -10,8 +10,9 @@ from typing import Any
 
 from claimtrack.monitor.channels import Message
 from claimtrack.monitor.health import Failing
-from claimtrack.records.claims import AsOf, deadline_of
+from claimtrack.records.claims import deadline_of
 from claimtrack.records.models import Alert, Claim
+from claimtrack.records.moments import AsOf
 from claimtrack.records.shapes import claim_json
 from claimtrack.reports.deadline_report import (
     Report,

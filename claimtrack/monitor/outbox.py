@@ -19,7 +19,6 @@ from claimtrack.monitor.channels import DeliveryFailed, Sender
 from claimtrack.monitor.health import health_key
 from claimtrack.monitor.messages import AlertItem, alerts_message
 from claimtrack.monitor.planning import WHO
-from claimtrack.records.claims import AsOf
 from claimtrack.records.models import (
     Alert,
     Claim,
@@ -27,6 +26,7 @@ from claimtrack.records.models import (
     Event,
     MonitorState,
 )
+from claimtrack.records.moments import AsOf
 from claimtrack.records.store import Database, insert_skipping_existing
 
 log = logging.getLogger("claimtrack.monitor")
@@ -79,7 +79,7 @@ def deliver(
     An alert leaves the outbox only when every channel took it; a channel that failed gets
     it again on a later pass, after a growing delay, and the error stays on the alert row.
     """
-    from claimtrack.records.claims import status_of
+    from claimtrack.records.reading import status_of
 
     result = Delivered()
     leased = _lease(db, now, config, limit)

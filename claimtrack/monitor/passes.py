@@ -31,12 +31,12 @@ from claimtrack.monitor.health import failing_channels
 from claimtrack.monitor.messages import digest_message
 from claimtrack.monitor.outbox import Delivered, deliver
 from claimtrack.monitor.planning import ZONE_STATE, Planned, due_as_of
-from claimtrack.records.claims import AsOf
 from claimtrack.records.models import (
     Alert,
     Claim,
     MonitorState,
 )
+from claimtrack.records.moments import AsOf
 from claimtrack.records.status_sql import has_status, live
 from claimtrack.records.store import Database
 from claimtrack.reports.deadline_report import build_report

@@ -1,4 +1,7 @@
 """The record: the tables (models), opening and migrating the database (store), the text
-every database can keep (storable), the service functions that change claims (claims,
-corrections), statuses and their SQL twin (status, status_sql), search, and the JSON shape
-of a claim (shapes). Everything above reads and writes claims through here."""
+every database can keep (storable), the moments of a change and of a reading (moments),
+checks on input (validation), claims recorded and edited (claims), who said them and where
+(attribution), verdicts and standing (verdicts), corrections and their log (corrections),
+statuses and their SQL twin (status, status_sql), reading and listing (reading), full-text
+search, and the JSON shape of a claim (shapes). Everything above reads and writes claims
+through here."""

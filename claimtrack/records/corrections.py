@@ -19,15 +19,8 @@ from sqlmodel import Session, col, select
 
 from claimtrack.errors import BadInput, NotFound
 from claimtrack.records import search
-from claimtrack.records.claims import (
-    Citation,
-    Clock,
-    get_claim,
-    record_event,
-    record_verdict,
-    restand_after_retraction,
-    retraction_data,
-)
+from claimtrack.records.attribution import Citation
+from claimtrack.records.claims import get_claim, record_event
 from claimtrack.records.models import (
     LOOK_NOW,
     Actor,
@@ -41,6 +34,8 @@ from claimtrack.records.models import (
     Source,
     Verdict,
 )
+from claimtrack.records.moments import Clock
+from claimtrack.records.verdicts import record_verdict, restand_after_retraction, retraction_data
 
 # The history entries the corrections log is made of.
 LOGGED = ("retracted", "removed", "restored")

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from claimtrack.records.claims import AsOf, deadline_of, evidence_by_verdict, verdicts_at
+from claimtrack.records.claims import deadline_of
 from claimtrack.records.models import Claim, ClaimSource, Event, Verdict
+from claimtrack.records.moments import AsOf
+from claimtrack.records.reading import evidence_by_verdict, verdicts_at
 from claimtrack.records.status import is_final
 
 

@@ -15,8 +15,10 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from claimtrack.deadlines.deadline import due_moment
-from claimtrack.records.claims import AsOf, deadline_of, status_of
+from claimtrack.records.claims import deadline_of
 from claimtrack.records.models import Claim, Verdict
+from claimtrack.records.moments import AsOf
+from claimtrack.records.reading import status_of
 from claimtrack.records.shapes import claim_json
 from claimtrack.records.status_sql import (
     count_by_status,

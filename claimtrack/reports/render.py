@@ -8,8 +8,10 @@ from datetime import UTC, tzinfo
 from typing import TYPE_CHECKING
 
 from claimtrack.deadlines.deadline import Deadline
-from claimtrack.records.claims import AsOf, deadline_of, evidence_by_verdict, verdicts_at
+from claimtrack.records.claims import deadline_of
 from claimtrack.records.models import Claim, ClaimSource, Event
+from claimtrack.records.moments import AsOf
+from claimtrack.records.reading import evidence_by_verdict, verdicts_at
 
 if TYPE_CHECKING:
     from claimtrack.records.corrections import Correction

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from claimtrack.deadlines.days import MAX_DAYS, parse_date
-from claimtrack.records import claims, corrections, shapes
+from claimtrack.records import attribution, claims, corrections, moments, reading, shapes
 from claimtrack.records.models import MAX_ID, Claim
 from claimtrack.records.status import STATUSES
 from claimtrack.reports import deadline_report
@@ -92,10 +92,10 @@ def _json(data: Any, status_code: int = 200) -> JSONResponse:
     return JSONResponse(data, status_code=status_code)
 
 
-def _claim_json(claim: Claim, moment: claims.AsOf, status_code: int = 200) -> JSONResponse:
+def _claim_json(claim: Claim, moment: moments.AsOf, status_code: int = 200) -> JSONResponse:
     """A claim as `show --json` prints it, with its status at ``moment`` and its verdicts as
     the record stood then."""
-    status = claims.status_of(claim, moment)
+    status = reading.status_of(claim, moment)
     return _json(shapes.claim_json(claim, status, moment.tz, moment), status_code)
 
 
@@ -143,7 +143,7 @@ def list_claims(
     moment = site.as_of(as_of)
     before = parse_date(due_before, "due_before") if due_before is not None else None
     with site.database.read() as session:
-        rows = claims.list_claims(
+        rows = reading.list_claims(
             session,
             moment,
             status=status,
@@ -177,7 +177,7 @@ def claim_history(site: SiteDep, claim_id: ClaimId) -> Response:
     removed claim's answers 410, as its other addresses do."""
     with site.database.read() as session:
         claims.get_claim(session, claim_id)  # refuses a removed claim
-        return _json([shapes.event_json(e) for e in claims.history(session, claim_id)])
+        return _json([shapes.event_json(e) for e in reading.history(session, claim_id)])
 
 
 @router.get("/api/report", response_model=ReportOut, responses=READ, tags=["report"])
@@ -205,14 +205,14 @@ def add_claim(site: WriterDep, claim: ClaimIn) -> Response:
     """Record a claim (`claimtrack add`). Needs the token."""
     citations = []
     if claim.source is not None:
-        info = claims.SourceInfo(
+        info = attribution.SourceInfo(
             url=claim.source.url,
             title=claim.source.title,
             publisher=claim.source.publisher,
             language=claim.language,
         )
-        citations.append(claims.Citation(info, claim.source.quote))
-    clock = claims.Clock(site.clock(), site.tz, "api")
+        citations.append(attribution.Citation(info, claim.source.quote))
+    clock = moments.Clock(site.clock(), site.tz, "api")
     with site.database.write() as session:
         added = claims.add_claim(
             session,
@@ -230,7 +230,7 @@ def add_claim(site: WriterDep, claim: ClaimIn) -> Response:
             context=claim.context,
             duplicate_ok=claim.duplicate_ok,
         )
-        return _claim_json(added, claims.AsOf(clock.now, clock.tz), 201)
+        return _claim_json(added, moments.AsOf(clock.now, clock.tz), 201)
 
 
 @router.post(
@@ -243,8 +243,10 @@ def add_claim(site: WriterDep, claim: ClaimIn) -> Response:
 def record_verdict(site: WriterDep, claim_id: ClaimId, verdict: VerdictIn) -> Response:
     """Record the outcome of a check (`claimtrack verdict`); answers with the claim. Needs
     the token."""
-    evidence = [claims.Citation(claims.SourceInfo(url=e.url), e.quote) for e in verdict.evidence]
-    clock = claims.Clock(site.clock(), site.tz, "api")
+    evidence = [
+        attribution.Citation(attribution.SourceInfo(url=e.url), e.quote) for e in verdict.evidence
+    ]
+    clock = moments.Clock(site.clock(), site.tz, "api")
     with site.database.write() as session:
         corrections.record_or_correct(
             session,
@@ -259,7 +261,7 @@ def record_verdict(site: WriterDep, claim_id: ClaimId, verdict: VerdictIn) -> Re
             reason=verdict.reason,
         )
         claim = claims.get_claim(session, claim_id)
-        return _claim_json(claim, claims.AsOf(clock.now, clock.tz), 201)
+        return _claim_json(claim, moments.AsOf(clock.now, clock.tz), 201)
 
 
 @router.post(
@@ -274,13 +276,13 @@ def retract_verdict(
     """Retract a verdict recorded by mistake (`claimtrack retract`): from now on it counts
     nowhere; it stays on the record, marked retracted with the reason, and in the public
     corrections log. Answers with the claim. Needs the token."""
-    clock = claims.Clock(site.clock(), site.tz, "api")
+    clock = moments.Clock(site.clock(), site.tz, "api")
     with site.database.write() as session:
         corrections.retract_verdict(
             session, claim_id, verdict_id, reason=retraction.reason, clock=clock
         )
         claim = claims.get_claim(session, claim_id)
-        return _claim_json(claim, claims.AsOf(clock.now, clock.tz))
+        return _claim_json(claim, moments.AsOf(clock.now, clock.tz))
 
 
 @router.post(
@@ -290,7 +292,7 @@ def remove_claim(site: WriterDep, claim_id: ClaimId, removal: RemovalIn) -> Resp
     """Remove a claim (`claimtrack remove`): it leaves every list, page, answer and public
     export, and the monitor; the JSON export and the corrections log keep it. Afterwards
     its address answers 410 Gone. Needs the token."""
-    clock = claims.Clock(site.clock(), site.tz, "api")
+    clock = moments.Clock(site.clock(), site.tz, "api")
     with site.database.write() as session:
         claim = corrections.remove_claim(session, claim_id, reason=removal.reason, clock=clock)
         gone = {"on": clock.now.isoformat(), "reason": claim.removal_reason}

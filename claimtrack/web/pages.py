@@ -17,9 +17,11 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from claimtrack.deadlines.deadline import Deadline
-from claimtrack.records import claims
-from claimtrack.records.claims import AsOf, deadline_of, evidence_by_verdict
+from claimtrack.records import claims, reading
+from claimtrack.records.claims import deadline_of
 from claimtrack.records.models import Claim
+from claimtrack.records.moments import AsOf
+from claimtrack.records.reading import evidence_by_verdict
 from claimtrack.records.status import STATUSES
 from claimtrack.records.status_sql import count_by_status
 from claimtrack.reports import deadline_report
@@ -158,7 +160,7 @@ def home(
                 more_due="?" + _query(status="due", **keep),
                 keep=keep,
             )
-        found = claims.list_claims(
+        found = reading.list_claims(
             session,
             moment,
             status=status,
@@ -198,8 +200,8 @@ def claim_page(
     moment = site.as_of(as_of)
     with site.database.read() as session:
         claim = claims.get_claim(session, claim_id)
-        status = claims.status_of(claim, moment)
-        events = claims.history(session, claim_id)
+        status = reading.status_of(claim, moment)
+        events = reading.history(session, claim_id)
         return page(
             request,
             "claim.html",
@@ -209,7 +211,7 @@ def claim_page(
             actors=[link.actor for link in claim.actor_links],
             origins=[link for link in claim.source_links if link.verdict_id is None],
             evidence=evidence_by_verdict(claim),
-            verdicts=claims.verdicts_at(claim, moment),
+            verdicts=reading.verdicts_at(claim, moment),
             events=events,
             review=_review(request, session, claim, moment),
             keep={"as_of": as_of} if as_of else {},

@@ -29,8 +29,8 @@ from claimtrack.errors import (
     Removed,
 )
 from claimtrack.records import storable
-from claimtrack.records.claims import AsOf
 from claimtrack.records.models import MAX_ID
+from claimtrack.records.moments import AsOf
 from claimtrack.records.store import Database
 
 if TYPE_CHECKING:
