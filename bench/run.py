@@ -95,7 +95,7 @@ def stats(values: list[float]) -> dict[str, float]:
 
 
 def _fingerprint(size: int) -> str:
-    from claimtrack.records.store import SCHEMA_REVISION
+    from claimtrack.records.migrations import SCHEMA_REVISION
 
     # What makes the database: the generator and the catch-up pass, and the schema (the
     # migrations' text: a migration changed before it is released keeps its revision).

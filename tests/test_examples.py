@@ -8,7 +8,7 @@ from claimtrack.deadlines.days import parse_moment
 from claimtrack.errors import BadInput
 from claimtrack.formats import examples
 from claimtrack.records import moments, reading
-from claimtrack.records.store import examples_dir
+from claimtrack.records.migrations import examples_dir
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-from claimtrack.records import claims, moments, reading, search, store
+from claimtrack.records import claims, migrations, moments, reading, search, store
 from claimtrack.records.models import Claim
 
 ENV_INCLUDE = {
@@ -27,17 +27,17 @@ def test_models_and_migrations_agree(database):
 
 
 def test_code_knows_the_newest_migration():
-    scripts = ScriptDirectory(str(store.migrations_dir()))
-    assert scripts.get_current_head() == store.SCHEMA_REVISION
+    scripts = ScriptDirectory(str(migrations.migrations_dir()))
+    assert scripts.get_current_head() == migrations.SCHEMA_REVISION
 
 
 def test_downgrade_to_nothing_and_upgrade_again(database, clock):
     with database.write() as session:
         claims.add_claim(session, "x", claimants=["a"], clock=clock)
-    store.downgrade(database.engine, "base")
-    assert store.current_revision(database.engine) is None
-    store.upgrade(database.engine)
-    assert store.current_revision(database.engine) == store.SCHEMA_REVISION
+    migrations.downgrade(database.engine, "base")
+    assert migrations.current_revision(database.engine) is None
+    migrations.upgrade(database.engine)
+    assert migrations.current_revision(database.engine) == migrations.SCHEMA_REVISION
     with database.read() as session:
         assert reading.count_claims(session) == 0
 

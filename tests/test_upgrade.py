@@ -16,7 +16,7 @@ from sqlmodel import SQLModel
 
 from claimtrack.config import Config
 from claimtrack.monitor import passes
-from claimtrack.records import claims, search, store, verdicts
+from claimtrack.records import claims, migrations, search, store, verdicts
 from claimtrack.records.models import LOOK_NOW, Claim
 from tests.conftest import IRAQ, NOW, SYRIA
 from tests.test_monitor import FakeChannel
@@ -162,7 +162,7 @@ def all_kept(before: dict[str, list[str]], after: dict[str, list[str]]) -> bool:
 def test_a_first_release_database_with_claims_upgrades_keeping_every_row(db):
     engine = store.make_engine(store.resolve_url(db))
     try:
-        store.upgrade(engine, FIRST)
+        migrations.upgrade(engine, FIRST)
         fill_first_release(engine)
         tables = MetaData()
         tables.reflect(engine)
@@ -170,8 +170,8 @@ def test_a_first_release_database_with_claims_upgrades_keeping_every_row(db):
         before = rows_of(engine, tables, names)  # reflected now: the first release's columns only
         assert sum(map(len, before.values())) == 17
 
-        store.upgrade(engine)
-        assert store.current_revision(engine) == store.SCHEMA_REVISION
+        migrations.upgrade(engine)
+        assert migrations.current_revision(engine) == migrations.SCHEMA_REVISION
         assert rows_of(engine, tables, names) == before
     finally:
         engine.dispose()
@@ -200,9 +200,9 @@ def test_a_first_release_database_with_claims_upgrades_keeping_every_row(db):
             )
 
         # The pass added history (flagged, delivered); every first-release row is still there.
-        store.downgrade(opened.engine, FIRST)
+        migrations.downgrade(opened.engine, FIRST)
         assert all_kept(before, rows_of(opened.engine, tables, names))
-        store.upgrade(opened.engine)
+        migrations.upgrade(opened.engine)
         assert all_kept(before, rows_of(opened.engine, tables, names))
         with opened.engine.connect() as connection:
             context = MigrationContext.configure(
@@ -233,8 +233,8 @@ def test_0005_keeps_alerts_and_deliveries_through_upgrade_and_downgrade(db, cloc
                 deadline="au plus tard en septembre 2025",
             )
         passes.run_pass(opened, Config(), NOW, [FakeChannel("desk")])
-        store.downgrade(opened.engine, "0004")
-        store.upgrade(opened.engine)  # 0004 -> 0005 with a flag and its delivery in place
+        migrations.downgrade(opened.engine, "0004")
+        migrations.upgrade(opened.engine)  # 0004 -> 0005 with a flag and its delivery in place
         with opened.write() as session:
             judged = verdicts.record_verdict(
                 session, claim.id, "kept", note=NOTE, clock=clock, checked_on=date(2025, 10, 2)
@@ -245,7 +245,7 @@ def test_0005_keeps_alerts_and_deliveries_through_upgrade_and_downgrade(db, cloc
         with opened.read() as session:
             assert len(session.exec(select(Delivery)).all()) == 2
 
-        store.downgrade(opened.engine, "0004")
+        migrations.downgrade(opened.engine, "0004")
         with opened.engine.connect() as connection:
             assert connection.execute(select(func.count()).select_from(text("alert"))).scalar() == 1
             assert (
@@ -254,7 +254,7 @@ def test_0005_keeps_alerts_and_deliveries_through_upgrade_and_downgrade(db, cloc
             assert (
                 connection.execute(select(func.count()).select_from(text("verdict"))).scalar() == 1
             )
-        store.upgrade(opened.engine)
+        migrations.upgrade(opened.engine)
         with opened.read() as session:
             (kept,) = session.exec(select(Alert)).scalars().all()
             assert (kept.kind, kept.reopening, kept.delivered_at) == ("due", 0, NOW)

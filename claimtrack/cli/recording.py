@@ -30,7 +30,7 @@ from claimtrack.cli.monitoring import _replan
 @db_option
 def init(db: str | None) -> None:
     """Create the database, or upgrade it to the current schema. Safe to run again."""
-    from claimtrack.records.store import SCHEMA_REVISION
+    from claimtrack.records.migrations import SCHEMA_REVISION
 
     with database(db) as opened:
         _replan(opened, settings())

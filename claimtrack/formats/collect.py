@@ -34,7 +34,7 @@ from claimtrack.records.models import (
     Source,
     Verdict,
 )
-from claimtrack.records.store import chunks
+from claimtrack.records.sql import chunks
 
 CHUNK = 1000
 

@@ -13,8 +13,8 @@ from sqlmodel import Session, col, select
 
 from claimtrack.formats import document, importing
 from claimtrack.records import moments
+from claimtrack.records.migrations import examples_dir
 from claimtrack.records.models import Claim
-from claimtrack.records.store import examples_dir
 
 SEED = "iraq-2024.json"
 

@@ -22,7 +22,7 @@ from claimtrack.errors import BadInput
 from claimtrack.formats import collect
 from claimtrack.formats.document import ClaimRecord
 from claimtrack.records.moments import AsOf
-from claimtrack.records.store import is_postgres
+from claimtrack.records.sql import is_postgres
 
 
 @contextmanager

@@ -49,14 +49,14 @@ from claimtrack.records.models import (
     Verdict,
 )
 from claimtrack.records.moments import Clock
-from claimtrack.records.status import standing
-from claimtrack.records.store import (
+from claimtrack.records.sql import (
     allocate_ids,
     bulk_insert,
     chunks,
     ids_taken_or_reserved,
     insert_skipping_existing,
 )
+from claimtrack.records.status import standing
 from claimtrack.records.verdicts import (
     restand,
     restand_after_retraction,

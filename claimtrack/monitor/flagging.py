@@ -20,7 +20,8 @@ from claimtrack.records.models import (
     Event,
     MonitorState,
 )
-from claimtrack.records.store import Database, insert_skipping_existing
+from claimtrack.records.sql import insert_skipping_existing
+from claimtrack.records.store import Database
 
 BATCH = 500  # claims looked at per transaction: short write locks, flat memory
 

@@ -27,7 +27,8 @@ from claimtrack.records.models import (
     MonitorState,
 )
 from claimtrack.records.moments import AsOf
-from claimtrack.records.store import Database, insert_skipping_existing
+from claimtrack.records.sql import insert_skipping_existing
+from claimtrack.records.store import Database
 
 log = logging.getLogger("claimtrack.monitor")
 OUTBOX_BATCH = 1000  # alerts in one report; more wait for the next pass, which comes at once

@@ -22,9 +22,10 @@ from claimtrack.records.models import (
     Claim,
     MonitorState,
 )
+from claimtrack.records.sql import insert_skipping_existing
 from claimtrack.records.status_sql import live
 from claimtrack.records.status_sql import settled as settled_by
-from claimtrack.records.store import Database, insert_skipping_existing
+from claimtrack.records.store import Database
 
 WHO = "monitor"
 

@@ -1,4 +1,5 @@
-"""The record: the tables (models), opening and migrating the database (store), the text
+"""The record: the tables (models), opening the database (store), its schema
+revisions and the db/ folder (migrations), SQL alike on both databases (sql), the text
 every database can keep (storable), the moments of a change and of a reading (moments),
 checks on input (validation), claims recorded and edited (claims), who said them and where
 (attribution), verdicts and standing (verdicts), corrections and their log (corrections),

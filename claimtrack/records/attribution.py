@@ -21,7 +21,7 @@ from claimtrack.records.models import (
     utcnow,
 )
 from claimtrack.records.moments import Clock
-from claimtrack.records.store import insert_skipping_existing
+from claimtrack.records.sql import insert_skipping_existing
 from claimtrack.records.validation import check_choice, check_language, check_url, clean
 
 

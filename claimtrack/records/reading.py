@@ -22,9 +22,9 @@ from claimtrack.records.models import (
     Verdict,
 )
 from claimtrack.records.moments import AsOf
+from claimtrack.records.sql import count_rows
 from claimtrack.records.status import STATUSES, derive_status
 from claimtrack.records.status_sql import has_status, live
-from claimtrack.records.store import count_rows
 from claimtrack.records.validation import check_choice
 
 

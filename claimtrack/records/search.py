@@ -40,7 +40,7 @@ from claimtrack.records.models import (
     Source,
     Verdict,
 )
-from claimtrack.records.store import bulk_insert, is_postgres
+from claimtrack.records.sql import bulk_insert, is_postgres
 
 # Not part of the models' metadata: the migrations create these tables, one per database.
 claim_fts = Table(

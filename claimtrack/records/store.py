@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, cast, create_engine, event, func, insert, inspect, select, text
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.pool import NullPool
@@ -25,13 +24,11 @@ from sqlmodel import Session
 
 from claimtrack.errors import BadInput, Conflict, DatabaseUnavailable
 from claimtrack.records import storable
+from claimtrack.records.migrations import SCHEMA_REVISION, current_revision, upgrade
 
 ENV_DB = "CLAIMTRACK_DB"
 ENV_BUSY_TIMEOUT = "CLAIMTRACK_BUSY_TIMEOUT"
 DEFAULT_BUSY_TIMEOUT = 30.0  # seconds a writer waits for another before giving up (exit 3)
-
-# The newest migration this code knows; a test checks it against db/migrations.
-SCHEMA_REVISION = "0005"
 BACKENDS = ("sqlite", "postgresql")  # the databases claimtrack is built and tested for
 
 
@@ -271,153 +268,6 @@ class Database:
             return
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(database + suffix).unlink(missing_ok=True)
-
-
-def is_postgres(session: Session) -> bool:
-    """Whether the session is on PostgreSQL (else SQLite: the only two claimtrack accepts)."""
-    return session.get_bind().dialect.name == "postgresql"
-
-
-def insert_skipping_existing(session: Session, table: Any) -> Any:
-    """``INSERT`` that can take ``.on_conflict_do_nothing()``, in the session's dialect.
-
-    Get-or-create under concurrency: two writers adding the same new name both insert, one
-    row results, and neither fails (PostgreSQL makes the second wait for the first).
-    """
-    if is_postgres(session):
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return dialect_insert(table)
-
-
-def count_rows(session: Session, query: Any) -> int:
-    """How many rows ``query`` gives, counted by the database, its order left out."""
-    counted = select(func.count()).select_from(query.order_by(None).subquery())
-    return int(session.execute(counted).scalar_one())
-
-
-def chunks(values: Sequence[Any], size: int = 1000) -> Iterator[Sequence[Any]]:
-    """``values`` in slices small enough for one ``IN (…)`` list on every backend."""
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
-def bulk_insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
-    """``INSERT`` many rows (all with the same keys) in one ``executemany``.
-
-    On SQLite, SQLAlchemy compiles the statement and supplies each column type's bind
-    processor, applied column by column, and the rows go to the driver as tuples:
-    SQLAlchemy's own executemany builds and checks a parameter dictionary per row, which
-    costs more than SQLite's insert itself (bench/importing.py). PostgreSQL takes the usual
-    path.
-    """
-    if not rows:
-        return
-    if is_postgres(session):
-        session.execute(insert(table), rows)
-        return
-    connection = session.connection()
-    compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(rows[0]))
-    order = list(compiled.positiontup or [])
-    processors = [table.c[name].type._cached_bind_processor(connection.dialect) for name in order]
-    if not any(processors):
-        values: list[Any] = list(map(itemgetter(*order), rows))
-        if len(order) == 1:
-            values = [(value,) for value in values]
-    else:  # column by column: map() runs each processor over a whole column at C speed
-        columns = [
-            map(process, map(itemgetter(name), rows)) if process else map(itemgetter(name), rows)
-            for name, process in zip(order, processors, strict=True)
-        ]
-        values = list(zip(*columns, strict=True))
-    connection.exec_driver_sql(compiled.string, values)
-
-
-def _sequence(table: Any) -> Any:
-    return func.pg_get_serial_sequence(table.name, "id")
-
-
-def ids_taken_or_reserved(session: Session, table: Any, wanted: Sequence[int]) -> set[int]:
-    """Which of ``wanted`` a bulk insert may not use as explicit ids: those in use, and on
-    PostgreSQL also those the id sequence may already have handed to a writer in flight."""
-    taken: set[int] = set()
-    for chunk in chunks(wanted):
-        taken.update(session.execute(select(table.c.id).where(table.c.id.in_(chunk))).scalars())
-    if is_postgres(session) and wanted:
-        from sqlalchemy.dialects.postgresql import REGCLASS
-
-        handed = session.execute(
-            select(func.pg_sequence_last_value(cast(_sequence(table), REGCLASS)))
-        ).scalar()
-        taken.update(i for i in wanted if i <= (handed or 0))
-    return taken
-
-
-def allocate_ids(session: Session, table: Any, count: int, keep: Sequence[int] = ()) -> list[int]:
-    """``count`` new ids for a bulk insert with explicit ids, and make sure that later inserts
-    never pick any of them, nor any of the free ids in ``keep`` that the caller will use.
-
-    SQLite: the writer holds the database's write lock, so the ids after the largest one in
-    use are free. PostgreSQL: the id sequence hands them out, then is moved past ``keep``.
-    """
-    if not is_postgres(session):
-        top = session.execute(select(func.max(table.c.id))).scalar() or 0
-        start = max([top, *keep]) + 1
-        return list(range(start, start + count))
-    sequence = _sequence(table)
-    if keep:
-        top = max(keep)
-        session.execute(select(func.setval(sequence, func.greatest(func.nextval(sequence), top))))
-    if not count:
-        return []
-    return list(
-        session.execute(
-            select(func.nextval(sequence)).select_from(func.generate_series(1, count))
-        ).scalars()
-    )
-
-
-def migrations_dir() -> Path:
-    """The Alembic scripts: inside the wheel as claimtrack/_db, or db/ in a source checkout."""
-    here = Path(__file__).resolve().parents[1]  # the claimtrack package
-    for candidate in (here / "_db" / "migrations", here.parent / "db" / "migrations"):
-        if (candidate / "env.py").exists():
-            return candidate
-    raise DatabaseUnavailable("the migrations are missing from this installation; reinstall it")
-
-
-def examples_dir() -> Path:
-    return migrations_dir().parent / "examples"
-
-
-def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as connection:
-        if not inspect(connection).has_table("alembic_version"):
-            return None
-        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-
-
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Run the Alembic migrations up to ``revision`` (head by default)."""
-    from alembic import command
-
-    command.upgrade(alembic_config(engine), revision)
-
-
-def downgrade(engine: Engine, revision: str) -> None:
-    from alembic import command
-
-    command.downgrade(alembic_config(engine), revision)
-
-
-def alembic_config(engine: Engine) -> Any:
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(migrations_dir()))
-    config.attributes["engine"] = engine
-    return config
 
 
 def _upgrade_known(engine: Engine, url: str, revision: str | None) -> None:

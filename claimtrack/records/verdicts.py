@@ -21,8 +21,8 @@ from claimtrack.records.models import (
     Verdict,
 )
 from claimtrack.records.moments import Clock
+from claimtrack.records.sql import chunks
 from claimtrack.records.status import standing
-from claimtrack.records.store import chunks
 from claimtrack.records.validation import (
     check_checked_after_stated,
     check_not_future,

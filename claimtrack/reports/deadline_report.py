@@ -20,6 +20,7 @@ from claimtrack.records.models import Claim, Verdict
 from claimtrack.records.moments import AsOf
 from claimtrack.records.reading import status_of
 from claimtrack.records.shapes import claim_json
+from claimtrack.records.sql import count_rows
 from claimtrack.records.status_sql import (
     count_by_status,
     has_status,
@@ -27,7 +28,6 @@ from claimtrack.records.status_sql import (
     unsettled,
     verdict_counts,
 )
-from claimtrack.records.store import count_rows
 from claimtrack.reports.render import deadline_line
 
 # How many claims each list of a report shows unless asked otherwise: a tracker of a

@@ -1,0 +1,117 @@
+"""SQL that works alike on SQLite and PostgreSQL: inserts that skip what exists, counts,
+batches, bulk inserts and the ids they take.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import cast, func, insert, select
+from sqlmodel import Session
+
+
+def is_postgres(session: Session) -> bool:
+    """Whether the session is on PostgreSQL (else SQLite: the only two claimtrack accepts)."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def insert_skipping_existing(session: Session, table: Any) -> Any:
+    """``INSERT`` that can take ``.on_conflict_do_nothing()``, in the session's dialect.
+
+    Get-or-create under concurrency: two writers adding the same new name both insert, one
+    row results, and neither fails (PostgreSQL makes the second wait for the first).
+    """
+    if is_postgres(session):
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(table)
+
+
+def count_rows(session: Session, query: Any) -> int:
+    """How many rows ``query`` gives, counted by the database, its order left out."""
+    counted = select(func.count()).select_from(query.order_by(None).subquery())
+    return int(session.execute(counted).scalar_one())
+
+
+def chunks(values: Sequence[Any], size: int = 1000) -> Iterator[Sequence[Any]]:
+    """``values`` in slices small enough for one ``IN (…)`` list on every backend."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def bulk_insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    """``INSERT`` many rows (all with the same keys) in one ``executemany``.
+
+    On SQLite, SQLAlchemy compiles the statement and supplies each column type's bind
+    processor, applied column by column, and the rows go to the driver as tuples:
+    SQLAlchemy's own executemany builds and checks a parameter dictionary per row, which
+    costs more than SQLite's insert itself (bench/importing.py). PostgreSQL takes the usual
+    path.
+    """
+    if not rows:
+        return
+    if is_postgres(session):
+        session.execute(insert(table), rows)
+        return
+    connection = session.connection()
+    compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(rows[0]))
+    order = list(compiled.positiontup or [])
+    processors = [table.c[name].type._cached_bind_processor(connection.dialect) for name in order]
+    if not any(processors):
+        values: list[Any] = list(map(itemgetter(*order), rows))
+        if len(order) == 1:
+            values = [(value,) for value in values]
+    else:  # column by column: map() runs each processor over a whole column at C speed
+        columns = [
+            map(process, map(itemgetter(name), rows)) if process else map(itemgetter(name), rows)
+            for name, process in zip(order, processors, strict=True)
+        ]
+        values = list(zip(*columns, strict=True))
+    connection.exec_driver_sql(compiled.string, values)
+
+
+def _sequence(table: Any) -> Any:
+    return func.pg_get_serial_sequence(table.name, "id")
+
+
+def ids_taken_or_reserved(session: Session, table: Any, wanted: Sequence[int]) -> set[int]:
+    """Which of ``wanted`` a bulk insert may not use as explicit ids: those in use, and on
+    PostgreSQL also those the id sequence may already have handed to a writer in flight."""
+    taken: set[int] = set()
+    for chunk in chunks(wanted):
+        taken.update(session.execute(select(table.c.id).where(table.c.id.in_(chunk))).scalars())
+    if is_postgres(session) and wanted:
+        from sqlalchemy.dialects.postgresql import REGCLASS
+
+        handed = session.execute(
+            select(func.pg_sequence_last_value(cast(_sequence(table), REGCLASS)))
+        ).scalar()
+        taken.update(i for i in wanted if i <= (handed or 0))
+    return taken
+
+
+def allocate_ids(session: Session, table: Any, count: int, keep: Sequence[int] = ()) -> list[int]:
+    """``count`` new ids for a bulk insert with explicit ids, and make sure that later inserts
+    never pick any of them, nor any of the free ids in ``keep`` that the caller will use.
+
+    SQLite: the writer holds the database's write lock, so the ids after the largest one in
+    use are free. PostgreSQL: the id sequence hands them out, then is moved past ``keep``.
+    """
+    if not is_postgres(session):
+        top = session.execute(select(func.max(table.c.id))).scalar() or 0
+        start = max([top, *keep]) + 1
+        return list(range(start, start + count))
+    sequence = _sequence(table)
+    if keep:
+        top = max(keep)
+        session.execute(select(func.setval(sequence, func.greatest(func.nextval(sequence), top))))
+    if not count:
+        return []
+    return list(
+        session.execute(
+            select(func.nextval(sequence)).select_from(func.generate_series(1, count))
+        ).scalars()
+    )
