@@ -16,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from claimtrack.config import Config, Web
-from claimtrack.records import claims
+from claimtrack.records import reading
 from claimtrack.web.app import create_app
 from tests.conftest import TOKEN, dump
 
@@ -145,7 +145,7 @@ def test_an_unexpected_failure_is_a_500_with_the_security_headers(site, monkeypa
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(claims, "list_claims", broken)
+    monkeypatch.setattr(reading, "list_claims", broken)
     with TestClient(create_app(site), raise_server_exceptions=False) as client:
         for path in ("/api/claims", "/?status=due"):
             answer = client.get(path)
