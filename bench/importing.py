@@ -151,14 +151,16 @@ gc.disable()  # as claimtrack import does
 from datetime import UTC, datetime
 start = time.perf_counter()
 from claimtrack.formats import document, importing
+from claimtrack.formats import fields
+from claimtrack.formats import document_reader
 from claimtrack.records import claims, store
 from claimtrack.records import moments
 loaded = time.perf_counter()
 text = open(sys.argv[1], encoding="utf-8").read()
 clock = moments.Clock(datetime.now(UTC), UTC, "bench")
-data = document.parse_json(text, sys.argv[1])
+data = fields.parse_json(text, sys.argv[1])
 parsed = time.perf_counter()
-records = document.read_document(data, clock)
+records = document_reader.read_document(data, clock)
 checked = time.perf_counter()
 opened = store.open_database(sys.argv[2])
 ready = time.perf_counter()

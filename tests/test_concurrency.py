@@ -222,7 +222,7 @@ def test_two_imports_of_one_file_at_once_add_its_claims_once(database, clock, ba
     """The second import either waits and finds the claims there (SQLite's write lock), or
     meets the first's rows at commit (PostgreSQL) and is refused whole, asking to run again."""
     from claimtrack.errors import Conflict
-    from claimtrack.formats import document, importing
+    from claimtrack.formats import document_reader, importing
 
     data = {
         "format_version": 1,
@@ -231,7 +231,7 @@ def test_two_imports_of_one_file_at_once_add_its_claims_once(database, clock, ba
             for n in range(50)
         ],
     }
-    parsed = document.read_document(data, clock)
+    parsed = document_reader.read_document(data, clock)
     second: list[object] = []
 
     def other_import() -> None:

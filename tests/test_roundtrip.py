@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from claimtrack.config import Config
-from claimtrack.formats import document, export, importing
+from claimtrack.formats import document_reader, export, fields, importing
 from claimtrack.records import attribution, claims, corrections, moments, store, verdicts
 from tests.conftest import NOW, new_database
 
@@ -171,7 +171,7 @@ def test_any_claims_survive_export_and_import_unchanged(backend, tmp_path: Path,
 
         copy = store.open_database(there)
         with copy.write() as session:
-            parsed = document.read_document(document.parse_json(first, "export"), CLOCK)
+            parsed = document_reader.read_document(fields.parse_json(first, "export"), CLOCK)
             result = importing.import_document(session, parsed, CLOCK)
         copy.dispose()
         assert result.added == len(specs)

@@ -52,7 +52,7 @@ def import_command(
     nothing. FILE may be - for standard input."""
     import gc
 
-    from claimtrack.formats import document, importing, spreadsheet
+    from claimtrack.formats import document_reader, fields, importing, spreadsheet
 
     # Reading a large file makes millions of objects that all stay alive until the end: the
     # cycle collector's passes over them would cost a third of the import (bench/importing.py).
@@ -63,7 +63,7 @@ def import_command(
         if (fmt or ("csv" if file.lower().endswith(".csv") else "json")) == "csv":
             parsed = spreadsheet.read_csv(text, now, file)
         else:
-            parsed = document.read_document(document.parse_json(text, file), now, file)
+            parsed = document_reader.read_document(fields.parse_json(text, file), now, file)
         with database(db) as opened, opened.write() as session:
             result = importing.import_document(session, parsed, now, on_conflict)
         del text, parsed  # freed now, not scanned by the collector once it is back on

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from claimtrack.formats import document, importing
+from claimtrack.formats import document_reader, fields, importing
 from claimtrack.records import moments
 from claimtrack.records.migrations import examples_dir
 from claimtrack.records.models import Claim
@@ -27,7 +27,7 @@ def load(session: Session, path: Path, clock: moments.Clock) -> list[Claim]:
     """Add every actor, claim, citation and verdict of a document, in the caller's
     transaction, and return the claims in the file's order."""
     text = path.read_text(encoding="utf-8")
-    parsed = document.read_document(document.parse_json(text, str(path)), clock, str(path))
+    parsed = document_reader.read_document(fields.parse_json(text, str(path)), clock, str(path))
     importing.import_document(session, parsed, clock)
     uuids = [record.uuid for record in parsed.claims]
     found = {c.uuid: c for c in session.exec(select(Claim).where(col(Claim.uuid).in_(uuids)))}

@@ -17,7 +17,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
 from claimtrack.errors import BadInput
-from claimtrack.formats.document import ClaimRecord, Document, SourceRecord, read_claim
+from claimtrack.formats.document import ClaimRecord, Document, SourceRecord
+from claimtrack.formats.document_reader import read_claim
 from claimtrack.records import storable
 from claimtrack.records.moments import AsOf, Clock
 from claimtrack.records.status import derive_status
