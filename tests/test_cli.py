@@ -40,6 +40,7 @@ def test_add_json_is_the_claim_shape_with_claimants_sources_and_quote(seeded):
         "date": "2025-09-30",
         "precision": "month",
         "due_at": "2025-10-01T00:00:00+00:00",
+        "read_by": "reader",
     }
     assert iraq["sources"][0]["url"] == "https://www.state.gov/joint-statement"
     assert iraq["sources"][0]["quote"] == ARTICLE_QUOTE
@@ -60,6 +61,7 @@ def test_parse_deadline_json_prints_exactly_the_deadline_shape(run):
         "date": "2025-09-27",
         "precision": "day",
         "due_at": "2025-09-28T00:00:00+00:00",
+        "read_by": "reader",
     }
 
 

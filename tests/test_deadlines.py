@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from claimtrack.deadlines.days import parse_date, parse_moment
+from claimtrack.deadlines.deadline import KINDS
 from claimtrack.deadlines.reader import parse_deadline
 from claimtrack.errors import BadInput
 
@@ -23,6 +24,10 @@ READINGS = [
     ("no later than September 2025", "by", "2025-09-30", "month"),
     ("at least until September 2026", "until", "2026-09-30", "month"),
     ("within twelve months", "by", "2025-09-27", "day"),
+    # once refused as vague, read since the half-year and season forms (issue 18)
+    ("mid-2025", "on", "2025-06-30", "half"),
+    ("first half of 2025", "on", "2025-06-30", "half"),
+    ("avant l'été", "by", "2025-05-31", "season"),
     # English: by
     ("by September 2025", "by", "2025-09-30", "month"),
     ("by Sept. 2025", "by", "2025-09-30", "month"),
@@ -193,16 +198,12 @@ VAGUE = [
     "in the coming years",
     "dans les prochaines années",
     "in the near future",
-    "mid-2025",
     "early 2025",
     "late 2025",
     "début 2025",
-    "first half of 2025",
     "within a few months",
     "dans quelques mois",
     "eventually",
-    "by September",
-    "avant l'été",
     "2025-09-30T12:00",
     "25",
     "Q5 2025",
@@ -225,6 +226,9 @@ def test_vague_phrase_is_refused_naming_accepted_forms(phrase):
         ("29 February 2025", "not a real date"),
         ("2025-13", "no month 13"),
         ("05/06/2025", "day/month or month/day"),
+        # A period named without its year, said during it: this one or the next?
+        ("by September", "2024-09-30 or the next, ending 2025-09-30"),
+        ("le 27 septembre", "2024-09-27 or the next, ending 2025-09-27"),
         ("Monday 27 September 2024", "is a Friday"),
         ("within 0 days", "positive"),
         ("by September 2025 at least", "keep one"),
@@ -304,7 +308,7 @@ def test_any_text_is_read_or_refused_cleanly(text):
         deadline = parse_deadline(text, stated=STATED)
     except BadInput:
         return
-    assert deadline.kind in ("by", "until", "on")
+    assert deadline.kind in KINDS
 
 
 @pytest.mark.parametrize("text", ["2024-13-45", "2025-02-29", "27/09/2024", "yesterday", ""])

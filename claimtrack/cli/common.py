@@ -223,6 +223,43 @@ def as_of_option(function: Callable[..., Any]) -> Callable[..., Any]:
     )(function)
 
 
+def hand_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """--due-date, --due-kind, --due-precision: a reading of --due given by hand."""
+    function = click.option(
+        "--due-precision",
+        metavar="PRECISION",
+        help="With --due-date: day, week, month, half, quarter, season, year or decade.",
+    )(function)
+    function = click.option(
+        "--due-kind", metavar="KIND", help="With --due-date: by, until, on or from."
+    )(function)
+    return click.option(
+        "--due-date",
+        metavar="DATE",
+        help="Read --due by hand: the day it names (YYYY-MM-DD), for a phrase the reader "
+        "refuses or reads otherwise.",
+    )(function)
+
+
+def hand_reading(due_date: str | None, due_kind: str | None, due_precision: str | None) -> Any:
+    """The reading given by hand with --due-date (None without it)."""
+    from claimtrack.deadlines.hand import HandReading
+
+    if due_date is None:
+        if due_kind is not None or due_precision is not None:
+            which = "--due-kind" if due_kind is not None else "--due-precision"
+            raise BadInput(which, "goes with a reading by hand: add --due-date YYYY-MM-DD")
+        return None
+    found = day(due_date, "--due-date")
+    assert found is not None
+    return HandReading(found, due_kind, due_precision)
+
+
+def say_notes(notes: list[str]) -> None:
+    for note in notes:
+        say(f"claimtrack: note: {note}", err=True)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="claimtrack")
 def cli() -> None:

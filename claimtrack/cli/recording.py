@@ -18,9 +18,12 @@ from claimtrack.cli.common import (
     day,
     db_option,
     emit,
+    hand_options,
+    hand_reading,
     json_option,
     print_claim,
     say,
+    say_notes,
     settings,
 )
 from claimtrack.cli.monitoring import _replan
@@ -61,6 +64,7 @@ def init(db: str | None) -> None:
     is_flag=True,
     help="Record it even if a claim with the same text and claimants exists.",
 )
+@hand_options
 @db_option
 @json_option
 def add(
@@ -79,6 +83,9 @@ def add(
     criteria: str | None,
     context: str | None,
     duplicate_ok: bool,
+    due_date: str | None,
+    due_kind: str | None,
+    due_precision: str | None,
     db: str | None,
     as_json: bool,
 ) -> None:
@@ -95,6 +102,8 @@ def add(
         info = attribution.SourceInfo(url=url, title=title, publisher=publisher, language=language)
         citations.append(attribution.Citation(info, quote))
     stated_on = day(stated, "--stated")
+    hand = hand_reading(due_date, due_kind, due_precision)
+    notes: list[str] = []
     now = clock()
     with database(db) as opened, opened.write() as session:
         claim = claims.add_claim(
@@ -112,7 +121,10 @@ def add(
             criteria=criteria,
             context=context,
             duplicate_ok=duplicate_ok,
+            hand=hand,
+            notes=notes,
         )
+        say_notes(notes)
         reading = render.deadline_line(claims.deadline_of(claim), now.tz)
         print_claim(
             claim,
@@ -135,6 +147,7 @@ def add(
 @click.option("--context", help="Circumstances worth knowing.")
 @click.option("--tag", "tags", multiple=True, help="Add a tag (repeatable).")
 @click.option("--untag", multiple=True, help="Remove a tag (repeatable).")
+@hand_options
 @db_option
 @json_option
 def edit(
@@ -150,15 +163,23 @@ def edit(
     context: str | None,
     tags: tuple[str, ...],
     untag: tuple[str, ...],
+    due_date: str | None,
+    due_kind: str | None,
+    due_precision: str | None,
     db: str | None,
     as_json: bool,
 ) -> None:
-    """Correct what was recorded of a claim; its history keeps the values before and after."""
+    """Correct what was recorded of a claim; its history keeps the values before and after.
+    With --due-date alone, the recorded phrase gets a reading given by hand."""
     from claimtrack.records import claims, moments
     from claimtrack.reports import render
 
     if due and no_deadline:
         raise BadInput("--no-deadline", "give either --due PHRASE or --no-deadline, not both")
+    hand = hand_reading(due_date, due_kind, due_precision)
+    if hand is not None and no_deadline:
+        raise BadInput("--no-deadline", "give either --due-date or --no-deadline, not both")
+    notes: list[str] = []
     changes: dict[str, Any] = {}
     if due is not None or no_deadline:
         changes["deadline"] = "" if no_deadline else due
@@ -178,8 +199,11 @@ def edit(
             context=context,
             add_tags=tags,
             remove_tags=untag,
+            hand=hand,
+            notes=notes,
             **changes,
         )
+        say_notes(notes)
         print_claim(
             claim,
             moments.AsOf(now.now, now.tz),
@@ -309,13 +333,35 @@ def verdict(
 @click.option("--kind", help="person, government or organisation.")
 @click.option("--role", help="e.g. Prime Minister of Iraq.")
 @click.option("--affiliation", help="e.g. Government of Iraq.")
+@click.option("--term-start", metavar="DATE", help="First day of the term of office.")
+@click.option("--term-end", metavar="DATE", help="Last day of the term of office.")
 @db_option
 def actor(
-    name: str, kind: str | None, role: str | None, affiliation: str | None, db: str | None
+    name: str,
+    kind: str | None,
+    role: str | None,
+    affiliation: str | None,
+    term_start: str | None,
+    term_end: str | None,
+    db: str | None,
 ) -> None:
-    """Describe a claimant: what kind of actor, and in which role."""
+    """Describe a claimant: what kind of actor, in which role, and the term of office that
+    "by the end of this Parliament" or "on day one" is read to."""
+    from claimtrack.deadlines.deadline import term_text
     from claimtrack.records import attribution
 
+    start, end = day(term_start, "--term-start"), day(term_end, "--term-end")
     with database(db) as opened, opened.write() as session:
-        found = attribution.save_actor(session, name, kind=kind, role=role, affiliation=affiliation)
-        say(f"{found.name}: {found.kind or 'kind not given'}, {found.role or 'no role given'}")
+        found = attribution.save_actor(
+            session,
+            name,
+            kind=kind,
+            role=role,
+            affiliation=affiliation,
+            term_start=start,
+            term_end=end,
+        )
+        line = f"{found.name}: {found.kind or 'kind not given'}, {found.role or 'no role given'}"
+        if found.term_start or found.term_end:
+            line += f"; term {term_text(found.term_start, found.term_end)}"
+        say(line)

@@ -1,3 +1,4 @@
-"""Deadlines: what a reading is (deadline), the words people use (vocabulary), the reader of
-phrases in English and French (reader), and the dates users type (days). Below the record:
-it knows nothing of claims or databases."""
+"""Deadlines: what a reading is (deadline), the words people use (vocabulary), counts in
+words (numbers), calendar periods (periods), counted phrases (relative), the reader of
+phrases in English and French (reader), readings given by hand (hand), and the dates users
+type (days). Below the record: it knows nothing of claims or databases."""

@@ -1,6 +1,7 @@
-"""The words of deadline phrases in English and French: months, weekdays, units, numbers
-in words, ordinal quarters, and the prefixes and suffixes that give a phrase its kind
-("no later than", "au plus tard", "at least until"). Written in the normalised form the
+"""The words of deadline phrases in English and French: months, weekdays, units, seasons,
+holidays, ordinal quarters, and the prefixes and suffixes that give a phrase its kind
+("no later than", "au plus tard", "at least until", "à partir de"). Counts in words are
+read by numbers.py. Written in the normalised form the
 reader compares against (lower case, no accents)."""
 
 from __future__ import annotations
@@ -69,72 +70,46 @@ UNITS = {
 }
 UNIT = "(" + "|".join(sorted(UNITS, key=len, reverse=True)) + ")"
 
-EN_SMALL = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
-EN_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60}
-FR_SMALL = [
-    "zero",
-    "un",
-    "deux",
-    "trois",
-    "quatre",
-    "cinq",
-    "six",
-    "sept",
-    "huit",
-    "neuf",
-    "dix",
-    "onze",
-    "douze",
-    "treize",
-    "quatorze",
-    "quinze",
-    "seize",
-    "dix-sept",
-    "dix-huit",
-    "dix-neuf",
-]
-FR_TENS = {"vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60}
+# Hours count as the days they reach into: "within 48 hours" of a statement ends two days on.
+HOURS = ("hours", "hour", "heures", "heure", "h")
+HOUR = "(" + "|".join(HOURS) + ")"
 
+# Meteorological seasons, as official statistics count them (Northern Hemisphere): spring
+# is March to May, summer June to August, autumn September to November, and winter YEAR is
+# December YEAR to February YEAR+1, the winter that begins in YEAR.
+SEASONS: dict[str, int] = {  # the season's first month
+    "spring": 3,
+    "printemps": 3,
+    "summer": 6,
+    "ete": 6,
+    "autumn": 9,
+    "fall": 9,
+    "automne": 9,
+    "winter": 12,
+    "hiver": 12,
+}
+SEASON = "(" + "|".join(sorted(SEASONS, key=len, reverse=True)) + ")"
 
-def number_words() -> dict[str, int]:
-    words: dict[str, int] = {"a": 1, "an": 1, "une": 1}
-    for small, tens in ((EN_SMALL, EN_TENS), (FR_SMALL, FR_TENS)):
-        words.update({w: i for i, w in enumerate(small)})
-        for ten_word, ten in tens.items():
-            words[ten_word] = ten
-            for unit in range(1, 10):
-                unit_word = small[unit]
-                words[f"{ten_word}-{unit_word}"] = ten + unit
-                words[f"{ten_word} {unit_word}"] = ten + unit
-            if small is FR_SMALL:
-                words[f"{ten_word} et un"] = ten + 1
-                words[f"{ten_word}-et-un"] = ten + 1
-    return words
-
-
-NUMBERS = number_words()
-NUM = "(\\d{1,4}|" + "|".join(re.escape(w) for w in sorted(NUMBERS, key=len, reverse=True)) + ")"
+# Holidays with a fixed date (month, day), or "easter" (dateutil.easter computes it).
+HOLIDAYS: dict[str, tuple[int, int] | str] = {
+    "christmas": (12, 25),
+    "christmas day": (12, 25),
+    "noel": (12, 25),
+    "christmas eve": (12, 24),
+    "veille de noel": (12, 24),
+    "new year's eve": (12, 31),
+    "saint-sylvestre": (12, 31),
+    "saint sylvestre": (12, 31),
+    "new year's day": (1, 1),
+    "jour de l'an": (1, 1),
+    "nouvel an": (1, 1),
+    "toussaint": (11, 1),
+    "halloween": (10, 31),
+    "easter": "easter",
+    "easter sunday": "easter",
+    "paques": "easter",
+}
+HOLIDAY = "(" + "|".join(sorted(map(re.escape, HOLIDAYS), key=len, reverse=True)) + ")"
 
 ORDINAL_QUARTERS = {
     "first": 1,
@@ -211,6 +186,31 @@ PREFIXES: list[tuple[str, str, str]] = [
     ("en ", "on", "last"),
     ("le ", "on", "last"),
     ("au ", "on", "last"),
+    ("dans les ", "on", "last"),  # "dans les années 2030"
+    ("a ", "", "last"),  # "à l'été 2026", "à Noël", "à la fin de 2025": no kind of its own
+    # by, in French planning language: "à l'horizon 2035"
+    ("a l'horizon ", "by", "last"),
+    ("horizon ", "by", "last"),
+    # from: the first day it is in effect
+    ("from ", "from", "first"),
+    ("starting ", "from", "first"),
+    ("starting in ", "from", "first"),
+    ("starting on ", "from", "first"),
+    ("starting from ", "from", "first"),
+    ("beginning ", "from", "first"),
+    ("beginning in ", "from", "first"),
+    ("beginning on ", "from", "first"),
+    ("as of ", "from", "first"),
+    ("as from ", "from", "first"),
+    ("effective ", "from", "first"),
+    ("with effect from ", "from", "first"),
+    ("a partir de ", "from", "first"),
+    ("a partir du ", "from", "first"),
+    ("a partir de l'", "from", "first"),
+    ("a partir des ", "from", "first"),
+    ("a compter de ", "from", "first"),
+    ("a compter du ", "from", "first"),
+    ("des ", "from", "first"),
 ]
 PREFIXES.sort(key=lambda p: len(p[0]), reverse=True)
 
@@ -219,3 +219,4 @@ INNER = ("en ", "in ", "on ", "le ", "au ", "a ", "the ", "la ", "les ", "l'")
 
 LATEST_SUFFIXES = (" at the latest", " au plus tard", " or earlier", " ou avant")
 AT_LEAST_SUFFIXES = (" at least", " au moins", " or later")
+FROM_SUFFIXES = (" onwards", " onward", " on", " and beyond", " et au-dela", " et apres")

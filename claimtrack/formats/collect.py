@@ -40,7 +40,9 @@ CHUNK = 1000
 
 
 def _actor(a: Actor) -> ActorRecord:
-    return ActorRecord(a.name, a.kind, a.role, a.affiliation, a.created_at)
+    return ActorRecord(
+        a.name, a.kind, a.role, a.affiliation, a.created_at, a.term_start, a.term_end
+    )
 
 
 def _source(s: Source) -> SourceRecord:

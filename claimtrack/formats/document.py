@@ -43,6 +43,8 @@ class ActorRecord:
     role: str | None = None
     affiliation: str | None = None
     created_at: datetime | None = None
+    term_start: date | None = None
+    term_end: date | None = None
 
 
 @dataclass
@@ -138,6 +140,8 @@ def actor_json(actor: ActorRecord) -> dict[str, Any]:
         "kind": actor.kind,
         "role": actor.role,
         "affiliation": actor.affiliation,
+        "term_start": _iso(actor.term_start),
+        "term_end": _iso(actor.term_end),
         "created_at": _iso(actor.created_at),
     }
 

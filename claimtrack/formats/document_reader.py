@@ -12,7 +12,15 @@ import uuid as uuidlib
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from claimtrack.deadlines.deadline import KINDS, PRECISIONS, Deadline, due_moment
+from claimtrack.deadlines.deadline import (
+    KINDS,
+    PRECISIONS,
+    READERS,
+    Deadline,
+    Term,
+    due_moment,
+    shared_term,
+)
 from claimtrack.deadlines.reader import parse_deadline
 from claimtrack.errors import BadInput
 from claimtrack.formats.document import (
@@ -70,8 +78,9 @@ def read_document(data: Any, clock: Clock, where: str = "file") -> Document:
     }
     claims = []
     seen: dict[str, int] = {}
+    terms = {actor.name: (actor.term_start, actor.term_end) for actor in actors}
     for index, raw in enumerate(data["claims"]):
-        record = read_claim(raw, f"claims[{index}]", sources, clock)
+        record = read_claim(raw, f"claims[{index}]", sources, clock, terms)
         if record.uuid in seen:
             raise BadInput(
                 f"claims[{index}] (uuid {record.uuid})",
@@ -99,13 +108,18 @@ def _read_actors(top: Fields) -> list[ActorRecord]:
 
 
 def _read_actor(reader: Fields) -> ActorRecord:
-    return ActorRecord(
+    actor = ActorRecord(
         name=reader.required_text("name"),
         kind=reader.choice("kind", ACTOR_KINDS, None),
         role=reader.text("role"),
         affiliation=reader.text("affiliation"),
         created_at=reader.moment("created_at"),
+        term_start=reader.day("term_start"),
+        term_end=reader.day("term_end"),
     )
+    if actor.term_start and actor.term_end and actor.term_end < actor.term_start:
+        raise reader.fail("term_end", f"{actor.term_end} is before term_start {actor.term_start}")
+    return actor
 
 
 def _read_source(key: str, reader: Fields) -> SourceRecord:
@@ -140,7 +154,15 @@ def _uuid_or_none(value: str) -> str | None:
         return None
 
 
-def read_claim(raw: Any, where: str, sources: dict[str, SourceRecord], clock: Clock) -> ClaimRecord:
+def read_claim(
+    raw: Any,
+    where: str,
+    sources: dict[str, SourceRecord],
+    clock: Clock,
+    terms: dict[str, tuple[date | None, date | None]] | None = None,
+) -> ClaimRecord:
+    """One claim of a document; ``terms`` are the described actors' terms of office, to
+    which "by the end of this Parliament" is read."""
     """One claim of a document (or a CSV row made into one), checked field by field;
     ``where`` names it in errors (``claims[3]``)."""
     reader = Fields(raw, where)
@@ -167,16 +189,17 @@ def read_claim(raw: Any, where: str, sources: dict[str, SourceRecord], clock: Cl
     stated_on = reader.day("stated_on")
     if stated_on is not None and stated_on > clock.today:
         raise reader.fail("stated_on", f"{stated_on} is after today ({clock.today})")
-    deadline, due_at = _read_deadline(reader, stated_on, clock)
-    try:
-        check_deadline_after_stated(kind, deadline, stated_on)
-    except BadInput as error:
-        raise reader.fail("deadline", error.message.removeprefix("--due: ")) from None
     claimants = list(dict.fromkeys(reader.strings("claimants")))
     if not claimants:
         raise reader.fail(
             "claimants", "a claim needs at least one claimant, e.g. ['Sabrina Singh']"
         )
+    term = shared_term(terms or {}, claimants)
+    deadline, due_at = _read_deadline(reader, stated_on, clock, term)
+    try:
+        check_deadline_after_stated(kind, deadline, stated_on)
+    except BadInput as error:
+        raise reader.fail("deadline", error.message.removeprefix("--due: ")) from None
     tags = []
     for tag in reader.strings("tags"):
         tag = tag.lower()
@@ -229,7 +252,7 @@ def read_claim(raw: Any, where: str, sources: dict[str, SourceRecord], clock: Cl
 
 
 def _read_deadline(
-    reader: Fields, stated_on: date | None, clock: Clock
+    reader: Fields, stated_on: date | None, clock: Clock, term: Term | None = None
 ) -> tuple[Deadline | None, datetime | None]:
     raw = reader.data.get("deadline")
     if raw is None:
@@ -238,7 +261,7 @@ def _read_deadline(
         if not raw.strip():
             return None, None
         try:
-            reading = parse_deadline(raw, stated=stated_on)
+            reading = parse_deadline(raw, stated=stated_on, term=term)
         except BadInput as error:
             raise reader.fail("deadline", error.message) from None
         return reading, reading.due_at(clock.tz)
@@ -247,14 +270,24 @@ def _read_deadline(
     day = inner.day("date")
     if day is None:
         raise inner.fail("date", "is missing; use YYYY-MM-DD, the deadline's last day")
-    own = _own_reading(text, stated_on)
+    read_by = inner.choice("read_by", READERS, None)
+    own = _own_reading(text, stated_on, term)
+    if read_by == "reader" and own is None:
+        raise inner.fail(
+            "read_by",
+            f"'reader', but the reader cannot read '{text}'; a reading of it is given by "
+            'hand: "read_by": "hand"',
+        )
+    by_hand = read_by == "hand" or own is None  # an unreadable phrase's reading is a hand's
+    guide = None if read_by == "hand" else own
     reading = Deadline(
         text,
-        inner.choice("kind", KINDS, None) or (own.kind if own else "by"),
+        inner.choice("kind", KINDS, None) or (guide.kind if guide else "by"),
         day,
-        inner.choice("precision", PRECISIONS, None) or (own.precision if own else "day"),
+        inner.choice("precision", PRECISIONS, None) or (guide.precision if guide else "day"),
+        "hand" if by_hand else "reader",
     )
-    if own is not None:
+    if not by_hand and own is not None:
         _agrees_with_its_phrase(inner, reading, own)
     due_at = inner.moment("due_at")
     if due_at is not None:
@@ -269,9 +302,9 @@ def _read_deadline(
     return reading, due_at or reading.due_at(clock.tz)
 
 
-def _own_reading(text: str, stated_on: date | None) -> Deadline | None:
+def _own_reading(text: str, stated_on: date | None, term: Term | None) -> Deadline | None:
     try:
-        return parse_deadline(text, stated=stated_on)
+        return parse_deadline(text, stated=stated_on, term=term)
     except BadInput:
         return None  # a phrase the reader cannot read may carry any reading, given by hand
 
@@ -287,7 +320,7 @@ def _agrees_with_its_phrase(inner: Fields, reading: Deadline, own: Deadline) -> 
             raise inner.fail(
                 key,
                 f"'{given}' contradicts its phrase '{reading.text}', which reads as {read}; "
-                "correct one of them",
+                'correct one of them, or mark the reading as given by hand: "read_by": "hand"',
             )
 
 

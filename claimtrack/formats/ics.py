@@ -39,7 +39,8 @@ def event(
         record.text,
         *([f"Translation: {record.translation}"] if record.translation else []),
         f"Claimants: {', '.join(record.claimants)}",
-        f"Deadline: {deadline.text} ({deadline.kind} {deadline.date.isoformat()})",
+        f"{deadline.label}: {deadline.text} ({deadline.kind} {deadline.date.isoformat()}"
+        + (", read by hand)" if deadline.by_hand else ")"),
         f"Status as of {as_of.day.isoformat()}: {status}",
         *([link] if link else []),
     ]

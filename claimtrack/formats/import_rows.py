@@ -57,6 +57,9 @@ def all_citations(record: ClaimRecord) -> Iterable[CitationRecord]:
 # --- claimants and sources ----------------------------------------------------------------------
 
 
+ACTOR_FIELDS = ("kind", "role", "affiliation", "term_start", "term_end")
+
+
 def save_actors(
     session: Session,
     described: list[ActorRecord],
@@ -82,7 +85,7 @@ def save_actors(
     ids: dict[str, int] = {}
     for chunk in chunks([actor.name for actor in described]):
         for actor in session.execute(select(Actor).where(col(Actor.name).in_(chunk))).scalars():
-            _describe(actor, records[actor.name], ("kind", "role", "affiliation"), overwrite)
+            _describe(actor, records[actor.name], ACTOR_FIELDS, overwrite)
     for chunk in chunks(names):
         ids.update(
             session.execute(select(Actor.name, Actor.id).where(col(Actor.name).in_(chunk))).all()
@@ -227,6 +230,7 @@ def claim_row(claim_id: int, record: ClaimRecord, created: datetime) -> dict[str
         "deadline_kind": deadline.kind if deadline else None,
         "deadline_date": deadline.date if deadline else None,
         "deadline_precision": deadline.precision if deadline else None,
+        "deadline_read_by": deadline.read_by if deadline else None,
         "due_at": record.due_at,
         # Not flagged in this database yet: the monitor plans its alerts on its next sweep.
         "watch_at": LOOK_NOW if deadline and record.removed_at is None else None,

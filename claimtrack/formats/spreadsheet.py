@@ -38,6 +38,7 @@ COLUMNS = (
     "deadline_kind",
     "deadline_date",
     "deadline_precision",
+    "deadline_read_by",
     "due_at",
     "status",
     "tags",
@@ -79,6 +80,7 @@ def row_of(record: ClaimRecord, sources: dict[str, SourceRecord], as_of: AsOf) -
         "deadline_kind": deadline.kind if deadline else "",
         "deadline_date": _iso(deadline.date if deadline else None),
         "deadline_precision": deadline.precision if deadline else "",
+        "deadline_read_by": deadline.read_by if deadline else "",
         "due_at": _iso(record.due_at),
         "status": derive_status(record.due_at, record.verdicts, as_of.moment, as_of.day),
         "tags": SEPARATOR.join(record.tags),
@@ -243,6 +245,7 @@ def _raw_claim(
             "kind": cell.get("deadline_kind") or None,
             "date": cell["deadline_date"],
             "precision": cell.get("deadline_precision") or None,
+            "read_by": cell.get("deadline_read_by") or None,
             "due_at": cell.get("due_at") or None,
         }
     else:

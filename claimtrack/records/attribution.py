@@ -5,11 +5,13 @@ exact words quoted from them (citations).
 from __future__ import annotations
 
 import uuid as uuidlib
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlmodel import Session, col, select
 
+from claimtrack.deadlines.deadline import Term, shared_term
 from claimtrack.errors import BadInput
 from claimtrack.records.models import (
     ACTOR_KINDS,
@@ -78,8 +80,14 @@ def save_actor(
     kind: str | None = None,
     role: str | None = None,
     affiliation: str | None = None,
+    term_start: date | None = None,
+    term_end: date | None = None,
 ) -> Actor:
-    """Create or describe a claimant (a person, a government, an organisation)."""
+    """Create or describe a claimant (a person, a government, an organisation), with the
+    term of office deadlines like "by the end of this Parliament" are read to.
+
+    A new term changes no deadline already read: a claim's reading is what it was when the
+    claim was recorded or edited."""
     name = name.strip()
     if not name:
         raise BadInput("actor", "empty name; give the claimant's name, e.g. 'Sabrina Singh'")
@@ -89,7 +97,25 @@ def save_actor(
     actor.kind = kind or actor.kind
     actor.role = clean(role) or actor.role
     actor.affiliation = clean(affiliation) or actor.affiliation
+    start = term_start or actor.term_start
+    end = term_end or actor.term_end
+    if start is not None and end is not None and end < start:
+        raise BadInput(
+            "--term-end",
+            f"{end.isoformat()} is before the term's start ({start.isoformat()}); give an end "
+            "on or after it",
+        )
+    actor.term_start, actor.term_end = start, end
     return actor
+
+
+def term_of(session: Session, names: Sequence[str]) -> Term | None:
+    """The term of office shared by the claimants ``names``, as far as it is recorded."""
+    found = {
+        actor.name: (actor.term_start, actor.term_end)
+        for actor in session.exec(select(Actor).where(col(Actor.name).in_(names)))
+    }
+    return shared_term(found, list(names))
 
 
 def source_for(session: Session, info: SourceInfo, clock: Clock) -> Source:

@@ -15,7 +15,8 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from claimtrack.deadlines.deadline import Deadline
+from claimtrack.deadlines.deadline import Deadline, Term
+from claimtrack.deadlines.hand import HandReading, read_by_hand
 from claimtrack.deadlines.reader import parse_deadline
 from claimtrack.errors import BadInput, NotFound, Removed
 from claimtrack.records import search
@@ -24,6 +25,7 @@ from claimtrack.records.attribution import (
     actor_named,
     check_citation,
     cite,
+    term_of,
 )
 from claimtrack.records.models import (
     CLAIM_KINDS,
@@ -77,10 +79,23 @@ def created_data(
     }
 
 
-def read_deadline(phrase: str | None, stated_on: date | None) -> Deadline | None:
+def read_deadline(
+    phrase: str | None,
+    stated_on: date | None,
+    term: Term | None = None,
+    hand: HandReading | None = None,
+    notes: list[str] | None = None,
+) -> Deadline | None:
+    """The reading of ``phrase``: the reader's, or the one given by ``hand`` (a note is added
+    to ``notes`` when the reader reads the phrase otherwise)."""
+    if hand is not None:
+        reading, note = read_by_hand(phrase, hand, stated_on, term)
+        if note and notes is not None:
+            notes.append(note)
+        return reading
     if phrase is None or not phrase.strip():
         return None
-    return parse_deadline(phrase, stated=stated_on)
+    return parse_deadline(phrase, stated=stated_on, term=term)
 
 
 def _set_deadline(claim: Claim, deadline: Deadline | None, tz: tzinfo) -> None:
@@ -88,6 +103,7 @@ def _set_deadline(claim: Claim, deadline: Deadline | None, tz: tzinfo) -> None:
     claim.deadline_kind = deadline.kind if deadline else None
     claim.deadline_date = deadline.date if deadline else None
     claim.deadline_precision = deadline.precision if deadline else None
+    claim.deadline_read_by = deadline.read_by if deadline else None
     claim.due_at = deadline.due_at(tz) if deadline else None
     # A new or changed deadline: the monitor plans its reminders and flag on its next sweep.
     claim.watch_at = LOOK_NOW if deadline else None
@@ -101,6 +117,7 @@ def deadline_of(claim: Claim) -> Deadline | None:
         claim.deadline_kind or "by",
         claim.deadline_date,
         claim.deadline_precision or "day",
+        claim.deadline_read_by or "reader",
     )
 
 
@@ -121,11 +138,15 @@ def add_claim(
     context: str | None = None,
     claim_uuid: str | None = None,
     duplicate_ok: bool = False,
+    hand: HandReading | None = None,
+    notes: list[str] | None = None,
 ) -> Claim:
     """Record a claim as it was said, with who said it, its deadline and its sources.
 
-    The same text (case, accents, spacing and punctuation aside) by the same claimants as a
-    claim already recorded is refused, naming it, unless ``duplicate_ok``."""
+    The deadline is the reader's reading of the phrase ``deadline``, or the one given by
+    ``hand``; what the reader said of a hand's reading goes to ``notes``. The same text
+    (case, accents, spacing and punctuation aside) by the same claimants as a claim already
+    recorded is refused, naming it, unless ``duplicate_ok``."""
     text = text.strip()
     if not text:
         raise BadInput("text", "empty claim text; give the claim as it was said, in quotes")
@@ -135,7 +156,7 @@ def add_claim(
     check_choice(kind, CLAIM_KINDS, "--kind")
     check_language(language)
     check_not_future(stated_on, clock, "--stated")
-    reading = read_deadline(deadline, stated_on)
+    reading = read_deadline(deadline, stated_on, term_of(session, names), hand, notes)
     check_deadline_after_stated(kind, reading, stated_on)
     checked = [check_citation(c, "--source") for c in citations]
     tag_names = check_tags(tags)
@@ -266,10 +287,14 @@ def edit_claim(
     context: str | None = None,
     add_tags: Sequence[str] = (),
     remove_tags: Sequence[str] = (),
+    hand: HandReading | None = None,
+    notes: list[str] | None = None,
 ) -> Claim:
     """Change what was recorded of a claim; the history keeps the values before and after.
 
-    ``deadline=""`` removes the deadline; leaving it out keeps it.
+    ``deadline=""`` removes the deadline; leaving it out keeps it. ``hand`` gives the
+    reading by hand (of the new phrase, or of the one recorded). A new stated date moves a
+    relative phrase read by the reader, never a reading given by hand.
     """
     claim = get_claim(session, claim_id)
     changes: dict[str, dict[str, Any]] = {}
@@ -303,10 +328,14 @@ def edit_claim(
         new["stated_on"] = stated_on
     stated = new.get("stated_on", claim.stated_on)
     reading = claim_deadline = deadline_of(claim)
-    if deadline is not _UNSET:
-        reading = read_deadline(deadline, stated)
-    elif stated_on is not None and claim_deadline is not None:
-        reading = read_deadline(claim_deadline.text, stated)  # relative phrases move with it
+    term = term_of(session, claim.claimants)
+    if hand is not None:
+        phrase = deadline if deadline is not _UNSET else (claim_deadline and claim_deadline.text)
+        reading = read_deadline(phrase, stated, term, hand, notes)
+    elif deadline is not _UNSET:
+        reading = read_deadline(deadline, stated, term)
+    elif stated_on is not None and claim_deadline is not None and not claim_deadline.by_hand:
+        reading = read_deadline(claim_deadline.text, stated, term)  # relative phrases move
     check_deadline_after_stated(new.get("kind", claim.kind), reading, stated)
     adds, removes = check_tags(add_tags), check_tags(remove_tags)
 

@@ -138,6 +138,10 @@ class Actor(SQLModel, table=True):
     kind: str | None = None
     role: str | None = None
     affiliation: str | None = None
+    # The term of office, when the claimant holds one: "by the end of this Parliament" is
+    # read to its end, "on day one" to its start.
+    term_start: date | None = None
+    term_end: date | None = None
     created_at: datetime = _moment(default_factory=utcnow)
 
 
@@ -249,6 +253,7 @@ class Claim(SQLModel, table=True):
     deadline_kind: str | None = None
     deadline_date: date | None = None
     deadline_precision: str | None = None
+    deadline_read_by: str | None = None  # "reader" or "hand" (deadlines.deadline.READERS)
     due_at: datetime | None = _moment(default=None, nullable=True)
     # When the monitor must next look at this claim: its next reminder or its deadline,
     # LOOK_NOW after a change, NULL when nothing is left to flag. Monitor bookkeeping that

@@ -21,7 +21,12 @@ def deadline_line(deadline: Deadline | None, tz: tzinfo = UTC, *, due: bool = Tr
     """ "by 2025-09-30 (month) — “au plus tard en septembre 2025”", with the due moment."""
     if deadline is None:
         return "no deadline"
-    line = f"{deadline.kind} {deadline.date.isoformat()} ({deadline.precision}) — “{deadline.text}”"
+    start = ", a start" if deadline.kind == "from" else ""
+    hand = ", read by hand" if deadline.by_hand else ""
+    line = (
+        f"{deadline.kind} {deadline.date.isoformat()} ({deadline.precision}{start}) — "
+        f"“{deadline.text}”{hand}"
+    )
     return f"{line}, due {deadline.due_at(tz).isoformat()}" if due else line
 
 

@@ -16,6 +16,8 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from claimtrack.deadlines.days import MAX_DAYS, parse_date
+from claimtrack.deadlines.hand import HandReading
+from claimtrack.errors import BadInput
 from claimtrack.records import attribution, claims, corrections, moments, reading, shapes
 from claimtrack.records.models import MAX_ID, Claim
 from claimtrack.records.status import STATUSES
@@ -212,6 +214,11 @@ def add_claim(site: WriterDep, claim: ClaimIn) -> Response:
             language=claim.language,
         )
         citations.append(attribution.Citation(info, claim.source.quote))
+    hand = None
+    if claim.due_date is not None:
+        hand = HandReading(claim.due_date, claim.due_kind, claim.due_precision)
+    elif claim.due_kind is not None or claim.due_precision is not None:
+        raise BadInput("due_date", "due_kind and due_precision go with a reading by hand: due_date")
     clock = moments.Clock(site.clock(), site.tz, "api")
     with site.database.write() as session:
         added = claims.add_claim(
@@ -229,6 +236,7 @@ def add_claim(site: WriterDep, claim: ClaimIn) -> Response:
             criteria=claim.criteria,
             context=claim.context,
             duplicate_ok=claim.duplicate_ok,
+            hand=hand,
         )
         return _claim_json(added, moments.AsOf(clock.now, clock.tz), 201)
 

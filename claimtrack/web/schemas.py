@@ -49,10 +49,14 @@ class _Out(BaseModel):
 
 class DeadlineOut(_Out):
     text: str = Field(description="The deadline as written: 'au plus tard en septembre 2025'.")
-    kind: str = Field(description="by (done by then), until (goes on until then) or on.")
-    date: str = Field(description="The last day it covers (ISO date).")
-    precision: str = Field(description="day, month, quarter, half or year.")
+    kind: str = Field(
+        description="by (done by then), until (goes on until then), on, or from (a start: "
+        "in effect from that day)."
+    )
+    date: str = Field(description="The last day it covers; for from, the first (ISO date).")
+    precision: str = Field(description="day, week, month, half, quarter, season, year or decade.")
     due_at: str = Field(description="When it passes: the next midnight in the tracker's zone.")
+    read_by: str = Field(description="reader (read from the phrase) or hand (given by a person).")
 
 
 class SourceOut(_Out):
@@ -168,6 +172,15 @@ class ClaimIn(BaseModel):
     translation: Text | None = None
     stated_on: date | None = None
     deadline: Name | None = Field(default=None, examples=["au plus tard en septembre 2025"])
+    due_date: date | None = Field(
+        default=None,
+        description="A reading of the deadline given by hand: the day it names, for a phrase "
+        "the reader refuses or reads otherwise (`--due-date`).",
+    )
+    due_kind: Word | None = Field(default=None, description="With due_date: by, until, on or from.")
+    due_precision: Word | None = Field(
+        default=None, description="With due_date: day, week, month, half, …, decade."
+    )
     source: SourceIn | None = None
     tags: list[Word] = Field(default=[], max_length=MAX_ITEMS)
     criteria: Text | None = None
