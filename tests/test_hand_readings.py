@@ -255,3 +255,35 @@ def test_a_document_reading_that_contradicts_its_phrase_is_accepted_only_by_hand
     path.write_text(json.dumps({"format_version": 1, "claims": [claim]}))
     assert run("import", str(path)).code == 0
     assert run("show", "1", "--json").json()["deadline"]["date"] == "2025-09-15"
+
+
+def test_a_start_is_named_a_start_in_show_the_report_the_page_and_the_calendar(run, client):
+    added = run(
+        "add",
+        "Le moteur thermique sera interdit",
+        "--by",
+        "Union européenne",
+        "--lang",
+        "fr",
+        "--stated",
+        "2023-03-28",
+        "--due",
+        "à partir de 2035",
+        "--json",
+    )
+    assert added.json()["deadline"]["kind"] == "from"
+    assert added.json()["deadline"]["date"] == "2035-01-01"
+    assert "start: from 2035-01-01 (year, a start)" in run("show", "1").out
+    report = run("report", "--as-of", "2034-12-01", "--days", "60")
+    assert "start: from 2035-01-01 (year, a start)" in report.out
+    page = client.get("/claims/1").text
+    assert "<dt>Start</dt>" in page
+    assert "a start, checked once that day has passed" in page
+    calendar = client.get("/deadlines.ics").text.replace("\r\n ", "")
+    assert "Start: à partir de 2035 (from 2035-01-01)" in calendar
+
+
+def test_the_page_says_a_reading_was_given_by_hand(run, client):
+    add(run, "--due", QUINQUENNAT, "--due-date", "2027-05-13")
+    page = client.get("/claims/1").text
+    assert "read by hand as" in page

@@ -151,12 +151,17 @@ def plural(n: int, word: str) -> str:
 WRAP = textwrap.TextWrapper(width=88, initial_indent="      ", subsequent_indent="      ")
 
 
+def _label(claim: Claim) -> str:
+    """"start" for a reading of kind from (it is not a deadline), else "deadline"."""
+    return "start" if claim.deadline_kind == "from" else "deadline"
+
+
 def claim_block(claim: Claim, headline: str) -> list[str]:
     """A claim in a text report: headline, who, the words as said, the deadline."""
     return [
         f"  #{claim.id}  {headline} · {who(claim)}",
         *WRAP.wrap(f"“{claim.text}”"),
-        f"      deadline: {claim_deadline(claim)}",
+        f"      {_label(claim)}: {claim_deadline(claim)}",
     ]
 
 

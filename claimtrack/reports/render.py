@@ -57,7 +57,9 @@ def claim_text(claim: Claim, status: str, tz: tzinfo = UTC, as_of: AsOf | None =
         lines += _indented(f"translation: {claim.translation}", "  ")
     lines.append(f"  claimants: {', '.join(claim.claimants)}")
     lines.append(f"  stated: {claim.stated_on.isoformat() if claim.stated_on else 'unknown'}")
-    lines.append(f"  deadline: {deadline_line(deadline_of(claim), tz)}")
+    deadline = deadline_of(claim)
+    label = deadline.label.lower() if deadline else "deadline"
+    lines.append(f"  {label}: {deadline_line(deadline, tz)}")
     for label, value in (("criteria", claim.criteria), ("context", claim.context)):
         if value:
             lines += _indented(f"{label}: {value}", "  ")
