@@ -51,3 +51,10 @@ class Conflict(ClaimtrackError):
     the change may simply be run again (exit code 3, like a lock held too long)."""
 
     exit_code = 3
+
+
+class Unreachable(ClaimtrackError):
+    """A web page to read could not be fetched: no answer, a refused connection, a timeout
+    or an HTTP error (exit code 3, as a database that cannot be reached)."""
+
+    exit_code = 3

@@ -77,7 +77,7 @@ def test_commands_load_only_what_they_use(tmp_path):
     db = tmp_path / "claims.db"
     for args in (["--help"], ["parse-deadline", "au plus tard en septembre 2025"]):
         loaded = loaded_by(*args, cwd=tmp_path, env_db=db)
-        assert not {"sqlalchemy", "sqlmodel", "pydantic", "tomllib"} & loaded, args
+        assert not {"sqlalchemy", "sqlmodel", "pydantic", "tomllib", "trafilatura"} & loaded, args
     assert run("add", "x", "--by", "a", cwd=tmp_path, env_db=db).returncode == 0
     for args in (["status", "1"], ["show", "1"], ["list", "--status", "due"], ["search", "x"]):
         loaded = loaded_by(*args, cwd=tmp_path, env_db=db)
@@ -90,5 +90,7 @@ def test_commands_load_only_what_they_use(tmp_path):
             "fastapi",
             "jinja2",
             "uvicorn",
+            "trafilatura",
+            "pysbd",
         }
         assert not unused & loaded, args

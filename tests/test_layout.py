@@ -19,7 +19,7 @@ LAYERS: list[set[str]] = [
     {"errors", "locations", "terminal"},
     {"config", "deadlines"},
     {"records"},
-    {"reports", "formats"},
+    {"reports", "formats", "extract"},
     {"monitor"},
     {"web"},
     {"cli", "__main__"},

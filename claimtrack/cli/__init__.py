@@ -5,7 +5,7 @@ an exit code (2 bad input, 3 database unavailable). Modules beyond Click are imp
 the commands, so `--help` and `parse-deadline` start without loading SQLAlchemy.
 
 One module per group of commands (recording, correcting, reading, monitoring, exchange,
-serving, demo), each registering its commands on the group of ``common``.
+extracting, serving, demo), each registering its commands on the group of ``common``.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from claimtrack.cli import (  # noqa: F401
     correcting,
     demo,
     exchange,
+    extracting,
     monitoring,
     reading,
     recording,

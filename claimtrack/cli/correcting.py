@@ -4,14 +4,8 @@ restore, and the corrections log.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import click
 
-from claimtrack.errors import BadInput
-
-if TYPE_CHECKING:
-    pass
 from claimtrack.cli.common import (
     ID,
     cli,
@@ -24,6 +18,7 @@ from claimtrack.cli.common import (
     say,
     tracker_tz,
 )
+from claimtrack.errors import BadInput
 
 
 @cli.command()

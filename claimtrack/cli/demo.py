@@ -4,16 +4,11 @@ try next.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import click
 
-from claimtrack.errors import BadInput
-
-if TYPE_CHECKING:
-    pass
 from claimtrack.cli.common import cli, clock, database, moment_of, print_report, say
 from claimtrack.cli.monitoring import report_options
+from claimtrack.errors import BadInput
 
 
 @cli.command()

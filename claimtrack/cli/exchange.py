@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import click
 
-from claimtrack.errors import BadInput
-
-if TYPE_CHECKING:
-    pass
 from claimtrack.cli.common import (
     as_of_option,
     cli,
@@ -25,6 +19,7 @@ from claimtrack.cli.common import (
     say,
     settings,
 )
+from claimtrack.errors import BadInput
 
 
 @cli.command("import")

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
-from claimtrack.errors import BadInput
-
-if TYPE_CHECKING:
-    pass
 from claimtrack.cli.common import (
     ID,
     cli,
@@ -27,6 +23,7 @@ from claimtrack.cli.common import (
     settings,
 )
 from claimtrack.cli.monitoring import _replan
+from claimtrack.errors import BadInput
 
 
 @cli.command()

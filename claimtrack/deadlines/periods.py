@@ -203,15 +203,18 @@ _FR_NEXT = r"(?:le |la )?(semaine|mois|decennie) prochaine?"
 _UNITS = {"semaine": "week", "mois": "month", "decennie": "decade"}
 
 
-def _relative(r: str, ctx: Context) -> Period | None:
-    """Periods that count from the stated date: this or next week, month, decade."""
+def _relative(r: str, ctx: Context, end_of: bool) -> Period | None:
+    """Periods that count from the stated date: this or next week, month, decade. The unit
+    alone ("the month", "la semaine") only after "end of": alone it names no period."""
     if m := re.fullmatch(_EN_RELATIVE, r):
-        unit, offset = m[2], int(m[1] == "next ")
+        unit, offset, bare = m[2], int(m[1] == "next "), m[1] in (None, "the ")
     elif m := re.fullmatch(_FR_THIS, r):
-        unit, offset = _UNITS[m[1]], 0
+        unit, offset, bare = _UNITS[m[1]], 0, r == m[1]
     elif m := re.fullmatch(_FR_NEXT, r):
-        unit, offset = _UNITS[m[1]], 1
+        unit, offset, bare = _UNITS[m[1]], 1, False
     else:
+        return None
+    if bare and not end_of:
         return None
     stated = ctx.needs_stated()
     if unit == "week":
@@ -233,7 +236,7 @@ def read_period(r: str, ctx: Context) -> tuple[Period, bool]:
     if m:
         end_of = True
         r = next(g for g in m.groups() if g)
-    r = re.sub(r"^(?:the|le|la|les) ", "", r)
+    r = re.sub(r"^(?:the |le |la |les |l')", "", r)
     r = re.sub(r"^(?:l')?horizon ", "", r)
     if end_of and re.fullmatch(TERM_WORDS, r):
         day = term_end(ctx)
@@ -252,21 +255,16 @@ def read_period(r: str, ctx: Context) -> tuple[Period, bool]:
     ):
         y = ctx.needs_stated().year
         return Period(date(y, 1, 1), date(y, 12, 31), "year"), True
-    if r in (
-        "this year",
-        "the year",
-        "year",
-        "annee",
-        "l'annee",
-        "cette annee",
-        "l'annee en cours",
+    # "the year", "l'année" alone only after "end of": in running text "a year" is a length.
+    if r in ("this year", "cette annee", "l'annee en cours", "annee en cours") or (
+        end_of and r in ("the year", "year", "annee", "l'annee")
     ):
         y = ctx.needs_stated().year
         return Period(date(y, 1, 1), date(y, 12, 31), "year"), end_of
     if r in ("next year", "l'annee prochaine", "l'an prochain", "annee prochaine", "an prochain"):
         y = ctx.needs_stated().year + 1
         return Period(date(y, 1, 1), date(y, 12, 31), "year"), end_of
-    if (relative := _relative(r, ctx)) is not None:
+    if (relative := _relative(r, ctx, end_of)) is not None:
         return relative, end_of
     r = re.sub(r"^(?:the )?month of |^(?:le )?mois (?:de |d')", "", r)
     r = re.sub(r"^(?:the )?(?:calendar )?year |^(?:l')?(?:annee|an) (?:civile )?", "", r)

@@ -28,7 +28,7 @@ RELATIVE: list[tuple[str, str]] = [
     (rf"no later than {NUM} {_SPAN} (?:after|from) (?:that|then|now|the statement)", "by"),
     (rf"dans les {NUM} {_NEXT}{_SPAN}{_COMING}", "by"),
     (rf"au cours des {NUM} {_NEXT}{_SPAN}{_COMING}", "by"),
-    (rf"(?:dans un delai de|sous|d'ici|en moins de) {NUM} {_SPAN}", "by"),
+    (rf"(?:dans un delai de|sous|d'ici|en moins de|en) {NUM} {_SPAN}", "by"),  # "en dix ans"
     # until: for at least N units
     (rf"for (?:at least )?(?:another |the next )?{NUM} (?:more )?{_SPAN}", "until"),
     (rf"pendant (?:au moins |encore )?(?:les )?{NUM} {_NEXT}{_SPAN}", "until"),
@@ -71,6 +71,8 @@ def _moved(start: date, unit: str, amount: int, raw: str) -> date:
             return start + timedelta(days=math.ceil(amount / 24))
         if unit == "weeks":
             return start + timedelta(days=7 * amount)
+        if unit == "decades":
+            return start + relativedelta(years=10 * amount)
         return start + relativedelta(**{unit: amount})
     except (OverflowError, ValueError):
         raise BadInput("deadline", f"'{raw}' reaches past the year 9998") from None

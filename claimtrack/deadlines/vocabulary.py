@@ -67,6 +67,10 @@ UNITS = {
     "ans": "years",
     "annee": "years",
     "annees": "years",
+    "decade": "decades",
+    "decades": "decades",
+    "decennie": "decades",
+    "decennies": "decades",
 }
 UNIT = "(" + "|".join(sorted(UNITS, key=len, reverse=True)) + ")"
 

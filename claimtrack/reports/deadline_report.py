@@ -152,7 +152,7 @@ WRAP = textwrap.TextWrapper(width=88, initial_indent="      ", subsequent_indent
 
 
 def _label(claim: Claim) -> str:
-    """"start" for a reading of kind from (it is not a deadline), else "deadline"."""
+    """ "start" for a reading of kind from (it is not a deadline), else "deadline"."""
     return "start" if claim.deadline_kind == "from" else "deadline"
 
 

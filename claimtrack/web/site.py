@@ -12,7 +12,7 @@ import hmac
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 from fastapi import Path as PathParam
@@ -32,9 +32,6 @@ from claimtrack.records import storable
 from claimtrack.records.models import MAX_ID
 from claimtrack.records.moments import AsOf
 from claimtrack.records.store import Database
-
-if TYPE_CHECKING:
-    pass
 
 ENV_TOKEN = "CLAIMTRACK_TOKEN"
 MIN_TOKEN_LENGTH = 16
