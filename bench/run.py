@@ -59,6 +59,8 @@ def commands(claim_id: int, claimant: str) -> dict[str, list[str]]:
         "show ID": ["show", str(claim_id)],
         "list --status due": ["list", "--status", "due", "--as-of", AS_OF],
         "report --json": ["report", "--as-of", AS_OF, "--json"],
+        "scorecard --json": ["scorecard", "--as-of", AS_OF, "--json"],
+        "scorecard NAME": ["scorecard", claimant, "--as-of", AS_OF, "--json"],
         "add": [
             "add",
             "Nous ouvrirons la nouvelle ligne de tramway avant la fin de 2027.",

@@ -149,6 +149,17 @@ def test_the_list_filters_by_status(page, served):
     snapshot(page, "filtered")
 
 
+def test_a_claimant_page_shows_their_meter_and_claims(page, served):
+    page.goto(served + "/claims/1")
+    page.get_by_role("link", name="Government of Iraq").first.click()
+    assert page.get_by_role("heading", name="Government of Iraq", level=1).is_visible()
+    assert page.get_by_role("heading", name="due 3").is_visible()
+    snapshot(page, "claimant")
+    page.get_by_role("link", name="All claimants").click()
+    assert page.get_by_role("heading", name="Claimants", level=1).is_visible()
+    snapshot(page, "claimants")
+
+
 def test_pages_fit_a_phone_screen(chromium, served):
     phone = chromium.new_page()
     phone.set_viewport_size({"width": 390, "height": 844})
@@ -225,7 +236,20 @@ def checker(chromium: Any) -> Iterator[Any]:
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/claims/1", "/claims/7", "/?status=due&tag=iraq", "/?q=Irak", "/claims/99", "/nowhere"],
+    [
+        "/",
+        "/claims/1",
+        "/claims/7",
+        "/?status=due&tag=iraq",
+        "/?q=Irak",
+        "/claims/99",
+        "/nowhere",
+        "/claimants",
+        "/claimants/Government%20of%20Iraq",
+        "/tags",
+        "/tags/iraq",
+        "/?every=1",
+    ],
 )
 def test_pages_have_no_wcag_a_or_aa_violation(checker, served, path):
     from axe_playwright_python.sync_playwright import Axe

@@ -158,3 +158,30 @@ def parse_deadline_command(phrase: str, stated: str | None, as_json: bool) -> No
     say(f"last day:  {reading.date.isoformat()}")
     say(f"precision: {reading.precision}")
     say(f"due at:    {reading.due_at(tz).isoformat()}")
+
+
+@cli.command()
+@click.argument("name", required=False)
+@as_of_option
+@db_option
+@json_option
+def scorecard(name: str | None, as_of: str | None, db: str | None, as_json: bool) -> None:
+    """Every claimant's record, most awaiting a check first; with NAME, their meter, their
+    claims by status, the timeline of their verdicts and the days left in their term."""
+    from claimtrack.records import scorecards
+    from claimtrack.reports import render
+
+    moment = moment_of(as_of)
+    with database(db) as opened, opened.read() as session:
+        if name is None:
+            found = scorecards.lines(session, moment)
+            if as_json:
+                emit([line.to_json(moment) for line in found])
+                return
+            say(render.scorecard_lines(found, moment))
+            return
+        card = scorecards.scorecard(session, name, moment)
+        if as_json:
+            emit(card.to_json(moment))
+            return
+        say(render.scorecard_text(card, moment))

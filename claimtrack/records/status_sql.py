@@ -212,3 +212,11 @@ def count_by_status(session: Session, moment: datetime, day: date) -> dict[str, 
     for stored in session.execute(select(_stored_status_of_row(moment)).where(~live())).scalars():
         counts[stored] -= 1
     return {name: counts[name] for name in STATUSES if counts[name]}
+
+
+def status_expression(moment: datetime, day: date) -> Any:
+    """SQL expression: each claim's status at ``moment``, from its standing when that is
+    fresh then and from its verdicts otherwise, for grouping claims by status."""
+    return case(
+        (_stale(day, moment), status_of_row(moment, day)), else_=_stored_status_of_row(moment)
+    )

@@ -7,14 +7,16 @@ import textwrap
 from datetime import UTC, tzinfo
 from typing import TYPE_CHECKING
 
-from claimtrack.deadlines.deadline import Deadline
+from claimtrack.deadlines.deadline import Deadline, term_text
 from claimtrack.records.claims import deadline_of
 from claimtrack.records.models import Claim, ClaimSource, Event
 from claimtrack.records.moments import AsOf
 from claimtrack.records.reading import evidence_by_verdict, verdicts_at
+from claimtrack.records.scorecards import days_left
 
 if TYPE_CHECKING:
     from claimtrack.records.corrections import Correction
+    from claimtrack.records.scorecards import Line, Scorecard
 
 
 def deadline_line(deadline: Deadline | None, tz: tzinfo = UTC, *, due: bool = True) -> str:
@@ -136,4 +138,47 @@ def corrections_text(entries: list[Correction], tz: tzinfo = UTC) -> str:
         lines += _indented(f"“{textwrap.shorten(entry.claim_text, 80, placeholder='…')}”", "    ")
         if entry.reason:
             lines += _indented(f"reason: {entry.reason}", "    ")
+    return "\n".join(lines)
+
+
+def _line_text(line: Line, as_of: AsOf) -> str:
+    counts = line.counts
+    parts = [
+        f"{line.total} claim{'' if line.total == 1 else 's'}",
+        f"awaiting a check {line.awaiting}",
+        *(f"{word} {counts.get(word, 0)}" for word in ("kept", "broken", "partial")),
+        f"next deadline {line.next_deadline.isoformat() if line.next_deadline else 'none'}",
+    ]
+    left = days_left(line.term_end, as_of)
+    if left is not None:
+        parts.append(f"{left} days left in the term")
+    return " · ".join(parts)
+
+
+def scorecard_lines(found: list[Line], as_of: AsOf) -> str:
+    """The claimants' index for a terminal: one line each."""
+    if not found:
+        return "no claimant has a claim yet"
+    head = f"Claimants as of {as_of.day.isoformat()}, most awaiting a check first:"
+    return "\n".join([head, *(f"  {line.name}: {_line_text(line, as_of)}" for line in found)])
+
+
+def scorecard_text(card: Scorecard, as_of: AsOf) -> str:
+    """One claimant's scorecard for a terminal."""
+    actor = card.actor
+    lines = [f"{actor.name} — {_line_text(card.line, as_of)}"]
+    described = ", ".join(filter(None, (actor.kind, actor.role, actor.affiliation)))
+    if described:
+        lines.append(f"  {described}")
+    if actor.term_start or actor.term_end:
+        lines.append(f"  term: {term_text(actor.term_start, actor.term_end)}")
+    for status, claims in card.claims.items():
+        lines += ["", f"{status} ({len(claims)}):"]
+        for claim in claims:
+            lines += _indented(f"#{claim.id} “{claim.text}”", "    ")
+            lines.append(f"      {deadline_line(deadline_of(claim), as_of.tz, due=False)}")
+    lines += ["", "Verdicts, in the order they were checked:"]
+    lines += [
+        f"  {v.checked_on.isoformat()}  {v.verdict}  #{c.id}: {v.note}" for v, c in card.timeline
+    ] or ["  none yet"]
     return "\n".join(lines)

@@ -136,12 +136,16 @@ def home(
     tag: str | None = None,
     q: str | None = None,
     offset: Offset = 0,
+    every: bool = False,
 ) -> Response:
     """The meter, then the claims awaiting a check (most overdue first) and the deadlines to
-    come; with a filter or a search, the claims that match, page by page."""
+    come; with a filter or a search (or ``every``: all claims), the claims that match, page
+    by page."""
     moment = site.as_of(as_of)
     status, by, tag, q = (v.strip() if v and v.strip() else None for v in (status, by, tag, q))
-    filters = {"status": status, "by": by, "tag": tag, "q": q}
+    filters: dict[str, Any] = {"status": status, "by": by, "tag": tag, "q": q}
+    if every:
+        filters["every"] = 1
     keep = {"as_of": as_of} if as_of else {}
     with site.database.read() as session:
         if not any(filters.values()):

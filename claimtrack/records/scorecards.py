@@ -1,0 +1,168 @@
+"""Claimants' scorecards: how many of each one's claims have each status at a moment (one
+grouped query for all claimants), their next deadline, the days left in their term, and
+for one claimant the claims by status and the timeline of their verdicts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from claimtrack.errors import NotFound
+from claimtrack.records.models import Actor, Claim, ClaimActor, ClaimTag, Verdict
+from claimtrack.records.moments import AsOf
+from claimtrack.records.status import STATUSES
+from claimtrack.records.status_sql import live, status_expression, unsettled
+
+OPEN = ("pending", "in_progress", "stalled")  # a deadline still to come, no final verdict
+KEPT_LIKE = ("kept", "broken", "partial")
+
+
+@dataclass
+class Line:
+    """One claimant's line of the index."""
+
+    name: str
+    counts: dict[str, int] = field(default_factory=dict)
+    next_deadline: date | None = None
+    term_end: date | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def awaiting(self) -> int:
+        return self.counts.get("due", 0)
+
+    def to_json(self, as_of: AsOf) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "total": self.total,
+            "counts": self.counts,
+            "awaiting": self.awaiting,
+            **{status: self.counts.get(status, 0) for status in KEPT_LIKE},
+            "next_deadline": self.next_deadline.isoformat() if self.next_deadline else None,
+            "term_end": self.term_end.isoformat() if self.term_end else None,
+            "days_left_in_term": days_left(self.term_end, as_of),
+        }
+
+
+def days_left(term_end: date | None, as_of: AsOf) -> int | None:
+    return None if term_end is None else max(0, (term_end - as_of.day).days)
+
+
+def tag_lines(session: Session, as_of: AsOf) -> list[Line]:
+    """Every tag with its claims' counts by status, the most claims first."""
+    status = status_expression(as_of.moment, as_of.day)
+    query = (
+        select(ClaimTag.tag, status, func.count())
+        .join(Claim, col(Claim.id) == col(ClaimTag.claim_id))
+        .where(live())
+        .group_by(ClaimTag.tag, status)
+    )
+    found: dict[str, Line] = {}
+    for tag, value, n in session.execute(query):
+        found.setdefault(tag, Line(tag)).counts[value] = n
+    for line in found.values():
+        line.counts = {s: line.counts[s] for s in STATUSES if line.counts.get(s)}
+    return sorted(found.values(), key=lambda line: (-line.total, line.name))
+
+
+def lines(session: Session, as_of: AsOf, names: list[str] | None = None) -> list[Line]:
+    """Every claimant with claims (or those ``names``), most awaiting a check first."""
+    status = status_expression(as_of.moment, as_of.day)
+    query = (
+        select(Actor.name, Actor.term_end, status, func.count())
+        .select_from(ClaimActor)
+        .join(Actor, col(Actor.id) == col(ClaimActor.actor_id))
+        .join(Claim, col(Claim.id) == col(ClaimActor.claim_id))
+        .where(live())
+        .group_by(Actor.name, Actor.term_end, status)
+    )
+    upcoming = (
+        select(Actor.name, func.min(Claim.deadline_date))
+        .select_from(ClaimActor)
+        .join(Actor, col(Actor.id) == col(ClaimActor.actor_id))
+        .join(Claim, col(Claim.id) == col(ClaimActor.claim_id))
+        .where(live(), col(Claim.due_at) > as_of.moment, unsettled(as_of.day, as_of.moment))
+        .group_by(Actor.name)
+    )
+    if names is not None:
+        query = query.where(col(Actor.name).in_(names))
+        upcoming = upcoming.where(col(Actor.name).in_(names))
+    found: dict[str, Line] = {}
+    for name, term_end, value, n in session.execute(query):
+        line = found.setdefault(name, Line(name, term_end=term_end))
+        line.counts[value] = line.counts.get(value, 0) + n
+    for name, next_day in session.execute(upcoming):
+        if name in found:
+            found[name].next_deadline = next_day
+    for line in found.values():
+        line.counts = {s: line.counts[s] for s in STATUSES if line.counts.get(s)}
+    return sorted(found.values(), key=lambda line: (-line.awaiting, line.name.casefold()))
+
+
+@dataclass
+class Scorecard:
+    actor: Actor
+    line: Line
+    claims: dict[str, list[Claim]]
+    timeline: list[tuple[Verdict, Claim]]
+
+    def to_json(self, as_of: AsOf) -> dict[str, Any]:
+        from claimtrack.records.shapes import claim_json
+
+        actor = self.actor
+        return {
+            **self.line.to_json(as_of),
+            "kind": actor.kind,
+            "role": actor.role,
+            "affiliation": actor.affiliation,
+            "term_start": actor.term_start.isoformat() if actor.term_start else None,
+            "claims": {
+                status: [claim_json(c, status, as_of.tz, as_of) for c in claims]
+                for status, claims in self.claims.items()
+            },
+            "timeline": [
+                {
+                    "checked_on": v.checked_on.isoformat(),
+                    "verdict": v.verdict,
+                    "claim_id": c.id,
+                    "note": v.note,
+                }
+                for v, c in self.timeline
+            ],
+        }
+
+
+def scorecard(session: Session, name: str, as_of: AsOf) -> Scorecard:
+    """One claimant's meter, claims by status and verdicts in the order they were checked."""
+    from claimtrack.records.reading import status_of, verdicts_at
+
+    actor = session.exec(select(Actor).where(Actor.name == name.strip())).scalars().first()
+    if actor is None:
+        raise NotFound("claimant", f"no claimant is named '{name}'; see: claimtrack scorecard")
+    found = lines(session, as_of, [actor.name])
+    line = found[0] if found else Line(actor.name, term_end=actor.term_end)
+    claims = (
+        session.exec(
+            select(Claim)
+            .join(ClaimActor, col(ClaimActor.claim_id) == col(Claim.id))
+            .where(col(ClaimActor.actor_id) == actor.id, live())
+            .order_by(col(Claim.due_at).is_(None), col(Claim.due_at), col(Claim.id))
+        )
+        .scalars()
+        .all()
+    )
+    by_status: dict[str, list[Claim]] = {}
+    timeline: list[tuple[Verdict, Claim]] = []
+    for claim in claims:
+        by_status.setdefault(status_of(claim, as_of), []).append(claim)
+        timeline += [(v, claim) for v, retracted in verdicts_at(claim, as_of) if not retracted]
+    ordered = {s: by_status[s] for s in STATUSES if s in by_status}
+    timeline.sort(key=lambda pair: (pair[0].checked_on, pair[0].recorded_at))
+    return Scorecard(actor, line, ordered, timeline)

@@ -1,0 +1,96 @@
+"""The record read by claimant and by tag: an index of each with its meter, and a page per
+claimant (their scorecard) and per tag, at stable, readable addresses."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from claimtrack.records import reading, scorecards
+from claimtrack.records.status import STATUSES
+from claimtrack.web.pages import PAGE_SIZE, meter, page, row
+from claimtrack.web.site import AsOfParam, Offset, SiteDep
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/claimants", response_class=HTMLResponse)
+def claimants_page(request: Request, site: SiteDep, as_of: AsOfParam = None) -> Response:
+    """Every claimant with their meter, most awaiting a check first."""
+    moment = site.as_of(as_of)
+    with site.database.read() as session:
+        found = scorecards.lines(session, moment)
+    return page(
+        request,
+        "claimants.html",
+        as_of=moment,
+        lines=[
+            (line, meter(line.counts), scorecards.days_left(line.term_end, moment))
+            for line in found
+        ],
+        keep={"as_of": as_of} if as_of else {},
+    )
+
+
+@router.get("/claimants/{name:path}", response_class=HTMLResponse)
+def claimant_page(request: Request, site: SiteDep, name: str, as_of: AsOfParam = None) -> Response:
+    """One claimant's scorecard: meter, claims by status, verdicts in order, the term."""
+    moment = site.as_of(as_of)
+    with site.database.read() as session:
+        card = scorecards.scorecard(session, name, moment)
+        return page(
+            request,
+            "claimant.html",
+            as_of=moment,
+            card=card,
+            meter=meter(card.line.counts),
+            groups=[(s, [row(c, s, moment) for c in claims]) for s, claims in card.claims.items()],
+            days_left=scorecards.days_left(card.actor.term_end, moment),
+            keep={"as_of": as_of} if as_of else {},
+        )
+
+
+@router.get("/tags", response_class=HTMLResponse)
+def tags_page(request: Request, site: SiteDep, as_of: AsOfParam = None) -> Response:
+    """Every tag with its meter, the most claims first."""
+    moment = site.as_of(as_of)
+    with site.database.read() as session:
+        found = scorecards.tag_lines(session, moment)
+    return page(
+        request,
+        "tags.html",
+        as_of=moment,
+        lines=[(line, meter(line.counts)) for line in found],
+        keep={"as_of": as_of} if as_of else {},
+    )
+
+
+@router.get("/tags/{tag}", response_class=HTMLResponse)
+def tag_page(
+    request: Request, site: SiteDep, tag: str, as_of: AsOfParam = None, offset: Offset = 0
+) -> Response:
+    """The claims of one tag, soonest deadline first, page by page."""
+    moment = site.as_of(as_of)
+    with site.database.read() as session:
+        found = reading.list_claims(session, moment, tag=tag, limit=PAGE_SIZE + 1, offset=offset)
+        counts: dict[str, int] = {}
+        for line in scorecards.tag_lines(session, moment):
+            if line.name == tag.strip().lower():
+                counts = line.counts
+    if not found and not offset and not counts:
+        from claimtrack.errors import NotFound
+
+        raise NotFound("tag", f"no claim is tagged '{tag}'; see the tags at /tags")
+    return page(
+        request,
+        "tag.html",
+        as_of=moment,
+        tag=tag,
+        meter=meter(counts),
+        rows=[row(c, s, moment) for c, s in found[:PAGE_SIZE]],
+        first=offset + 1,
+        older=offset + PAGE_SIZE if len(found) > PAGE_SIZE else None,
+        newer=max(0, offset - PAGE_SIZE) if offset else None,
+        statuses=STATUSES,
+        keep={"as_of": as_of} if as_of else {},
+    )
