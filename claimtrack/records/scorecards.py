@@ -15,8 +15,15 @@ from claimtrack.errors import NotFound
 from claimtrack.records.models import Actor, Claim, ClaimActor, ClaimTag, Verdict
 from claimtrack.records.moments import AsOf
 from claimtrack.records.status import STATUSES
-from claimtrack.records.status_sql import live, status_expression, unsettled
+from claimtrack.records.status_sql import (
+    has_status,
+    live,
+    status_expression,
+    unsettled,
+    verdict_counts,
+)
 
+LIMIT = 50  # claims of each status, and verdicts, that one scorecard lists (as the report)
 OPEN = ("pending", "in_progress", "stalled")  # a deadline still to come, no final verdict
 KEPT_LIKE = ("kept", "broken", "partial")
 
@@ -139,30 +146,31 @@ class Scorecard:
         }
 
 
-def scorecard(session: Session, name: str, as_of: AsOf) -> Scorecard:
-    """One claimant's meter, claims by status and verdicts in the order they were checked."""
-    from claimtrack.records.reading import status_of, verdicts_at
-
+def scorecard(session: Session, name: str, as_of: AsOf, limit: int = LIMIT) -> Scorecard:
+    """One claimant's meter, their claims by status (``limit`` of each, soonest deadline
+    first; the meter has the totals) and their latest ``limit`` verdicts in the order they
+    were checked. Index searches by claimant and status: flat in the size of the record."""
     actor = session.exec(select(Actor).where(Actor.name == name.strip())).scalars().first()
     if actor is None:
         raise NotFound("claimant", f"no claimant is named '{name}'; see: claimtrack scorecard")
     found = lines(session, as_of, [actor.name])
     line = found[0] if found else Line(actor.name, term_end=actor.term_end)
-    claims = (
-        session.exec(
-            select(Claim)
-            .join(ClaimActor, col(ClaimActor.claim_id) == col(Claim.id))
-            .where(col(ClaimActor.actor_id) == actor.id, live())
-            .order_by(col(Claim.due_at).is_(None), col(Claim.due_at), col(Claim.id))
-        )
-        .scalars()
-        .all()
-    )
+    mine = col(Claim.id).in_(select(ClaimActor.claim_id).where(ClaimActor.actor_id == actor.id))
     by_status: dict[str, list[Claim]] = {}
-    timeline: list[tuple[Verdict, Claim]] = []
-    for claim in claims:
-        by_status.setdefault(status_of(claim, as_of), []).append(claim)
-        timeline += [(v, claim) for v, retracted in verdicts_at(claim, as_of) if not retracted]
-    ordered = {s: by_status[s] for s in STATUSES if s in by_status}
-    timeline.sort(key=lambda pair: (pair[0].checked_on, pair[0].recorded_at))
-    return Scorecard(actor, line, ordered, timeline)
+    for status in line.counts:
+        query = (
+            select(Claim)
+            .where(mine, has_status(status, as_of.moment, as_of.day))
+            .order_by(col(Claim.due_at).is_(None), col(Claim.due_at), col(Claim.id))
+            .limit(limit)
+        )
+        by_status[status] = list(session.exec(query).scalars())
+    latest = (
+        select(Verdict, Claim)
+        .join(Claim, col(Claim.id) == col(Verdict.claim_id))
+        .where(mine, live(), col(Verdict.checked_on) <= as_of.day, verdict_counts(as_of.moment))
+        .order_by(col(Verdict.checked_on).desc(), col(Verdict.recorded_at).desc())
+        .limit(limit)
+    )
+    timeline = [(v, c) for v, c in session.execute(latest)][::-1]
+    return Scorecard(actor, line, by_status, timeline)
