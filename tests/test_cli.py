@@ -225,7 +225,7 @@ def test_report_lists_are_cut_at_the_limit_with_their_totals(run, seeded):
     report = run("report", *as_of, "--limit", "2", "--json").json()
     assert [c["id"] for c in report["due"]] == [4, 5]  # longest overdue first
     assert [c["id"] for c in report["upcoming"]] == [9, 10]  # soonest first
-    assert report["totals"] == {"due": 6, "upcoming": 3, "recent_verdicts": 0}
+    assert report["totals"] == {"due": 6, "upcoming": 3, "recent_verdicts": 0, "moved": 0}
     assert report["limit"] == 2
     assert report["counts"]["due"] == 6
     text = run("report", *as_of, "--limit", "2").out

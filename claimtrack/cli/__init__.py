@@ -4,8 +4,8 @@ No SQL and no rules live here. Errors from the service layer become one line on 
 an exit code (2 bad input, 3 database unavailable). Modules beyond Click are imported inside
 the commands, so `--help` and `parse-deadline` start without loading SQLAlchemy.
 
-One module per group of commands (recording, correcting, reading, monitoring, exchange,
-extracting, serving, demo), each registering its commands on the group of ``common``.
+One module per group of commands (recording, correcting, linking, reading, monitoring,
+exchange, extracting, serving, demo), each registering its commands on the group of ``common``.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from claimtrack.cli import (  # noqa: F401
     demo,
     exchange,
     extracting,
+    linking,
     monitoring,
     reading,
     recording,

@@ -70,17 +70,18 @@ def list_command(
 @json_option
 def show(claim_id: int, as_of: str | None, db: str | None, as_json: bool) -> None:
     """Show one claim with its claimants, deadline, sources, quotes and verdicts."""
-    from claimtrack.records import claims
+    from claimtrack.records import claims, links
     from claimtrack.reports import render
 
     moment = moment_of(as_of)
     with database(db) as opened, opened.read() as session:
         claim = claims.get_claim(session, claim_id)
+        chain = links.moves(session, claim)
         print_claim(
             claim,
             moment,
             as_json,
-            lambda status: render.claim_text(claim, status, moment.tz, moment),
+            lambda status: render.claim_text(claim, status, moment.tz, moment, chain),
         )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import aliased, lazyload
 from sqlmodel import Session, col
 
 from claimtrack.formats.document import (
@@ -20,6 +20,7 @@ from claimtrack.formats.document import (
     CitationRecord,
     ClaimRecord,
     EventRecord,
+    LinkRecord,
     SourceRecord,
     VerdictRecord,
 )
@@ -28,6 +29,7 @@ from claimtrack.records.models import (
     Actor,
     Claim,
     ClaimActor,
+    ClaimLink,
     ClaimSource,
     ClaimTag,
     Event,
@@ -176,6 +178,23 @@ def _records(session: Session, rows: list[Claim], keys: dict[int, str]) -> list[
         .where(col(Event.claim_id).in_(ids))
         .order_by(col(Event.at), col(Event.id)),
     )
+    other = aliased(Claim)
+    related = _grouped(
+        session,
+        select(
+            ClaimLink.claim_id,
+            ClaimLink.relation,
+            other.uuid,
+            ClaimLink.note,
+            Source.url,
+            ClaimLink.quote,
+            ClaimLink.created_at,
+        )
+        .join(other, other.id == col(ClaimLink.other_id))
+        .outerjoin(Source, col(Source.id) == col(ClaimLink.source_id))
+        .where(col(ClaimLink.claim_id).in_(ids))
+        .order_by(col(ClaimLink.id)),
+    )
     records = []
     for claim in rows:
         evidence: dict[int, list[CitationRecord]] = defaultdict(list)
@@ -217,6 +236,7 @@ def _records(session: Session, rows: list[Claim], keys: dict[int, str]) -> list[
                 updated_at=claim.updated_at,
                 removed_at=claim.removed_at,
                 removal_reason=claim.removal_reason,
+                links=[LinkRecord(*row[1:]) for row in related.get(claim.id or 0, [])],
             )
         )
     return records

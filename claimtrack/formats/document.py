@@ -81,6 +81,18 @@ class EventRecord:
 
 
 @dataclass
+class LinkRecord:
+    """A link from the claim to another, named by its uuid."""
+
+    relation: str
+    other: str
+    note: str | None = None
+    source_url: str | None = None
+    quote: str | None = None
+    created_at: datetime | None = None
+
+
+@dataclass
 class ClaimRecord:
     uuid: str
     text: str
@@ -105,6 +117,7 @@ class ClaimRecord:
     # A CSV row holds only the claim's latest verdict: on update, a different one there
     # corrects the database's latest, where a full document's verdicts pair by recorded_at.
     latest_verdict_only: bool = False
+    links: list[LinkRecord] = field(default_factory=list)
 
 
 @dataclass
@@ -195,6 +208,17 @@ def claim_json(claim: ClaimRecord, tz: tzinfo) -> dict[str, Any]:
         "history": [
             {"kind": e.kind, "at": e.at.isoformat(), "actor": e.actor, "data": e.data}
             for e in claim.history or []
+        ],
+        "links": [
+            {
+                "relation": link.relation,
+                "claim": link.other,
+                "note": link.note,
+                "source": link.source_url,
+                "quote": link.quote,
+                "created_at": _iso(link.created_at),
+            }
+            for link in claim.links
         ],
         "created_at": _iso(claim.created_at),
         "updated_at": _iso(claim.updated_at),

@@ -30,15 +30,24 @@ from claimtrack.formats.document import (
     ClaimRecord,
     Document,
     EventRecord,
+    LinkRecord,
     SourceRecord,
     VerdictRecord,
 )
 from claimtrack.formats.fields import Fields, kind_of
-from claimtrack.records.models import ACTOR_KINDS, CLAIM_KINDS, EVENT_KINDS, MAX_ID, SOURCE_ROLES
+from claimtrack.records.models import (
+    ACTOR_KINDS,
+    CLAIM_KINDS,
+    EVENT_KINDS,
+    LINK_KINDS,
+    MAX_ID,
+    SOURCE_ROLES,
+)
 from claimtrack.records.moments import Clock
 from claimtrack.records.validation import (
     check_checked_after_stated,
     check_deadline_after_stated,
+    check_url,
     check_verdict,
 )
 
@@ -226,8 +235,13 @@ def read_claim(
             _read_event(Fields(item, f"{reader.where}.history[{i}]"), clock)
             for i, item in enumerate(reader.items("history"))
         ]
+    links = [
+        _read_link(Fields(item, f"{reader.where}.links[{i}]"), claim_uuid)
+        for i, item in enumerate(reader.items("links"))
+    ]
     created_at = reader.moment("created_at")
     return ClaimRecord(
+        links=links,
         id=claim_id,
         uuid=claim_uuid,
         text=reader.required_text("text"),
@@ -322,6 +336,26 @@ def _agrees_with_its_phrase(inner: Fields, reading: Deadline, own: Deadline) -> 
                 f"'{given}' contradicts its phrase '{reading.text}', which reads as {read}; "
                 'correct one of them, or mark the reading as given by hand: "read_by": "hand"',
             )
+
+
+def _read_link(reader: Fields, own_uuid: str) -> LinkRecord:
+    relation = reader.choice("relation", LINK_KINDS, None)
+    if relation is None:
+        raise reader.fail("relation", f"is missing; one of {', '.join(LINK_KINDS)}")
+    other = _uuid_or_none(reader.required_text("claim"))
+    if other is None:
+        raise reader.fail("claim", "is not a claim's uuid")
+    if other == own_uuid:
+        raise reader.fail("claim", "is the claim itself; a claim cannot be linked to itself")
+    url = reader.text("source")
+    return LinkRecord(
+        relation,
+        other,
+        reader.text("note"),
+        check_url(url, f"{reader.where}.source") if url else None,
+        reader.text("quote"),
+        reader.moment("created_at"),
+    )
 
 
 def _read_citation(

@@ -34,6 +34,7 @@ from claimtrack.formats.import_rows import all_citations, insert_claims, save_ac
 from claimtrack.formats.import_updates import FIELDS, Difference, update_claim
 from claimtrack.records.models import (
     Claim,
+    ClaimLink,
 )
 from claimtrack.records.moments import Clock
 from claimtrack.records.sql import (
@@ -101,8 +102,59 @@ def import_document(
     insert_claims(session, new, actor_ids, source_ids, document.sources, clock)
     for claim_id, record, difference in changed:
         update_claim(session, claim_id, record, difference, actor_ids, source_ids, clock)
+    written = {id(record) for record in wanted}
+    linked = [(i, r) for i, r in enumerate(document.claims) if r.links and id(r) in written]
+    if linked:
+        _insert_links(session, linked, clock)
     result.added, result.updated = len(new), len(changed)
     return result
+
+
+def _insert_links(session: Session, records: list[tuple[int, ClaimRecord]], clock: Clock) -> None:
+    """The links of the claims written, once every claim is in: a link names its other claim
+    by uuid, in the file or in the database. Links already recorded are left as they are; a
+    loop of supersedes is refused as the CLI refuses it."""
+    from claimtrack.records.attribution import SourceInfo, source_for
+    from claimtrack.records.links import reaches
+
+    wanted = [r.uuid for _, r in records] + [link.other for _, r in records for link in r.links]
+    ids = _ids_by_uuid(session, list(dict.fromkeys(wanted)))
+    for index, record in records:
+        for link in record.links:
+            where = f"claims[{index}] (uuid {record.uuid}).links"
+            if link.other not in ids:
+                raise BadInput(
+                    where, f"no claim has uuid {link.other}, in the file or the database"
+                )
+            mine, other = ids[record.uuid], ids[link.other]
+            known = session.execute(
+                select(ClaimLink.id).where(
+                    ClaimLink.claim_id == mine,
+                    ClaimLink.other_id == other,
+                    ClaimLink.relation == link.relation,
+                )
+            ).first()
+            if known is not None:
+                continue
+            if link.relation == "supersedes" and reaches(session, other, mine):
+                raise BadInput(where, f"a loop of supersedes through claim {link.other}")
+            source = (
+                source_for(session, SourceInfo(url=link.source_url), clock)
+                if link.source_url
+                else None
+            )
+            session.add(
+                ClaimLink(
+                    claim_id=mine,
+                    other_id=other,
+                    relation=link.relation,
+                    note=link.note,
+                    source_id=source.id if source else None,
+                    quote=link.quote,
+                    created_at=link.created_at or clock.now,
+                )
+            )
+            session.flush()
 
 
 def _ids_by_uuid(session: Session, uuids: Sequence[str]) -> dict[str, int]:

@@ -35,7 +35,12 @@ EVENT_KINDS = (
     "restored",
     "flagged",
     "imported",
+    "linked",
+    "unlinked",
 )
+# How one claim relates to another: a later statement that moves the deadline supersedes the
+# first; "part-of" links a step to the commitment it belongs to.
+LINK_KINDS = ("supersedes", "contradicts", "repeats", "part-of")
 
 # A claim's ``watch_at`` set to this asks the monitor to look at the claim on its next
 # sweep: a new or changed deadline, whose alerts the monitor has not planned yet.
@@ -218,6 +223,25 @@ class Verdict(SQLModel, table=True):
     )
 
 
+class ClaimLink(SQLModel, table=True):
+    """A typed link from one claim to another (``claim supersedes other``), with its note
+    and, when a source shows it, that source and the exact words quoted from it."""
+
+    __tablename__: ClassVar[str] = "claim_link"  # type: ignore[misc]
+    __table_args__ = (UniqueConstraint("claim_id", "other_id", "relation"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True)
+    other_id: int = Field(foreign_key="claim.id", index=True)
+    relation: str
+    note: str | None = _text(default=None, nullable=True)
+    source_id: int | None = Field(default=None, foreign_key="source.id")
+    quote: str | None = _text(default=None, nullable=True)
+    created_at: datetime = _moment(default_factory=utcnow)
+
+    source: Source | None = Relationship(sa_relationship_kwargs={"lazy": "joined"})
+
+
 class Claim(SQLModel, table=True):
     """Something said by someone, with when it should come true and how to check it."""
 
@@ -301,6 +325,22 @@ class Claim(SQLModel, table=True):
             "viewonly": True,
         }
     )
+    links_out: list[ClaimLink] = Relationship(
+        sa_relationship_kwargs={
+            "primaryjoin": "Claim.id == ClaimLink.claim_id",
+            "order_by": "(ClaimLink.created_at, ClaimLink.id)",
+            "lazy": "selectin",
+            "viewonly": True,
+        }
+    )
+    links_in: list[ClaimLink] = Relationship(
+        sa_relationship_kwargs={
+            "primaryjoin": "Claim.id == ClaimLink.other_id",
+            "order_by": "(ClaimLink.created_at, ClaimLink.id)",
+            "lazy": "selectin",
+            "viewonly": True,
+        }
+    )
 
     @property
     def claimants(self) -> list[str]:
@@ -369,27 +409,3 @@ class MonitorState(SQLModel, table=True):
 
     name: str = Field(primary_key=True)
     value: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
-
-
-__all__ = [
-    "ACTOR_KINDS",
-    "ALERT_KINDS",
-    "ALL_VERDICTS",
-    "CLAIM_KINDS",
-    "FINAL_VERDICTS",
-    "INTERIM_VERDICTS",
-    "LOOK_NOW",
-    "SOURCE_ROLES",
-    "Actor",
-    "Alert",
-    "Claim",
-    "ClaimActor",
-    "ClaimSource",
-    "ClaimTag",
-    "Delivery",
-    "Event",
-    "MonitorState",
-    "Source",
-    "UTCDateTime",
-    "Verdict",
-]

@@ -77,9 +77,27 @@ def claim_json(claim: Claim, status: str, tz: tzinfo, as_of: AsOf | None = None)
             verdict_json(v, evidence.get(v.id or 0, []), retracted)
             for v, retracted in verdicts_at(claim, as_of)
         ],
+        "links": links_json(claim),
         "created_at": _iso(claim.created_at),
         "updated_at": _iso(claim.updated_at),
     }
+
+
+def links_json(claim: Claim) -> list[dict[str, Any]]:
+    """The claim's links from both sides: ``to`` (this claim supersedes #5), ``from`` (#7
+    supersedes this one)."""
+    return [
+        {
+            "relation": made.relation,
+            "direction": direction,
+            "claim_id": made.other_id if direction == "to" else made.claim_id,
+            "note": made.note,
+            "source": (made.source.url or made.source.title) if made.source else None,
+            "quote": made.quote,
+        }
+        for direction, found in (("to", claim.links_out), ("from", claim.links_in))
+        for made in found
+    ]
 
 
 def event_json(event: Event) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from claimtrack.deadlines.deadline import due_moment
 from claimtrack.records.claims import deadline_of
-from claimtrack.records.models import Claim, Verdict
+from claimtrack.records.models import Claim, ClaimLink, Verdict
 from claimtrack.records.moments import AsOf
 from claimtrack.records.reading import status_of
 from claimtrack.records.shapes import claim_json
@@ -44,6 +44,7 @@ class Report:
     due: list[tuple[Claim, int]] = field(default_factory=list)  # claim, days overdue
     upcoming: list[tuple[Claim, str, int]] = field(default_factory=list)  # claim, status, left
     recent_verdicts: list[tuple[Claim, Verdict]] = field(default_factory=list)
+    moved: list[tuple[Claim, Claim]] = field(default_factory=list)  # later statement, earlier
     totals: dict[str, int] = field(default_factory=dict)  # each list's length before the limit
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -104,6 +105,20 @@ def build_report(
     )
     rows, report.totals["recent_verdicts"] = _first(session, recent, limit)
     report.recent_verdicts = [(claim, verdict) for claim, verdict in rows]
+
+    # Deadlines moved: statements made in the window that supersede an earlier one.
+    moved = (
+        select(Claim, ClaimLink.other_id)
+        .join(ClaimLink, col(ClaimLink.claim_id) == col(Claim.id))
+        .where(ClaimLink.relation == "supersedes", live())
+        .where(col(Claim.stated_on) > since, col(Claim.stated_on) <= as_of.day)
+        .order_by(col(Claim.stated_on), col(Claim.id))
+    )
+    rows, report.totals["moved"] = _first(session, moved, limit)
+    for later, earlier_id in rows:
+        earlier = session.get(Claim, earlier_id)
+        if earlier is not None:
+            report.moved.append((later, earlier))
     return report
 
 
@@ -130,10 +145,25 @@ def to_json(report: Report) -> dict[str, Any]:
             }
             for claim, verdict in report.recent_verdicts
         ],
+        "moved": [
+            {
+                "claim_id": later.id,
+                "supersedes": earlier.id,
+                "stated_on": later.stated_on.isoformat() if later.stated_on else None,
+                "from": _deadline_json(earlier, tz),
+                "to": _deadline_json(later, tz),
+            }
+            for later, earlier in report.moved
+        ],
         "limit": report.limit,
         "totals": report.totals,
         "counts": report.counts,
     }
+
+
+def _deadline_json(claim: Claim, tz: Any) -> dict[str, Any] | None:
+    deadline = deadline_of(claim)
+    return deadline.to_json(tz) if deadline else None
 
 
 def who(claim: Claim) -> str:
@@ -210,6 +240,13 @@ def render_text(report: Report) -> str:
     lines += _text_more(report, "recent_verdicts", len(report.recent_verdicts))
     if not report.recent_verdicts:
         lines.append("  nothing")
+    if report.moved:
+        lines += ["", f"Deadlines moved in the last {report.days} days ({totals['moved']:,}):"]
+        for later, earlier in report.moved:
+            lines.append(
+                f"  #{later.id} moves #{earlier.id}: {claim_deadline(earlier)} → "
+                f"{claim_deadline(later)} (stated {later.stated_on})"
+            )
     counts = ", ".join(f"{status} {n}" for status, n in report.counts.items()) or "no claims"
     lines += ["", f"Claims by status: {counts}"]
     return "\n".join(lines)
@@ -250,6 +287,13 @@ def render_markdown(report: Report) -> str:
         for c, v in report.recent_verdicts
     ] or ["None."]
     lines += _markdown_more(report, "recent_verdicts", len(report.recent_verdicts))
+    if report.moved:
+        lines += ["", f"## Deadlines moved in the last {days} days ({totals['moved']:,})", ""]
+        lines += [
+            f"- #{later.id} moves #{earlier.id}: {md(claim_deadline(earlier))} → "
+            f"{md(claim_deadline(later))} (stated {later.stated_on})"
+            for later, earlier in report.moved
+        ]
     lines += ["", "## Claims by status", ""]
     lines += [f"- {status}: {n}" for status, n in report.counts.items()] or ["- no claims"]
     return "\n".join(lines)

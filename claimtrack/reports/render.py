@@ -15,7 +15,10 @@ from claimtrack.records.reading import evidence_by_verdict, verdicts_at
 from claimtrack.records.scorecards import days_left
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from claimtrack.records.corrections import Correction
+    from claimtrack.records.links import Move
     from claimtrack.records.scorecards import Line, Scorecard
 
 
@@ -51,8 +54,15 @@ def _indented(text: str, indent: str) -> list[str]:
     return textwrap.wrap(text, width=88, initial_indent=indent, subsequent_indent=indent)
 
 
-def claim_text(claim: Claim, status: str, tz: tzinfo = UTC, as_of: AsOf | None = None) -> str:
-    """A claim for a terminal; with ``as_of``, its verdicts as the record stood then."""
+def claim_text(
+    claim: Claim,
+    status: str,
+    tz: tzinfo = UTC,
+    as_of: AsOf | None = None,
+    moves: Sequence[Move] = (),
+) -> str:
+    """A claim for a terminal; with ``as_of``, its verdicts as the record stood then; with
+    ``moves``, the chain of statements that moved its deadline."""
     lines = [f"#{claim.id}  {status}  [{claim.kind}, {claim.language}]  {claim.uuid}"]
     lines += _indented(f"“{claim.text}”", "  ")
     if claim.translation:
@@ -93,7 +103,44 @@ def claim_text(claim: Claim, status: str, tz: tzinfo = UTC, as_of: AsOf | None =
                 lines.append(f"        evidence: {_source_line(link)}")
                 if link.quote:
                     lines += _indented(f"« {link.quote} »", "          ")
+    lines += links_text(claim)
+    if len(moves) > 1:
+        lines += _indented(moves_line(moves), "  ")
     return "\n".join(lines)
+
+
+_RELATED = {
+    "supersedes": "superseded by",
+    "contradicts": "contradicted by",
+    "repeats": "repeated by",
+    "part-of": "has as a part",
+}
+
+
+def links_text(claim: Claim) -> list[str]:
+    """The claim's links from both sides: "supersedes #1", "superseded by #5"."""
+    found = [(made.relation, made.other_id, made) for made in claim.links_out]
+    found += [(_RELATED[made.relation], made.claim_id, made) for made in claim.links_in]
+    if not found:
+        return []
+    lines = ["  links:"]
+    for words, other, made in found:
+        lines += _indented(f"{words} #{other}" + (f" — {made.note}" if made.note else ""), "    ")
+    return lines
+
+
+def moves_line(moves: Sequence[Move]) -> str:
+    """ "deadline moved twice: by 2025-09-30 → by 2026-09-30 → …, by the statements of …"."""
+    times = {2: "once", 3: "twice"}.get(len(moves), f"{len(moves) - 1} times")
+    steps = " → ".join(
+        f"{m.deadline.kind} {m.deadline.date.isoformat()}" if m.deadline else "no deadline"
+        for m in moves
+    )
+    said = ", ".join(
+        f"{m.stated_on.isoformat() if m.stated_on else 'a date not known'} (#{m.claim_id})"
+        for m in moves
+    )
+    return f"deadline moved {times}: {steps}, by the statements of {said}"
 
 
 def claim_row(claim: Claim, status: str) -> str:

@@ -217,9 +217,33 @@ def claim_page(
             evidence=evidence_by_verdict(claim),
             verdicts=reading.verdicts_at(claim, moment),
             events=events,
+            links=_links(claim),
+            moved=_moved(session, claim),
             review=_review(request, session, claim, moment),
             keep={"as_of": as_of} if as_of else {},
         )
+
+
+RELATED = {
+    "supersedes": "superseded by",
+    "contradicts": "contradicted by",
+    "repeats": "repeated by",
+    "part-of": "has as a part",
+}
+
+
+def _links(claim: Claim) -> list[tuple[str, int, Any]]:
+    """The claim's links from both sides, as words and the other claim's number."""
+    found = [(made.relation, made.other_id, made) for made in claim.links_out]
+    return found + [(RELATED[made.relation], made.claim_id, made) for made in claim.links_in]
+
+
+def _moved(session: Any, claim: Claim) -> str | None:
+    from claimtrack.records import links
+    from claimtrack.reports.render import moves_line
+
+    chain = links.moves(session, claim)
+    return moves_line(chain) if len(chain) > 1 else None
 
 
 def _review(request: Request, session: Any, claim: Claim, as_of: AsOf) -> dict[str, Any] | None:

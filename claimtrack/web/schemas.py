@@ -89,6 +89,15 @@ class VerdictOut(_Out):
     )
 
 
+class LinkOut(_Out):
+    relation: str = Field(description="supersedes, contradicts, repeats or part-of.")
+    direction: str = Field(description="to: this claim supersedes claim_id; from: the reverse.")
+    claim_id: int
+    note: str | None
+    source: str | None
+    quote: str | None
+
+
 class ClaimOut(_Out):
     id: int
     uuid: str
@@ -107,6 +116,7 @@ class ClaimOut(_Out):
     verdicts: list[VerdictOut] = Field(
         description="Oldest first; the latest final one not retracted counts."
     )
+    links: list[LinkOut] = Field(description="Typed links to and from other claims.")
     created_at: str
     updated_at: str
 
@@ -135,6 +145,9 @@ class ReportOut(_Out):
     due: list[DueClaimOut] = Field(description="Deadline passed, no final verdict.")
     upcoming: list[UpcomingClaimOut]
     recent_verdicts: list[RecentVerdictOut]
+    moved: list[dict[str, Any]] = Field(
+        description="Deadlines moved in the window: a later statement superseding an earlier one."
+    )
     limit: int | None = Field(description="The most each list holds; null: all.")
     totals: dict[str, int] = Field(description="Each list's length before the limit.")
     counts: dict[str, int] = Field(description="Claims by status.")
