@@ -274,6 +274,15 @@ def source(
     help="Retract this verdict and record this one in its place, in one change.",
 )
 @click.option("--reason", help="Why the verdict corrected is retracted (with --corrects).")
+@click.option(
+    "--happened-on", metavar="DATE", help="The day the outcome happened (not the day checked)."
+)
+@click.option(
+    "--cause",
+    metavar="CAUSE",
+    help="Why a broken promise broke: no-majority, changed-position, not-prioritised, "
+    "outside-events or other.",
+)
 @db_option
 @json_option
 def verdict(
@@ -286,6 +295,8 @@ def verdict(
     reviewer: str | None,
     corrects: int | None,
     reason: str | None,
+    happened_on: str | None,
+    cause: str | None,
     db: str | None,
     as_json: bool,
 ) -> None:
@@ -312,6 +323,8 @@ def verdict(
             reviewer=reviewer,
             corrects=corrects,
             reason=reason,
+            happened_on=day(happened_on, "--happened-on"),
+            cause=cause,
         )
         claim = claims.get_claim(session, claim_id)
         status = reading.status_of(claim, moments.AsOf(now.now, now.tz))

@@ -14,7 +14,13 @@ from typing import Any, TextIO
 
 from claimtrack.config import Publishing
 from claimtrack.errors import BadInput
-from claimtrack.formats.document import ActorRecord, CitationRecord, ClaimRecord, SourceRecord
+from claimtrack.formats.document import (
+    ActorRecord,
+    CitationRecord,
+    ClaimRecord,
+    SourceRecord,
+    VerdictRecord,
+)
 from claimtrack.records.moments import AsOf
 from claimtrack.records.status import derive_status, is_final
 
@@ -85,6 +91,19 @@ def rating(status: str, note: str | None) -> dict[str, Any]:
     return found
 
 
+def _explained(verdict: VerdictRecord, record: ClaimRecord) -> str:
+    """The note, with the lateness of a promise kept late or the cause of one broken: the
+    reader judges what a late promise is worth."""
+    parts = [verdict.note]
+    if verdict.verdict == "kept" and verdict.happened_on and record.deadline:
+        late = (verdict.happened_on - record.deadline.date).days
+        if late > 0:
+            parts.append(f"Kept {late} day{'' if late == 1 else 's'} late.")
+    if verdict.cause:
+        parts.append(f"Why it broke: {verdict.cause}.")
+    return " ".join(p for p in parts if p)
+
+
 def review(
     record: ClaimRecord,
     sources: dict[str, SourceRecord],
@@ -122,7 +141,7 @@ def review(
         "itemReviewed": claim,
         "author": author,
         "datePublished": verdict.checked_on.isoformat(),
-        "reviewRating": rating(status, verdict.note),
+        "reviewRating": rating(status, _explained(verdict, record)),
     }
 
 

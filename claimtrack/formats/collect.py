@@ -168,6 +168,8 @@ def _records(session: Session, rows: list[Claim], keys: dict[int, str]) -> list[
             Verdict.reviewer,
             Verdict.retracted_at,
             Verdict.retraction_reason,
+            Verdict.happened_on,
+            Verdict.cause,
         )
         .where(col(Verdict.claim_id).in_(ids))
         .order_by(col(Verdict.checked_on), col(Verdict.recorded_at), col(Verdict.id)),
@@ -228,6 +230,8 @@ def _records(session: Session, rows: list[Claim], keys: dict[int, str]) -> list[
                         id=v[1],
                         retracted_at=v[7],
                         retraction_reason=v[8],
+                        happened_on=v[9],
+                        cause=v[10],
                     )
                     for v in verdicts.get(claim.id or 0, [])
                 ],

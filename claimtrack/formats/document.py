@@ -66,6 +66,8 @@ class VerdictRecord:
     id: int | None = None  # only to order verdicts recorded in the same instant
     retracted_at: datetime | None = None
     retraction_reason: str | None = None
+    happened_on: date | None = None
+    cause: str | None = None
 
 
 @dataclass
@@ -202,6 +204,8 @@ def claim_json(claim: ClaimRecord, tz: tzinfo) -> dict[str, Any]:
                 "reviewer": v.reviewer,
                 "evidence": [_citation_json(e, with_role=False) for e in v.evidence],
                 "retracted": correction_json(v.retracted_at, v.retraction_reason),
+                "happened_on": _iso(v.happened_on),
+                "cause": v.cause,
             }
             for v in claim.verdicts
         ],

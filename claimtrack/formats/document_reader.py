@@ -7,7 +7,6 @@ import, and a claim without history gets the history the CLI would have written.
 
 from __future__ import annotations
 
-import re
 import uuid as uuidlib
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -26,29 +25,20 @@ from claimtrack.errors import BadInput
 from claimtrack.formats.document import (
     FORMAT_VERSION,
     ActorRecord,
-    CitationRecord,
     ClaimRecord,
     Document,
-    EventRecord,
-    LinkRecord,
     SourceRecord,
-    VerdictRecord,
 )
-from claimtrack.formats.fields import Fields, kind_of
+from claimtrack.formats.fields import Fields, kind_of, uuid_or_none
+from claimtrack.formats.record_parts import read_citation, read_event, read_link, read_verdict
 from claimtrack.records.models import (
     ACTOR_KINDS,
     CLAIM_KINDS,
-    EVENT_KINDS,
-    LINK_KINDS,
     MAX_ID,
-    SOURCE_ROLES,
 )
 from claimtrack.records.moments import Clock
 from claimtrack.records.validation import (
-    check_checked_after_stated,
     check_deadline_after_stated,
-    check_url,
-    check_verdict,
 )
 
 
@@ -138,7 +128,7 @@ def _read_source(key: str, reader: Fields) -> SourceRecord:
         raise reader.fail("url", "a source needs a url or at least a title")
     return SourceRecord(
         key=key,
-        uuid=_uuid_or_none(key) or str(uuidlib.uuid4()),
+        uuid=uuid_or_none(key) or str(uuidlib.uuid4()),
         url=url,
         title=title,
         publisher=reader.text("publisher"),
@@ -148,19 +138,6 @@ def _read_source(key: str, reader: Fields) -> SourceRecord:
         language=reader.language("language", None),
         created_at=reader.moment("created_at"),
     )
-
-
-_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
-
-def _uuid_or_none(value: str) -> str | None:
-    """The uuid in its canonical form, or None; exports hold canonical ones (the quick path)."""
-    if _CANONICAL_UUID.fullmatch(value):
-        return value
-    try:
-        return str(uuidlib.UUID(value))
-    except ValueError:
-        return None
 
 
 def read_claim(
@@ -179,7 +156,7 @@ def read_claim(
     if given_uuid is None:
         claim_uuid = str(uuidlib.uuid4())
     else:
-        checked = _uuid_or_none(given_uuid)
+        checked = uuid_or_none(given_uuid)
         if checked is None:
             raise reader.fail("uuid", f"'{given_uuid}' is not a UUID; e.g. {uuidlib.uuid4()}")
         claim_uuid = checked
@@ -219,24 +196,22 @@ def read_claim(
         tags.append(tag)
 
     citations = [
-        _read_citation(Fields(item, f"{reader.where}.citations[{i}]"), sources, now, None)
+        read_citation(Fields(item, f"{reader.where}.citations[{i}]"), sources, now, None)
         for i, item in enumerate(reader.items("citations"))
     ]
     verdicts = [
-        _read_verdict(
-            Fields(item, f"{reader.where}.verdicts[{i}]"), kind, stated_on, sources, clock
-        )
+        read_verdict(Fields(item, f"{reader.where}.verdicts[{i}]"), kind, stated_on, sources, clock)
         for i, item in enumerate(reader.items("verdicts"))
     ]
     removed_at, removal_reason = reader.correction("removed", clock)
     history = None
     if "history" in raw and raw["history"] is not None:
         history = [
-            _read_event(Fields(item, f"{reader.where}.history[{i}]"), clock)
+            read_event(Fields(item, f"{reader.where}.history[{i}]"), clock)
             for i, item in enumerate(reader.items("history"))
         ]
     links = [
-        _read_link(Fields(item, f"{reader.where}.links[{i}]"), claim_uuid)
+        read_link(Fields(item, f"{reader.where}.links[{i}]"), claim_uuid)
         for i, item in enumerate(reader.items("links"))
     ]
     created_at = reader.moment("created_at")
@@ -336,85 +311,3 @@ def _agrees_with_its_phrase(inner: Fields, reading: Deadline, own: Deadline) -> 
                 f"'{given}' contradicts its phrase '{reading.text}', which reads as {read}; "
                 'correct one of them, or mark the reading as given by hand: "read_by": "hand"',
             )
-
-
-def _read_link(reader: Fields, own_uuid: str) -> LinkRecord:
-    relation = reader.choice("relation", LINK_KINDS, None)
-    if relation is None:
-        raise reader.fail("relation", f"is missing; one of {', '.join(LINK_KINDS)}")
-    other = _uuid_or_none(reader.required_text("claim"))
-    if other is None:
-        raise reader.fail("claim", "is not a claim's uuid")
-    if other == own_uuid:
-        raise reader.fail("claim", "is the claim itself; a claim cannot be linked to itself")
-    url = reader.text("source")
-    return LinkRecord(
-        relation,
-        other,
-        reader.text("note"),
-        check_url(url, f"{reader.where}.source") if url else None,
-        reader.text("quote"),
-        reader.moment("created_at"),
-    )
-
-
-def _read_citation(
-    reader: Fields, sources: dict[str, SourceRecord], now: datetime, role: str | None
-) -> CitationRecord:
-    key = reader.required_text("source")
-    if key not in sources:
-        raise reader.fail("source", f"unknown source key '{key}'; declare it under 'sources'")
-    if role is None:
-        role = reader.choice("role", SOURCE_ROLES, "origin") or "origin"
-    return CitationRecord(key, reader.text("quote"), role, reader.moment("created_at") or now)
-
-
-def _read_verdict(
-    reader: Fields,
-    kind: str,
-    stated_on: date | None,
-    sources: dict[str, SourceRecord],
-    clock: Clock,
-) -> VerdictRecord:
-    value = reader.required_text("verdict")
-    try:
-        check_verdict(value, kind)
-    except BadInput as error:
-        raise reader.fail("verdict", error.message.removeprefix("verdict: ")) from None
-    checked_on = reader.day("checked_on") or clock.today
-    if checked_on > clock.today:
-        raise reader.fail("checked_on", f"{checked_on} is after today ({clock.today})")
-    try:
-        check_checked_after_stated(checked_on, stated_on, "checked_on")
-    except BadInput as error:
-        raise reader.fail("checked_on", error.message.removeprefix("checked_on: ")) from None
-    retracted_at, retraction_reason = reader.correction("retracted", clock)
-    evidence = [
-        _read_citation(
-            Fields(item, f"{reader.where}.evidence[{i}]"), sources, clock.now, "evidence"
-        )
-        for i, item in enumerate(reader.items("evidence"))
-    ]
-    return VerdictRecord(
-        verdict=value,
-        note=reader.required_text("note"),
-        checked_on=checked_on,
-        recorded_at=reader.past("recorded_at", clock) or clock.now,
-        reviewer=reader.text("reviewer") or clock.who,
-        evidence=evidence,
-        retracted_at=retracted_at,
-        retraction_reason=retraction_reason,
-    )
-
-
-def _read_event(reader: Fields, clock: Clock) -> EventRecord:
-    data = reader.data.get("data") or {}
-    if not isinstance(data, dict):
-        raise reader.fail("data", f"expected an object {{...}}, found {kind_of(data)}")
-    at = reader.past("at", clock)
-    if at is None:
-        raise reader.fail("at", "is missing; e.g. 2024-09-27T18:00:00+00:00")
-    kind = reader.choice("kind", EVENT_KINDS, None)
-    if kind is None:
-        raise reader.fail("kind", f"is missing; one of {', '.join(EVENT_KINDS)}")
-    return EventRecord(kind, at, reader.text("actor"), data)

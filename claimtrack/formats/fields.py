@@ -6,6 +6,8 @@ hundred thousand claims are read in about a second.
 from __future__ import annotations
 
 import json
+import re
+import uuid as uuidlib
 from datetime import date, datetime
 from typing import Any
 
@@ -152,3 +154,16 @@ def kind_of(value: Any) -> str:
     if value is None:
         return "null"
     return names.get(type(value), "a number" if isinstance(value, int | float) else "a value")
+
+
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def uuid_or_none(value: str) -> str | None:
+    """The uuid in its canonical form, or None; exports hold canonical ones (the quick path)."""
+    if _CANONICAL_UUID.fullmatch(value):
+        return value
+    try:
+        return str(uuidlib.UUID(value))
+    except ValueError:
+        return None

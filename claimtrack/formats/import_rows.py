@@ -255,6 +255,8 @@ def verdict_row(verdict_id: int | None, claim_id: int, verdict: VerdictRecord) -
         "reviewer": verdict.reviewer,
         "retracted_at": verdict.retracted_at,
         "retraction_reason": verdict.retraction_reason,
+        "happened_on": verdict.happened_on,
+        "cause": verdict.cause,
     }
     return row if verdict_id is None else {"id": verdict_id, **row}
 

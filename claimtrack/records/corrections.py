@@ -111,6 +111,8 @@ def record_or_correct(
     reviewer: str | None = None,
     corrects: int | None = None,
     reason: str | None = None,
+    happened_on: date | None = None,
+    cause: str | None = None,
 ) -> Verdict:
     """Record a verdict; with ``corrects``, in place of that one, which is retracted in the
     caller's same transaction, so the record never shows the claim with neither or both
@@ -128,6 +130,8 @@ def record_or_correct(
         checked_on=checked_on,
         evidence=evidence,
         reviewer=reviewer,
+        happened_on=happened_on,
+        cause=cause,
     )
     if corrects is None:
         return row

@@ -41,6 +41,9 @@ EVENT_KINDS = (
 # How one claim relates to another: a later statement that moves the deadline supersedes the
 # first; "part-of" links a step to the commitment it belongs to.
 LINK_KINDS = ("supersedes", "contradicts", "repeats", "part-of")
+# Why a promise broke, after Holder de Ord's list: the votes were not there, the claimant
+# changed position, it was not given priority, events outside their control, or another.
+BREAK_CAUSES = ("no-majority", "changed-position", "not-prioritised", "outside-events", "other")
 
 # A claim's ``watch_at`` set to this asks the monitor to look at the claim on its next
 # sweep: a new or changed deadline, whose alerts the monitor has not planned yet.
@@ -213,6 +216,10 @@ class Verdict(SQLModel, table=True):
     checked_on: date = Field(index=True)
     recorded_at: datetime = _moment(default_factory=utcnow)
     reviewer: str | None = None
+    # The day the outcome happened (a deadline met late is kept, N days late), and for a
+    # broken promise why it broke (BREAK_CAUSES), when known.
+    happened_on: date | None = None
+    cause: str | None = None
     # A verdict recorded by mistake is retracted, never deleted: from ``retracted_at`` on it
     # no longer counts anywhere, and the record shows it, struck, with the reason.
     retracted_at: datetime | None = _moment(default=None, nullable=True)

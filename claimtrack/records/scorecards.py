@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlmodel import Session, col
 
 from claimtrack.errors import NotFound
@@ -36,6 +36,7 @@ class Line:
     counts: dict[str, int] = field(default_factory=dict)
     next_deadline: date | None = None
     term_end: date | None = None
+    kept_late: int = 0  # kept, but the outcome happened after the deadline
 
     @property
     def total(self) -> int:
@@ -52,6 +53,7 @@ class Line:
             "counts": self.counts,
             "awaiting": self.awaiting,
             **{status: self.counts.get(status, 0) for status in KEPT_LIKE},
+            "kept_late": self.kept_late,
             "next_deadline": self.next_deadline.isoformat() if self.next_deadline else None,
             "term_end": self.term_end.isoformat() if self.term_end else None,
             "days_left_in_term": days_left(self.term_end, as_of),
@@ -98,9 +100,24 @@ def lines(session: Session, as_of: AsOf, names: list[str] | None = None) -> list
         .where(live(), col(Claim.due_at) > as_of.moment, unsettled(as_of.day, as_of.moment))
         .group_by(Actor.name)
     )
+    late = (
+        exists()
+        .where(col(Verdict.claim_id) == col(Claim.id), Verdict.verdict == "kept")
+        .where(col(Verdict.happened_on) > col(Claim.deadline_date))
+        .where(col(Verdict.checked_on) <= as_of.day, verdict_counts(as_of.moment))
+    )
+    kept_late = (
+        select(Actor.name, func.count())
+        .select_from(ClaimActor)
+        .join(Actor, col(Actor.id) == col(ClaimActor.actor_id))
+        .join(Claim, col(Claim.id) == col(ClaimActor.claim_id))
+        .where(live(), has_status("kept", as_of.moment, as_of.day), late)
+        .group_by(Actor.name)
+    )
     if names is not None:
         query = query.where(col(Actor.name).in_(names))
         upcoming = upcoming.where(col(Actor.name).in_(names))
+        kept_late = kept_late.where(col(Actor.name).in_(names))
     found: dict[str, Line] = {}
     for name, term_end, value, n in session.execute(query):
         line = found.setdefault(name, Line(name, term_end=term_end))
@@ -108,6 +125,9 @@ def lines(session: Session, as_of: AsOf, names: list[str] | None = None) -> list
     for name, next_day in session.execute(upcoming):
         if name in found:
             found[name].next_deadline = next_day
+    for name, n in session.execute(kept_late):
+        if name in found:
+            found[name].kept_late = n
     for line in found.values():
         line.counts = {s: line.counts[s] for s in STATUSES if line.counts.get(s)}
     return sorted(found.values(), key=lambda line: (-line.awaiting, line.name.casefold()))

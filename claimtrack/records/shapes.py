@@ -10,6 +10,7 @@ from claimtrack.records.models import Claim, ClaimSource, Event, Verdict
 from claimtrack.records.moments import AsOf
 from claimtrack.records.reading import evidence_by_verdict, verdicts_at
 from claimtrack.records.status import is_final
+from claimtrack.records.verdicts import days_late
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -31,7 +32,10 @@ def source_json(link: ClaimSource) -> dict[str, Any]:
 
 
 def verdict_json(
-    verdict: Verdict, evidence: list[ClaimSource], retracted: bool | None = None
+    verdict: Verdict,
+    evidence: list[ClaimSource],
+    retracted: bool | None = None,
+    deadline_day: date | None = None,
 ) -> dict[str, Any]:
     """A verdict; ``retracted`` tells whether its retraction is shown (as of a moment before
     it, it is not), by default whether there is one."""
@@ -44,6 +48,9 @@ def verdict_json(
         "checked_on": _iso(verdict.checked_on),
         "recorded_at": _iso(verdict.recorded_at),
         "reviewer": verdict.reviewer,
+        "happened_on": _iso(verdict.happened_on),
+        "days_late": days_late(verdict, deadline_day),
+        "cause": verdict.cause,
         "evidence": [source_json(link) for link in evidence],
         "retracted": {
             "on": _iso(verdict.retracted_at),
@@ -74,7 +81,9 @@ def claim_json(claim: Claim, status: str, tz: tzinfo, as_of: AsOf | None = None)
         "context": claim.context,
         "sources": [source_json(link) for link in claim.source_links],
         "verdicts": [
-            verdict_json(v, evidence.get(v.id or 0, []), retracted)
+            verdict_json(
+                v, evidence.get(v.id or 0, []), retracted, deadline.date if deadline else None
+            )
             for v, retracted in verdicts_at(claim, as_of)
         ],
         "links": links_json(claim),

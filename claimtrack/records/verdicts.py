@@ -15,6 +15,7 @@ from claimtrack.errors import BadInput
 from claimtrack.records.attribution import Citation, check_citation, cite
 from claimtrack.records.claims import get_claim, record_event, refreshed
 from claimtrack.records.models import (
+    BREAK_CAUSES,
     INTERIM_VERDICTS,
     LOOK_NOW,
     Claim,
@@ -25,6 +26,7 @@ from claimtrack.records.sql import chunks
 from claimtrack.records.status import standing
 from claimtrack.records.validation import (
     check_checked_after_stated,
+    check_choice,
     check_not_future,
     check_verdict,
     clean,
@@ -55,6 +57,30 @@ def retraction_data(verdict: Verdict, reason: str, corrected_by: int | None) -> 
     }
 
 
+def check_happened(happened_on: date, checked_on: date, stated_on: date | None) -> None:
+    """An outcome happens after the claim was made and before it is checked."""
+    if happened_on > checked_on:
+        raise BadInput(
+            "--happened-on",
+            f"{happened_on.isoformat()} is after the check of {checked_on.isoformat()}; an "
+            "outcome is checked once it has happened",
+        )
+    if stated_on is not None and happened_on < stated_on:
+        raise BadInput(
+            "--happened-on",
+            f"{happened_on.isoformat()} is before the claim was stated on {stated_on.isoformat()}",
+        )
+
+
+def days_late(verdict: Verdict, deadline_day: date | None) -> int | None:
+    """How many days after the deadline a kept promise's outcome happened (None: on time,
+    or not known)."""
+    if verdict.verdict != "kept" or verdict.happened_on is None or deadline_day is None:
+        return None
+    late = (verdict.happened_on - deadline_day).days
+    return late if late > 0 else None
+
+
 def record_verdict(
     session: Session,
     claim_id: int,
@@ -65,8 +91,12 @@ def record_verdict(
     checked_on: date | None = None,
     evidence: Sequence[Citation] = (),
     reviewer: str | None = None,
+    happened_on: date | None = None,
+    cause: str | None = None,
 ) -> Verdict:
-    """Record the outcome of a check; earlier verdicts stay, the latest one counts."""
+    """Record the outcome of a check; earlier verdicts stay, the latest one counts.
+    ``happened_on`` is the day the outcome happened (not the day it was checked); ``cause``
+    says why a broken promise broke."""
     claim = get_claim(session, claim_id)
     check_verdict(verdict, claim.kind)
     note = note.strip()
@@ -76,7 +106,17 @@ def record_verdict(
     check_not_future(checked_on, clock, "--checked-on")
     check_checked_after_stated(checked_on, claim.stated_on, "--checked-on")
     checked = [check_citation(c, "--source") for c in evidence]
+    if happened_on is not None:
+        check_happened(happened_on, checked_on, claim.stated_on)
+    if cause is not None:
+        check_choice(cause, BREAK_CAUSES, "--cause")
+        if verdict != "broken":
+            raise BadInput(
+                "--cause", f"a cause says why a promise broke; '{verdict}' is not broken"
+            )
     row = Verdict(
+        happened_on=happened_on,
+        cause=cause,
         claim_id=claim.id,
         verdict=verdict,
         note=note,
@@ -96,6 +136,8 @@ def record_verdict(
         **verdict_data(
             verdict, note, checked_on, [c.source.url or c.source.title for c in checked]
         ),
+        **({"happened_on": happened_on.isoformat()} if happened_on else {}),
+        **({"cause": cause} if cause else {}),
     )
     claim.updated_at = clock.now
     restand(session, [claim.id])

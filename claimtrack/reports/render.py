@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING
 
 from claimtrack.deadlines.deadline import Deadline, term_text
 from claimtrack.records.claims import deadline_of
-from claimtrack.records.models import Claim, ClaimSource, Event
+from claimtrack.records.models import Claim, ClaimSource, Event, Verdict
 from claimtrack.records.moments import AsOf
 from claimtrack.records.reading import evidence_by_verdict, verdicts_at
 from claimtrack.records.scorecards import days_left
+from claimtrack.records.verdicts import days_late
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -91,7 +92,9 @@ def claim_text(
         for verdict, retracted in shown:
             by = f" by {verdict.reviewer}" if verdict.reviewer else ""
             day = verdict.checked_on.isoformat()
-            lines.append(f"    {day}  {verdict.verdict}{by}  [verdict {verdict.id}]")
+            lines.append(
+                f"    {day}  {verdict_words(verdict, deadline)}{by}  [verdict {verdict.id}]"
+            )
             if retracted and verdict.retracted_at is not None:
                 lines += _indented(
                     f"RETRACTED on {verdict.retracted_at.date().isoformat()}: "
@@ -107,6 +110,19 @@ def claim_text(
     if len(moves) > 1:
         lines += _indented(moves_line(moves), "  ")
     return "\n".join(lines)
+
+
+def verdict_words(verdict: Verdict, deadline: Deadline | None) -> str:
+    """ "kept, 12 days late (happened 2025-10-12)", "broken (cause: no-majority)", "kept"."""
+    words = verdict.verdict
+    late = days_late(verdict, deadline.date if deadline else None)
+    if late:
+        words += f", {late} day{'' if late == 1 else 's'} late"
+    if verdict.happened_on:
+        words += f" (happened {verdict.happened_on.isoformat()})"
+    if verdict.cause:
+        words += f" (cause: {verdict.cause})"
+    return words
 
 
 _RELATED = {
@@ -193,7 +209,8 @@ def _line_text(line: Line, as_of: AsOf) -> str:
     parts = [
         f"{line.total} claim{'' if line.total == 1 else 's'}",
         f"awaiting a check {line.awaiting}",
-        *(f"{word} {counts.get(word, 0)}" for word in ("kept", "broken", "partial")),
+        f"kept {counts.get('kept', 0)}" + (f" ({line.kept_late} late)" if line.kept_late else ""),
+        *(f"{word} {counts.get(word, 0)}" for word in ("broken", "partial")),
         f"next deadline {line.next_deadline.isoformat() if line.next_deadline else 'none'}",
     ]
     left = days_left(line.term_end, as_of)

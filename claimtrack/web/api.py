@@ -267,6 +267,8 @@ def record_verdict(site: WriterDep, claim_id: ClaimId, verdict: VerdictIn) -> Re
             reviewer=verdict.reviewer,
             corrects=verdict.corrects,
             reason=verdict.reason,
+            happened_on=verdict.happened_on,
+            cause=verdict.cause,
         )
         claim = claims.get_claim(session, claim_id)
         return _claim_json(claim, moments.AsOf(clock.now, clock.tz), 201)

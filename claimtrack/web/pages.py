@@ -24,6 +24,7 @@ from claimtrack.records.moments import AsOf
 from claimtrack.records.reading import evidence_by_verdict
 from claimtrack.records.status import STATUSES
 from claimtrack.records.status_sql import count_by_status
+from claimtrack.records.verdicts import days_late
 from claimtrack.reports import deadline_report
 from claimtrack.web.site import AsOfParam, ClaimId, Offset, SiteDep
 
@@ -303,6 +304,9 @@ def shown(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
+templates.env.filters["days_late"] = lambda verdict, deadline: days_late(
+    verdict, deadline.date if deadline else None
+)
 templates.env.filters["iso"] = iso
 templates.env.filters["html_time"] = html_time
 templates.env.filters["shown"] = shown

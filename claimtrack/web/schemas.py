@@ -83,6 +83,9 @@ class VerdictOut(_Out):
     checked_on: str
     recorded_at: str
     reviewer: str | None
+    happened_on: str | None = Field(description="The day the outcome happened, if known.")
+    days_late: int | None = Field(description="For kept: days after the deadline it happened.")
+    cause: str | None = Field(description="For broken: why it broke, if known.")
     evidence: list[SourceOut]
     retracted: CorrectionOut | None = Field(
         description="Null, or when and why it was retracted: from then on it counts nowhere."
@@ -228,6 +231,14 @@ class VerdictIn(BaseModel):
         description="A verdict of this claim to retract, in the same change.",
     )
     reason: Text | None = Field(default=None, description="Why (with corrects).")
+    happened_on: date | None = Field(
+        default=None, description="The day the outcome happened, if not the day checked."
+    )
+    cause: Word | None = Field(
+        default=None,
+        description="Why a broken promise broke: no-majority, changed-position, "
+        "not-prioritised, outside-events or other.",
+    )
 
 
 class RetractionIn(BaseModel):
