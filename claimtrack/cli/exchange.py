@@ -77,11 +77,12 @@ def import_command(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["json", "csv", "claimreview", "ics"]),
+    type=click.Choice(["json", "csv", "claimreview", "ics", "atom"]),
     default="json",
     show_default=True,
     help="json: everything, to import elsewhere; csv: a row per claim; claimreview: "
-    "schema.org JSON-LD of the verdicts; ics: a calendar of the deadlines.",
+    "schema.org JSON-LD of the verdicts; ics: a calendar of the deadlines; atom: a feed "
+    "of the latest changes.",
 )
 @click.option("--output", "-o", metavar="PATH", help="Write to PATH instead of standard output.")
 @click.option(

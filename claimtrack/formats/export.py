@@ -108,4 +108,30 @@ def write(
 
         records = published(collect.iter_claims(session), as_of)
         return ics.write(out, records, as_of, config.publishing, produced)
+    if fmt == "atom":
+        from claimtrack.formats import atom
+        from claimtrack.records.changes import changes
+
+        publishing = config.publishing
+        for key in ("url", "claim_url"):
+            if getattr(publishing, key) is None:
+                raise BadInput(
+                    f"[publishing] {key}",
+                    "is not set; a feed links each entry to the claim's page, e.g. "
+                    'url = "https://factcheck.example", claim_url = '
+                    '"https://factcheck.example/claims/{id}" (see README)',
+                )
+        assert publishing.url is not None
+        found = changes(session, as_of)
+        out.write(
+            atom.feed(
+                found,
+                title=f"{publishing.name or 'claimtrack'}: changes on the record",
+                feed_url=publishing.url.rstrip("/") + "/feed.atom",
+                site_url=publishing.url,
+                link=lambda claim: publishing.link(claim.id, claim.uuid) or "",
+                updated=produced,
+            ).decode()
+        )
+        return len(found)
     raise ValueError(f"unknown export format {fmt!r}")

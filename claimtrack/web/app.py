@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from claimtrack.errors import ClaimtrackError
-from claimtrack.web import api, guard, indexes, pages
+from claimtrack.web import api, feeds, guard, indexes, pages
 from claimtrack.web.site import Site, message, problems, status_code, storable_query
 
 STATIC = Path(__file__).with_name("static")
@@ -68,6 +68,7 @@ def create_app(site: Site) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(feeds.router)  # before indexes: /claimants/NAME/feed.atom
     app.include_router(indexes.router)
 
     @app.exception_handler(ClaimtrackError)
@@ -101,7 +102,7 @@ def create_app(site: Site) -> FastAPI:
 def _is_api(request: Request) -> bool:
     """Whether the request is for JSON or a feed (errors as JSON) rather than a page."""
     path = request.url.path
-    return path.startswith("/api/") or path.endswith((".ics", ".json"))
+    return path.startswith("/api/") or path.endswith((".ics", ".json", ".atom"))
 
 
 def _version() -> str:

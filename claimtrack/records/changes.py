@@ -1,0 +1,126 @@
+"""What changed on the record lately, newest first, for feeds: new claims, deadlines that
+passed, verdicts, corrections (retractions, removals, restorations) and moved deadlines;
+all of them, or those of one claimant or one tag. Each part is an index range of the
+history or of the deadlines, cut at ``limit``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from claimtrack.records.claims import deadline_of
+from claimtrack.records.models import Actor, Claim, ClaimActor, ClaimTag, Event
+from claimtrack.records.moments import AsOf
+from claimtrack.records.status_sql import live
+
+LIMIT = 50
+KINDS = ("created", "verdict", "retracted", "removed", "restored", "linked")
+PASSED_WITHIN = timedelta(days=365)  # how far back a feed looks for deadlines that passed
+
+
+@dataclass(frozen=True)
+class Change:
+    at: datetime
+    kind: str  # created, deadline, verdict, retracted, removed, restored, moved
+    claim: Claim
+    title: str
+    summary: str
+    key: str  # unique within the claim: the history entry's id, or "deadline"
+
+
+def _scope(query: object, claimant: str | None, tag: str | None) -> object:
+    if claimant is not None:
+        query = query.where(  # type: ignore[attr-defined]
+            col(Claim.id).in_(select(ClaimActor.claim_id).join(Actor).where(Actor.name == claimant))
+        )
+    if tag is not None:
+        query = query.where(  # type: ignore[attr-defined]
+            col(Claim.id).in_(select(ClaimTag.claim_id).where(ClaimTag.tag == tag.lower()))
+        )
+    return query
+
+
+def _short(text: str, width: int = 90) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def changes(
+    session: Session,
+    as_of: AsOf,
+    *,
+    claimant: str | None = None,
+    tag: str | None = None,
+    limit: int = LIMIT,
+) -> list[Change]:
+    """The latest ``limit`` changes at ``as_of``, newest first."""
+    events = _scope(
+        select(Event, Claim)
+        .join(Claim, col(Claim.id) == col(Event.claim_id))
+        .where(col(Event.kind).in_(KINDS), col(Event.at) <= as_of.moment)
+        .order_by(col(Event.at).desc(), col(Event.id).desc())
+        .limit(limit),
+        claimant,
+        tag,
+    )
+    found: list[Change] = []
+    for event, claim in session.execute(events):  # type: ignore[call-overload]
+        change = _of_event(event, claim)
+        if change is not None:
+            found.append(change)
+    passed = _scope(
+        select(Claim)
+        .where(live(), col(Claim.due_at) <= as_of.moment)
+        .where(col(Claim.due_at) > as_of.moment - PASSED_WITHIN)
+        .order_by(col(Claim.due_at).desc())
+        .limit(limit),
+        claimant,
+        tag,
+    )
+    for claim in session.execute(passed).scalars():  # type: ignore[call-overload]
+        deadline = deadline_of(claim)
+        assert claim.due_at is not None
+        label = "Start" if deadline and deadline.kind == "from" else "Deadline"
+        found.append(
+            Change(
+                claim.due_at,
+                "deadline",
+                claim,
+                f"{label} passed: #{claim.id} {_short(claim.text)}",
+                f"{label} “{deadline.text if deadline else ''}” passed; the claim awaits a "
+                "check against what happened.",
+                "deadline",
+            )
+        )
+    found.sort(key=lambda c: c.at, reverse=True)
+    return found[:limit]
+
+
+def _of_event(event: Event, claim: Claim) -> Change | None:
+    data = event.data or {}
+    short = _short(claim.text)
+    if event.kind == "created":
+        title, summary = f"New claim #{claim.id}: {short}", claim.text
+    elif event.kind == "verdict":
+        title = f"Verdict on #{claim.id}: {data.get('verdict')}"
+        summary = str(data.get("note") or "")
+    elif event.kind == "retracted":
+        title = f"Verdict retracted on #{claim.id}"
+        summary = str(data.get("reason") or "")
+    elif event.kind == "removed":
+        title, summary = f"Claim #{claim.id} removed", str(data.get("reason") or "")
+    elif event.kind == "restored":
+        title, summary = f"Claim #{claim.id} restored", short
+    elif (
+        event.kind == "linked"
+        and data.get("relation") == "supersedes"
+        and data.get("direction") == "to"
+    ):
+        title = f"Deadline moved: #{claim.id} supersedes #{data.get('other')}"
+        deadline = deadline_of(claim)
+        summary = f"New deadline: {deadline.text}" if deadline else ""
+    else:
+        return None
+    kind = "moved" if event.kind == "linked" else event.kind
+    return Change(event.at, kind, claim, title, summary, str(event.id))
