@@ -121,7 +121,7 @@ def test_the_home_page_lists_iraq_and_syria_as_awaiting_a_check(page, served):
     texts = items.all_inner_texts()
     assert any("en Irak" in t and "septembre 2025" in t and "days overdue" in t for t in texts)
     assert any("en Syrie" in t and "septembre 2026" in t and "55 days overdue" in t for t in texts)
-    assert page.locator(".legend").inner_text().startswith("due")
+    assert page.locator(".legend").inner_text().startswith("awaiting a check")
     snapshot(page, "home")
 
 
@@ -132,9 +132,9 @@ def test_a_claim_opens_on_its_own_page(page, served):
     said = page.locator("blockquote.said").inner_text()
     assert "La présence des forces de la coalition en Syrie" in said
     assert "au moins jusqu’en septembre 2026" in page.locator(".facts").inner_text()
-    assert page.locator(".headline .status").inner_text() == "due"
+    assert page.locator(".headline .status").inner_text() == "awaiting a check"
     assert page.locator("#sources-title").is_visible()
-    assert "created" in page.locator("ol.history").inner_text()
+    assert "recorded, deadline until 2026-09-30" in page.locator("ol.history").inner_text()
     snapshot(page, "claim")
 
 
@@ -153,7 +153,7 @@ def test_a_claimant_page_shows_their_meter_and_claims(page, served):
     page.goto(served + "/claims/1")
     page.get_by_role("link", name="Government of Iraq").first.click()
     assert page.get_by_role("heading", name="Government of Iraq", level=1).is_visible()
-    assert page.get_by_role("heading", name="due 3").is_visible()
+    assert page.get_by_role("heading", name="awaiting a check 3").is_visible()
     snapshot(page, "claimant")
     page.get_by_role("link", name="All claimants").click()
     assert page.get_by_role("heading", name="Claimants", level=1).is_visible()

@@ -31,7 +31,7 @@ def test_home_shows_the_meter_then_what_awaits_a_check_most_overdue_first(client
     page = client.get("/").text
     assert "3 claims tracked" in page
     assert '<rect class="s-due"' in page
-    assert re.search(r'href="/\?status=due">.*due <b>2</b>', page)
+    assert re.search(r'href="/\?status=due">.*awaiting a check <b>2</b>', page)
     awaiting = _section(page, "due-title")
     assert _claim_ids(awaiting) == [1, 2]
     assert "420 days overdue" in awaiting  # 2025-09-30 → 2026-11-24
@@ -115,8 +115,9 @@ def test_the_claim_page_has_everything_known_of_the_claim(client, run, seeded):
     assert 'href="https://news.example/still-there"' in page
     assert "still there" in page
     history = _section(page, "history-title")
-    assert "<b>created</b> by tester" in history
-    assert "<b>verdict</b> by tester" in history
+    assert "recorded, deadline by 2025-09-30" in history  # the history reads as prose
+    assert re.search(r"verdict \w+ \(checked [0-9-]+\): .* — tester", history)
+    assert re.search(r"<time datetime=[^>]+>\d{4}-\d\d-\d\d \d\d:\d\d UTC</time>", history)
 
 
 @pytest.mark.sqlite_only

@@ -139,7 +139,7 @@ def history(claim_id: int, db: str | None, as_json: bool) -> None:
         if as_json:
             emit([shapes.event_json(event) for event in events])
         else:
-            say(render.history_text(events))
+            say(render.history_text(events, tracker_tz()))
 
 
 @cli.command("parse-deadline")

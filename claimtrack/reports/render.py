@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import textwrap
 from datetime import UTC, tzinfo
 from typing import TYPE_CHECKING
@@ -14,6 +13,7 @@ from claimtrack.records.moments import AsOf
 from claimtrack.records.reading import evidence_by_verdict, verdicts_at
 from claimtrack.records.scorecards import days_left
 from claimtrack.records.verdicts import days_late
+from claimtrack.reports.prose import event_line
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -173,12 +173,11 @@ def list_text(rows: list[tuple[Claim, str]]) -> str:
     return "\n".join([header, *(claim_row(claim, status) for claim, status in rows)])
 
 
-def history_text(events: list[Event]) -> str:
-    lines = []
+def history_text(events: list[Event], tz: tzinfo = UTC) -> str:
+    """The history in words, one line per change (``history --json`` has the full data)."""
+    lines: list[str] = []
     for event in events:
-        who = f" by {event.actor}" if event.actor else ""
-        lines.append(f"{event.at.isoformat()}  {event.kind}{who}")
-        lines.append("    " + json.dumps(event.data, ensure_ascii=False, sort_keys=True))
+        lines += textwrap.wrap(event_line(event, tz), width=88, subsequent_indent="    ")
     return "\n".join(lines)
 
 

@@ -5,7 +5,6 @@ everything a claim holds goes through Jinja2's escaping.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -26,6 +25,7 @@ from claimtrack.records.status import STATUSES
 from claimtrack.records.status_sql import count_by_status
 from claimtrack.records.verdicts import days_late
 from claimtrack.reports import deadline_report
+from claimtrack.reports.prose import event_text, moment_text, status_words
 from claimtrack.web.site import AsOfParam, ClaimId, Offset, SiteDep
 
 router = APIRouter(include_in_schema=False)
@@ -299,14 +299,11 @@ def iso(value: date | None) -> str:
     return value.isoformat() if value else "unknown"
 
 
-def shown(value: Any) -> str:
-    """A value of a change's record as text: strings as they are, the rest as JSON."""
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
 templates.env.filters["days_late"] = lambda verdict, deadline: days_late(
     verdict, deadline.date if deadline else None
 )
+templates.env.filters["words"] = status_words
+templates.env.filters["moment"] = moment_text
+templates.env.filters["event_text"] = event_text
 templates.env.filters["iso"] = iso
 templates.env.filters["html_time"] = html_time
-templates.env.filters["shown"] = shown
