@@ -13,6 +13,7 @@ Secrets never live in the file: a channel names the environment variables that h
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from datetime import UTC, tzinfo
 from pathlib import Path
@@ -76,6 +77,11 @@ class EmailChannel(_Strict):
     timeout: float = Field(default=30.0, gt=0)
     format: Format = "text"
 
+    @field_validator("to", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value  # to = "desk@example.org"
+
     @property
     def effective_port(self) -> int:
         return self.port or {"plain": 25, "starttls": 587, "ssl": 465}[self.security]
@@ -103,8 +109,43 @@ class WebhookChannel(_Strict):
         return url
 
 
+ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class AppriseChannel(_Strict):
+    """Any of the services Apprise reaches (Slack, Teams, Matrix, Telegram, Discord, ntfy,
+    email, …), each by its Apprise URL. A secret is written ``${VARIABLE}``: it is read from
+    the environment when a message is sent, so the file and the logs never hold it."""
+
+    type: Literal["apprise"]
+    name: str = "apprise"
+    urls: list[Annotated[str, Field(min_length=4)]] = Field(min_length=1)
+    format: Format = "markdown"
+
+    @field_validator("urls", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("urls")
+    @classmethod
+    def _service_urls(cls, urls: list[str]) -> list[str]:
+        for url in urls:
+            if not re.match(r"^[a-z][a-z0-9+.-]*://\S", url):
+                raise ValueError(
+                    f"'{url}' is not an Apprise URL; give service://…, e.g. "
+                    "slack://${SLACK_TOKEN_A}/${SLACK_TOKEN_B}/${SLACK_TOKEN_C}/#desk"
+                )
+        return urls
+
+    @property
+    def variables(self) -> list[str]:
+        return [name for url in self.urls for name in ENV_REFERENCE.findall(url)]
+
+
 Channel = Annotated[
-    StdoutChannel | FileChannel | EmailChannel | WebhookChannel, Field(discriminator="type")
+    StdoutChannel | FileChannel | EmailChannel | WebhookChannel | AppriseChannel,
+    Field(discriminator="type"),
 ]
 
 
@@ -197,7 +238,7 @@ class Config(_Strict):
 ACCEPTED = {
     "missing": "this key is required",
     "extra_forbidden": "unknown key (misspelt?); the README lists the keys",
-    "union_tag_invalid": "unknown channel type; use stdout, file, email or webhook",
+    "union_tag_invalid": "unknown channel type; use stdout, file, email, webhook or apprise",
     "union_tag_not_found": "a channel needs a type: stdout, file, email or webhook",
 }
 PATTERNS = {

@@ -37,7 +37,14 @@ def test_the_readme_example_is_a_valid_configuration(tmp_path):
     path.write_text(example_from_readme(), encoding="utf-8")
     loaded = config.load(path)
     assert loaded.tz == ZoneInfo("Europe/Paris")
-    assert [c.type for c in loaded.channels] == ["stdout", "file", "email", "webhook"]
+    assert [c.type for c in loaded.channels] == [
+        "stdout",
+        "file",
+        "email",
+        "webhook",
+        "apprise",
+        "apprise",
+    ]
 
 
 def test_the_file_is_found_through_the_environment_and_the_default_place(tmp_path, monkeypatch):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import smtplib
 import ssl
 import sys
@@ -24,6 +25,8 @@ from typing import Any, Protocol, TextIO
 from urllib.parse import urlsplit
 
 from claimtrack.config import (
+    ENV_REFERENCE,
+    AppriseChannel,
     Config,
     EmailChannel,
     FileChannel,
@@ -72,7 +75,7 @@ def _version() -> str:
 class _Named:
     """A sender is known by its channel's name (the key of its delivery records)."""
 
-    channel: StdoutChannel | FileChannel | EmailChannel | WebhookChannel
+    channel: StdoutChannel | FileChannel | EmailChannel | WebhookChannel | AppriseChannel
 
     @property
     def name(self) -> str:
@@ -243,6 +246,60 @@ class WebhookSender(_Named):
             raise DeliveryFailed(f"{where}: HTTP {status}")
 
 
+@dataclass
+class AppriseSender(_Named):
+    """Through Apprise, to every service of the channel: the message's subject as the title,
+    its text in the channel's format as the body. Accepted when every service took it."""
+
+    channel: AppriseChannel
+
+    def send(self, message: Message) -> None:
+        import apprise
+
+        channel = self.channel
+        notifier = apprise.Apprise()
+        for url in channel.urls:
+            if not notifier.add(_expanded(url)):
+                raise DeliveryFailed(f"apprise {channel.name}: {_scheme(url)} URL not understood")
+        body_format = {
+            "markdown": apprise.NotifyFormat.MARKDOWN,
+            "json": apprise.NotifyFormat.TEXT,
+            "text": apprise.NotifyFormat.TEXT,
+        }[channel.format]
+        with apprise.LogCapture(level=apprise.logging.WARNING) as logs:
+            done = bool(
+                notifier.notify(
+                    title=message.subject,
+                    body=message.body(channel.format),
+                    body_format=body_format,
+                )
+            )
+            said = logs.getvalue()
+        if not done:
+            reason = _first_reason(said)
+            services = ", ".join(_scheme(url) for url in channel.urls)
+            raise DeliveryFailed(f"apprise {channel.name} ({services}): {reason}")
+
+
+def _expanded(url: str) -> str:
+    """``${VARIABLE}`` replaced by its value from the environment, at the moment of sending."""
+    return ENV_REFERENCE.sub(lambda m: os.environ.get(m[1], ""), url)
+
+
+def _scheme(url: str) -> str:
+    return url.split("://", 1)[0] + "://…"
+
+
+def _first_reason(logs: str) -> str:
+    """The services' first complaint, without anything that could hold a secret: only its
+    kind (an HTTP code, a refused connection, a timeout) is kept."""
+    pattern = r"HTTP error code: \d+|error=\d+|connection error|refused|timed out|timeout"
+    for line in logs.splitlines():
+        if found := re.search(pattern, line, re.IGNORECASE):
+            return found[0]
+    return "a service refused the message"
+
+
 def senders(config: Config, stdout: TextIO | None = None) -> list[Sender]:
     """One sender per configured channel, in the order of the file."""
     made: list[Sender] = []
@@ -253,6 +310,8 @@ def senders(config: Config, stdout: TextIO | None = None) -> list[Sender]:
             made.append(FileSender(channel))
         elif isinstance(channel, EmailChannel):
             made.append(EmailSender(channel))
+        elif isinstance(channel, AppriseChannel):
+            made.append(AppriseSender(channel))
         else:
             made.append(WebhookSender(channel))
     return made
@@ -269,6 +328,8 @@ def check_environment(config: Config) -> None:
             ]
         elif isinstance(channel, WebhookChannel):
             names = [("token_env", channel.token_env)]
+        elif isinstance(channel, AppriseChannel):
+            names = [("urls", variable) for variable in channel.variables]
         for key, variable in names:
             if variable and variable not in os.environ:
                 raise BadInput(
