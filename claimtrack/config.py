@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from datetime import UTC, tzinfo
+from datetime import UTC, timedelta, tzinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -34,7 +34,20 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
-class StdoutChannel(_Strict):
+class _Routed(_Strict):
+    """What every channel may narrow: only the claims with one of these tags, or by one of
+    these claimants (the Iraq desk gets the Iraq claims); empty: every claim."""
+
+    tags: list[Annotated[str, Field(min_length=1)]] = []
+    claimants: list[Annotated[str, Field(min_length=1)]] = []
+
+    def wants(self, tags: list[str], claimants: list[str]) -> bool:
+        if self.tags and not {t.lower() for t in self.tags} & set(tags):
+            return False
+        return not (self.claimants and not set(self.claimants) & set(claimants))
+
+
+class StdoutChannel(_Routed):
     """The terminal or the service log that the monitor's standard output goes to."""
 
     type: Literal["stdout"]
@@ -42,7 +55,7 @@ class StdoutChannel(_Strict):
     format: Format = "text"
 
 
-class FileChannel(_Strict):
+class FileChannel(_Routed):
     """Reports appended to a file, e.g. one that a desk's shared folder syncs."""
 
     type: Literal["file"]
@@ -61,7 +74,7 @@ class FileChannel(_Strict):
         return path
 
 
-class EmailChannel(_Strict):
+class EmailChannel(_Routed):
     """A plain-text email over SMTP: ``plain`` (no TLS), ``starttls`` or ``ssl``."""
 
     type: Literal["email"]
@@ -87,7 +100,7 @@ class EmailChannel(_Strict):
         return self.port or {"plain": 25, "starttls": 587, "ssl": 465}[self.security]
 
 
-class WebhookChannel(_Strict):
+class WebhookChannel(_Routed):
     """A JSON document POSTed to a URL (a chat tool's incoming hook, a newsroom's service)."""
 
     type: Literal["webhook"]
@@ -112,7 +125,7 @@ class WebhookChannel(_Strict):
 ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-class AppriseChannel(_Strict):
+class AppriseChannel(_Routed):
     """Any of the services Apprise reaches (Slack, Teams, Matrix, Telegram, Discord, ntfy,
     email, …), each by its Apprise URL. A secret is written ``${VARIABLE}``: it is read from
     the environment when a message is sent, so the file and the logs never hold it."""
@@ -190,6 +203,9 @@ class Config(_Strict):
     lease: float = Field(default=300.0, ge=10)  # how long a pass holds alerts it delivers
     # A channel refusing every delivery for this long (seconds) is named in the digest.
     alarm_after: float = Field(default=3600.0, ge=0)
+    # A claim is flagged this long after its deadline passes (time for the news to arrive):
+    # "3d", "12h", "90m", "2w", or 0. Its status says due from the deadline on.
+    grace: timedelta = timedelta(0)
     channels: list[Channel] = Field(
         default_factory=lambda: [StdoutChannel(type="stdout")], min_length=1
     )
@@ -201,6 +217,19 @@ class Config(_Strict):
     def _zone(cls, name: str) -> str:
         zone_of(name)
         return name
+
+    @field_validator("grace", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            found = re.fullmatch(r"\s*(\d+)\s*([smhdw])\s*", value)
+            if not found:
+                raise ValueError(f"'{value}' is not a duration; write e.g. 3d, 12h, 90m or 2w")
+            unit = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+            return timedelta(**{unit[found[2]]: int(found[1])})
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return timedelta(seconds=value)
+        return value
 
     @field_validator("reminders")
     @classmethod

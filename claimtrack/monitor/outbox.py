@@ -106,8 +106,14 @@ def deliver(
             for claim in [claims[alert.claim_id]]
         ]
         taken: list[tuple[int, str]] = []
+        exempt = {  # alerts a channel's routes leave out: not waited for from that channel
+            (item.alert.id, sender.name)
+            for sender in senders
+            for item in items
+            if item.alert.id is not None and not _wanted(sender, item)
+        }
         for sender in senders:
-            todo = [item for item in items if (item.alert.id, sender.name) not in accepted]
+            todo = [item for item in items if (item.alert.id, sender.name) not in accepted | exempt]
             if not todo:
                 continue
             try:
@@ -120,8 +126,16 @@ def deliver(
             else:
                 taken += [(item.alert.id, sender.name) for item in todo if item.alert.id]
                 result.sent[sender.name] = len(todo)
-    _record(db, now, config, leased, accepted | set(taken), set(taken), senders, result)
+    done = accepted | set(taken) | exempt
+    _record(db, now, config, leased, done, set(taken), senders, result)
     return result
+
+
+def _wanted(sender: Sender, item: AlertItem) -> bool:
+    """Whether the channel's routes (tags, claimants) take this alert's claim."""
+    channel = getattr(sender, "channel", None)
+    wants = getattr(channel, "wants", None)
+    return wants is None or wants(item.claim.tags, item.claim.claimants)
 
 
 def _record(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -28,6 +28,7 @@ from claimtrack.records.status_sql import settled as settled_by
 from claimtrack.records.store import Database
 
 WHO = "monitor"
+NO_GRACE = timedelta(0)
 
 
 # --- what is due: pure ------------------------------------------------------------------------
@@ -64,6 +65,7 @@ def plan(
     now: datetime,
     tz: tzinfo,
     reopening: int = 0,
+    grace: timedelta = NO_GRACE,
 ) -> Plan:
     """The alerts a claim calls for at ``now``, and when it next needs looking at.
 
@@ -76,8 +78,10 @@ def plan(
     """
     if due_at is None or settled:
         return Plan((), None)
-    if due_at <= now:
-        return Plan((Planned("due", due_at, 0, due_at, reopening),), None)
+    if due_at + grace <= now:
+        return Plan((Planned("due", due_at, 0, due_at + grace, reopening),), None)
+    if due_at <= now:  # passed, within the grace: nothing yet; look again when it ends
+        return Plan((), due_at + grace)
     times = {days: fires_at(due_at, days, tz) for days in reminders}
     passed = [days for days, moment in times.items() if moment <= now]
     alerts: tuple[Planned, ...] = ()
@@ -85,7 +89,7 @@ def plan(
         days = min(passed)
         alerts = (Planned("reminder", due_at, days, times[days]),)
     later = [moment for moment in times.values() if moment > now]
-    return Plan(alerts, min([*later, due_at]))
+    return Plan(alerts, min([*later, due_at + grace]))
 
 
 def look_at_query(now: datetime, tz: tzinfo, limit: int) -> Any:
@@ -108,7 +112,15 @@ class LookedAt:
     reopenings: int
 
     def plan(self, config: Config, now: datetime) -> Plan:
-        return plan(self.due_at, self.settled, config.reminders, now, config.tz, self.reopenings)
+        return plan(
+            self.due_at,
+            self.settled,
+            config.reminders,
+            now,
+            config.tz,
+            self.reopenings,
+            config.grace,
+        )
 
 
 def to_look_at(
@@ -218,6 +230,8 @@ def _move_deadline(
     for alert in alerts:
         alert.due_at = new
         alert.fires_at = fires_at(new, alert.days_before, config.tz)
+        if alert.kind == "due":
+            alert.fires_at += config.grace
         waiting = alert.delivered_at is None and alert.next_attempt_at is not None
         if waiting and alert.fires_at > now:
             alert.next_attempt_at = max(alert.next_attempt_at, alert.fires_at)
