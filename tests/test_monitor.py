@@ -227,7 +227,10 @@ def test_one_report_per_channel_per_pass_and_the_alert_leaves_the_outbox(databas
     result = passes.run_pass(database, Config(), NOW, [desk, archive])
     assert len(desk.messages) == len(archive.messages) == 1
     assert desk.alert_ids == archive.alert_ids == [a.alert_id for a in result.flagged]
-    assert desk.messages[0].subject == "claimtrack: 2 deadlines passed"
+    assert (
+        desk.messages[0].subject
+        == "claimtrack: 2 deadlines passed — most overdue #1, 420 days overdue"
+    )
     assert sorted(result.delivery.delivered) == desk.alert_ids
     for alert in alerts(database):
         assert alert.delivered_at == NOW

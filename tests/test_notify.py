@@ -119,13 +119,16 @@ def only_alert(database) -> Alert:
 
 def check_mail(mailbox: Mailbox) -> None:
     [message] = mailbox.messages
-    assert message["Subject"] == "claimtrack: 1 deadline passed"
+    assert message["Subject"] == "claimtrack: 1 deadline passed — #1, 420 days overdue"
     assert message["From"] == "claimtrack@example.org"
     assert mailbox.envelopes == [
         ("claimtrack@example.org", ["desk@example.org", "editor@example.org"])
     ]
-    body = message.get_content()
+    body = message.get_body(preferencelist=("plain",)).get_content()
     assert "Washington conclura la mission internationale" in body
+    html = message.get_body(preferencelist=("html",)).get_content()  # and a part in HTML
+    assert "<li><b>#1</b> 420 days overdue" in html
+    assert "Washington conclura la mission internationale" in html
     assert "420 days overdue" in body
     assert message["X-Claimtrack-Alerts"] == "1"
 

@@ -50,6 +50,7 @@ class Message:
     markdown: str
     data: dict[str, Any]
     alert_ids: tuple[int, ...] = field(default=())
+    html: str | None = None  # for email, beside the text
 
     def body(self, fmt: str) -> str:
         if fmt == "json":
@@ -165,6 +166,8 @@ class EmailSender(_Named):
         if message.alert_ids:  # lets a mail filter drop a report delivered twice
             email["X-Claimtrack-Alerts"] = ",".join(str(i) for i in message.alert_ids)
         email.set_content(message.body(self.channel.format))
+        if message.html and self.channel.format != "json":
+            email.add_alternative(message.html, subtype="html")
         return email
 
     def send(self, message: Message) -> None:

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
+from claimtrack.config import Publishing
 from claimtrack.monitor.channels import Message
 from claimtrack.monitor.health import Failing
 from claimtrack.records.claims import deadline_of
@@ -15,6 +17,7 @@ from claimtrack.records.models import Alert, Claim
 from claimtrack.records.moments import AsOf
 from claimtrack.records.shapes import claim_json
 from claimtrack.reports.deadline_report import (
+    WRAP,
     Report,
     claim_block,
     claim_deadline,
@@ -25,6 +28,7 @@ from claimtrack.reports.deadline_report import (
     to_json,
     who,
 )
+from claimtrack.reports.prose import moment_text
 
 
 @dataclass
@@ -55,20 +59,61 @@ def _alert_headline(item: AlertItem, as_of: AsOf) -> str:
     return headline
 
 
-def alerts_subject(items: list[AlertItem]) -> str:
-    due = sum(item.alert.kind == "due" for item in items)
-    reminders = len(items) - due
+def ordered(items: Sequence[AlertItem], as_of: AsOf) -> list[AlertItem]:
+    """Passed deadlines first, most overdue first; then reminders, the nearest first."""
+
+    def key(item: AlertItem) -> tuple[bool, int, int]:
+        days = _alert_days(item, as_of)[1]
+        due = item.alert.kind == "due"
+        return (not due, -days if due else days, item.alert.id or 0)
+
+    return sorted(items, key=key)
+
+
+def alerts_subject(items: list[AlertItem], as_of: AsOf | None = None) -> str:
+    """ "claimtrack: 2 deadlines passed, 1 reminder — most overdue #1 (420 days)"."""
+    due = [item for item in items if item.alert.kind == "due"]
+    reminders = len(items) - len(due)
     parts = []
     if due:
-        parts.append(f"{due} deadline{'' if due == 1 else 's'} passed")
+        parts.append(f"{len(due)} deadline{'' if len(due) == 1 else 's'} passed")
     if reminders:
         parts.append(plural(reminders, "reminder"))
-    return "claimtrack: " + ", ".join(parts)
+    subject = "claimtrack: " + ", ".join(parts)
+    if due and as_of is not None:
+        first = ordered(due, as_of)[0]
+        days = _alert_days(first, as_of)[1]
+        most = "most overdue " if len(due) > 1 else ""
+        subject += f" — {most}#{first.claim.id}, {plural(days, 'day')} overdue"
+    return subject
 
 
-def alerts_json(items: list[AlertItem], as_of: AsOf) -> dict[str, Any]:
+def _details(item: AlertItem, publishing: Publishing | None) -> list[str]:
+    """What one needs to check the claim: when it was said, the source and its quote, the
+    criteria, and the claim's page."""
+    claim = item.claim
+    lines = []
+    if claim.translation:
+        lines += WRAP.wrap(f"translation: {claim.translation}")
+    if claim.stated_on:
+        lines.append(f"      said on {claim.stated_on.isoformat()}")
+    for link in (s for s in claim.source_links if s.verdict_id is None):
+        source = link.source
+        where = " — ".join(filter(None, (source.title, source.publisher, source.url)))
+        lines += WRAP.wrap(f"source: {where}" + (f" « {link.quote} »" if link.quote else ""))
+    if claim.criteria:
+        lines += WRAP.wrap(f"how it is checked: {claim.criteria}")
+    page = publishing.link(claim.id, claim.uuid) if publishing else None
+    if page:
+        lines.append(f"      {page}")
+    return lines
+
+
+def alerts_json(
+    items: list[AlertItem], as_of: AsOf, publishing: Publishing | None = None
+) -> dict[str, Any]:
     alerts = []
-    for item in items:
+    for item in ordered(items, as_of):
         key, n = _alert_days(item, as_of)
         alerts.append(
             {
@@ -81,30 +126,36 @@ def alerts_json(items: list[AlertItem], as_of: AsOf) -> dict[str, Any]:
                 "flagged_at": item.alert.flagged_at.isoformat(),
                 "reopening": item.alert.reopening,
                 key: n,
+                "page": publishing.link(item.claim.id, item.claim.uuid) if publishing else None,
                 "claim": claim_json(item.claim, item.status, as_of.tz, as_of),
             }
         )
     return {"report": "alerts", "as_of": as_of.moment.isoformat(), "alerts": alerts}
 
 
-def alerts_text(items: list[AlertItem], as_of: AsOf) -> str:
-    lines = [f"{alerts_subject(items)} — as of {as_of.moment.isoformat()}"]
+def alerts_text(items: list[AlertItem], as_of: AsOf, publishing: Publishing | None = None) -> str:
+    lines = [f"{alerts_subject(items, as_of)} — as of {moment_text(as_of.moment, as_of.tz)}"]
+    items = ordered(items, as_of)
     due = [item for item in items if item.alert.kind == "due"]
     coming = [item for item in items if item.alert.kind == "reminder"]
     if due:
         lines += ["", f"Deadline passed — awaiting a check ({len(due)}):"]
         for item in due:
-            lines += [*claim_block(item.claim, _alert_headline(item, as_of)), ""]
+            block = claim_block(item.claim, _alert_headline(item, as_of))
+            lines += [*block, *_details(item, publishing), ""]
     if coming:
         lines += ["", f"Deadline coming ({len(coming)}):"]
         for item in coming:
-            lines += [*claim_block(item.claim, _alert_headline(item, as_of)), ""]
+            block = claim_block(item.claim, _alert_headline(item, as_of))
+            lines += [*block, *_details(item, publishing), ""]
     lines.append(f"alerts {', '.join(str(item.alert.id) for item in items)}")
     return "\n".join(lines)
 
 
 def alerts_markdown(items: list[AlertItem], as_of: AsOf) -> str:
-    lines = [f"# {alerts_subject(items)}", "", f"As of {as_of.moment.isoformat()}.", ""]
+    items = ordered(items, as_of)
+    lines = [f"# {md(alerts_subject(items, as_of))}", ""]
+    lines += [f"As of {moment_text(as_of.moment, as_of.tz)}.", ""]
     lines += ["| alert | # | when | claimants | claim | deadline |", "|---|---|---|---|---|---|"]
     lines += [
         f"| {item.alert.id} | {item.claim.id} | {_alert_headline(item, as_of)} | "
@@ -114,14 +165,37 @@ def alerts_markdown(items: list[AlertItem], as_of: AsOf) -> str:
     return "\n".join(lines)
 
 
-def alerts_message(items: list[AlertItem], as_of: AsOf) -> Message:
+def alerts_html(items: list[AlertItem], as_of: AsOf, publishing: Publishing | None) -> str:
+    """The report as an HTML email's part, every value escaped."""
+    rows = []
+    for item in ordered(items, as_of):
+        claim, page = (
+            item.claim,
+            publishing.link(item.claim.id, item.claim.uuid) if publishing else None,
+        )
+        number = f'<a href="{escape(page)}">#{claim.id}</a>' if page else f"#{claim.id}"
+        details = "".join(f"<br>{escape(line.strip())}" for line in _details(item, None))
+        rows.append(
+            f"<li><b>{number}</b> {escape(_alert_headline(item, as_of))} · "
+            f"{escape(who(claim))}<br>“{escape(claim.text)}”<br>"
+            f"{escape(claim_deadline(claim))}{details}</li>"
+        )
+    head = escape(alerts_subject(items, as_of))
+    when = escape(moment_text(as_of.moment, as_of.tz))
+    return f"<html><body><h1>{head}</h1><p>As of {when}.</p><ol>{''.join(rows)}</ol></body></html>"
+
+
+def alerts_message(
+    items: list[AlertItem], as_of: AsOf, publishing: Publishing | None = None
+) -> Message:
     """One report for one channel in one pass: every alert it has not yet accepted."""
     return Message(
-        subject=alerts_subject(items),
-        text=alerts_text(items, as_of),
+        subject=alerts_subject(items, as_of),
+        text=alerts_text(items, as_of, publishing),
         markdown=alerts_markdown(items, as_of),
-        data=alerts_json(items, as_of),
+        data=alerts_json(items, as_of, publishing),
         alert_ids=tuple(item.alert.id for item in items if item.alert.id is not None),
+        html=alerts_html(items, as_of, publishing),
     )
 
 

@@ -117,7 +117,7 @@ def deliver(
             if not todo:
                 continue
             try:
-                sender.send(alerts_message(todo, as_of))
+                sender.send(alerts_message(todo, as_of, config.publishing))
             except DeliveryFailed as error:
                 result.errors[sender.name] = str(error)
             except Exception as error:  # a bug in a channel must not lose the flag either
