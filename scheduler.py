@@ -8,7 +8,15 @@ on SIGTERM or Ctrl-C. See the README's "Deadline monitor" section for the config
 
 import sys
 
-from claimtrack.cli import main
+try:
+    from claimtrack.cli import main
+except ImportError as missing:  # this Python lacks the project or one of its dependencies
+    print(
+        f"scheduler.py: {sys.executable} cannot import claimtrack ({missing}); install it "
+        "first, from this folder: python3 -m pip install .",
+        file=sys.stderr,
+    )
+    sys.exit(2)
 
 if __name__ == "__main__":
     sys.exit(main(["monitor", *sys.argv[1:]]))

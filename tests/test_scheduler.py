@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import signal
+import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -150,3 +151,36 @@ def test_the_installed_monitor_stops_on_ctrl_c_with_exit_0(db, tmp_path):
     assert "claimtrack: 3 deadlines passed" in out
     assert "Washington conclura la mission internationale" in out
     log.wait_for("monitor stopped")
+
+
+def test_scheduler_py_in_a_python_without_the_project_says_how_to_install(tmp_path):
+    """Run with a bare Python (a venv without the project's dependencies): one line on
+    stderr naming what is missing and the command that installs it, exit 2."""
+    bare = tmp_path / "bare"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(bare)], check=True)
+    script = Path(__file__).resolve().parents[1] / "scheduler.py"
+    done = subprocess.run(
+        [str(bare / "bin" / "python"), str(script)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert "cannot import claimtrack" in done.stderr
+    assert "python3 -m pip install ." in done.stderr
+
+
+def test_an_idle_monitor_logs_one_heartbeat_an_hour_and_each_pass_that_did_something(
+    database, clock, paused, caplog
+):
+    import logging
+
+    mon = service.Monitor(database, Config(), [], scheduler=paused, clock=lambda: NOW)
+    caplog.set_level(logging.DEBUG, logger="claimtrack.monitor")
+
+    def at_info() -> list[str]:
+        return [r.message for r in caplog.records if r.levelno == logging.INFO]
+
+    for minutes in (0, 1, 59, 60):
+        mon.run_once(NOW + timedelta(minutes=minutes))
+    beats = [line for line in at_info() if "(idle;" in line]
+    assert len(beats) == 2  # at 0 and at 60 minutes
+    assert sum("pass as of" in r.message for r in caplog.records) == 4  # the rest at DEBUG

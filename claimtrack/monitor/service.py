@@ -19,7 +19,7 @@ import logging
 import signal
 import threading
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import FrameType
 from typing import Any
 
@@ -54,6 +54,9 @@ def make_scheduler(config: Config, kind: type[BaseScheduler] = BlockingScheduler
     )
 
 
+HEARTBEAT = timedelta(hours=1)
+
+
 class _Stop(Exception):
     """Raised in the main thread by the signal handler to leave the scheduler's loop."""
 
@@ -76,6 +79,7 @@ class Monitor:
         self.clock = clock
         self.stopping = threading.Event()
         self._pass = threading.Lock()  # held while a pass runs; the stop waits on it
+        self._heard: datetime | None = None  # the last idle pass logged at INFO
 
     def install(self) -> None:
         """The sweep (first run now: the catch-up) and the digest."""
@@ -109,12 +113,25 @@ class Monitor:
             except (ClaimtrackError, SQLAlchemyError) as error:
                 log.error("pass as of %s failed: %s", now.isoformat(), _one_line(error))
                 return None
-            log.info(result.summary())
+            self._log(result, now)
             for name, error in result.delivery.errors.items():
                 log.warning("delivery to channel %s failed: %s", name, error)
             if not self.stopping.is_set():
                 self.arm(result.next_wakeup)
             return result
+
+    def _log(self, result: passes.PassResult, now: datetime) -> None:
+        """A pass that did something is logged at INFO; an idle one at DEBUG, bar one
+        heartbeat an hour, so that a quiet log still shows the monitor is alive."""
+        delivery = result.delivery
+        idle = not (result.flagged or delivery.delivered or delivery.failed or delivery.errors)
+        if not idle:
+            log.info(result.summary())
+        elif self._heard is None or now - self._heard >= HEARTBEAT:
+            self._heard = now
+            log.info("%s (idle; the next idle pass logged at INFO in an hour)", result.summary())
+        else:
+            log.debug(result.summary())
 
     def arm(self, when: datetime | None) -> None:
         """Set the one-shot wake-up for ``when`` (at once if it is already past)."""
