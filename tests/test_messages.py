@@ -10,6 +10,7 @@ from claimtrack import config
 from claimtrack.monitor import passes
 from claimtrack.records import claims
 from claimtrack.records.attribution import Citation, SourceInfo
+from tests.schemas import validate_alerts
 from tests.test_monitor import FakeChannel
 
 NOW = datetime(2026, 11, 24, 12, 0, 0, 123456, tzinfo=UTC)
@@ -62,5 +63,27 @@ def test_an_alert_carries_what_one_needs_to_check_the_claim(database, clock):
     assert "<script>" not in message.html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in message.html
     assert '<a href="https://desk.example/claims/1">#1</a>' in message.html
+    validate_alerts(message.data)
     first = message.data["alerts"][0]
     assert (first["claim_id"], first["page"]) == (1, "https://desk.example/claims/1")
+
+
+def test_the_schema_refuses_a_payload_that_lacks_what_it_promises():
+    import pytest
+    from jsonschema_rs import ValidationError
+
+    alert = {
+        "alert_id": 1,
+        "kind": "due",
+        "claim_id": 1,
+        "due_at": "2025-10-01T00:00:00Z",
+        "days_before": 0,
+        "fires_at": "2025-10-01T00:00:00Z",
+        "reopening": 0,
+        "flagged_at": "not a moment",
+        "overdue_days": 3,
+        "page": None,
+        "claim": {},
+    }
+    with pytest.raises(ValidationError):
+        validate_alerts({"report": "alerts", "as_of": "2026-11-24T12:00:00Z", "alerts": [alert]})

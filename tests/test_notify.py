@@ -28,6 +28,7 @@ from claimtrack.monitor import channels, passes
 from claimtrack.records import claims
 from claimtrack.records.models import Alert
 from tests.conftest import IRAQ, NOW
+from tests.schemas import validate_alerts
 
 SECRET = "s3cret-pa55word-never-shown"
 
@@ -283,6 +284,7 @@ def test_a_webhook_gets_one_json_document_with_the_alerts(seeded_db, hook, monke
     assert headers["Content-Type"] == "application/json; charset=utf-8"
     assert headers["Authorization"] == "Bearer tok-123"
     document = json.loads(body)
+    validate_alerts(document)  # the payload is what docs/webhook-alerts.schema.json says
     assert document["report"] == "alerts"
     [alert] = document["alerts"]
     assert alert["kind"] == "due"
