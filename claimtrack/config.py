@@ -206,6 +206,8 @@ class Config(_Strict):
     # A claim is flagged this long after its deadline passes (time for the news to arrive):
     # "3d", "12h", "90m", "2w", or 0. Its status says due from the deadline on.
     grace: timedelta = timedelta(0)
+    # While a claim stays awaiting a check, remind again this often ("7d"; 0: never).
+    repeat: timedelta = timedelta(0)
     channels: list[Channel] = Field(
         default_factory=lambda: [StdoutChannel(type="stdout")], min_length=1
     )
@@ -218,7 +220,7 @@ class Config(_Strict):
         zone_of(name)
         return name
 
-    @field_validator("grace", mode="before")
+    @field_validator("grace", "repeat", mode="before")
     @classmethod
     def _duration(cls, value: Any) -> Any:
         if isinstance(value, str):

@@ -111,3 +111,45 @@ def test_a_channel_takes_only_the_claims_of_its_tags_or_claimants(database, cloc
     assert f"#{syria} " not in iraq_log
     assert f"#{syria} " in (tmp_path / "pentagon.log").read_text()
     assert all(a.delivered_at == DUE for a in alerts(database))  # none waits on a channel
+
+
+def test_a_claim_still_awaiting_a_check_is_flagged_again_every_repeat_exactly_once(database, clock):
+    claim_id = add(database, clock, "Nous partirons")
+    cfg = config.parse({"repeat": "7d", "reminders": []}, "t.toml")
+
+    def flagged(days: int) -> list[tuple[str, int]]:
+        done = passes.run_pass(database, cfg, DUE + timedelta(days=days), [])
+        return [(a.kind, a.days_before) for a in done.flagged]
+
+    assert flagged(0) == [("due", 0)]
+    assert flagged(3) == []
+    assert flagged(7) == [("repeat", -1)]
+    assert flagged(7) == []  # the same moment again (a restart, a second monitor): nothing
+    assert flagged(8) == []
+    assert flagged(30) == [("repeat", -4)]  # back from a stop: only the latest, once
+    with database.write() as session:
+        verdicts.record_verdict(
+            session,
+            claim_id,
+            "broken",
+            note="Not done",
+            clock=clock,
+            checked_on=(DUE + timedelta(days=31)).date(),
+        )
+    assert flagged(60) == []  # a verdict settles it: no more repeats
+    assert [a.kind for a in alerts(database)] == ["due", "repeat", "repeat"]
+
+
+def test_a_repeat_says_it_is_one_in_its_message(database, clock):
+    from tests.schemas import validate_alerts
+    from tests.test_monitor import FakeChannel
+
+    add(database, clock, "Nous partirons")
+    cfg = config.parse({"repeat": "7d", "reminders": []}, "t.toml")
+    desk = FakeChannel("desk")
+    passes.run_pass(database, cfg, DUE, [desk])
+    passes.run_pass(database, cfg, DUE + timedelta(days=7), [desk])
+    message = desk.messages[-1]
+    assert "(still awaiting a check: reminder 1)" in message.text
+    assert message.data["alerts"][0]["kind"] == "repeat"
+    validate_alerts(message.data)

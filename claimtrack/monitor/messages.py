@@ -30,6 +30,8 @@ from claimtrack.reports.deadline_report import (
 )
 from claimtrack.reports.prose import moment_text
 
+DUE_KINDS = ("due", "repeat")  # a deadline passed: a first flag, or a repeat of it
+
 
 @dataclass
 class AlertItem:
@@ -44,7 +46,7 @@ def _alert_days(item: AlertItem, as_of: AsOf) -> tuple[str, int]:
     """Days overdue for ``due``, days left for a reminder: calendar days in the zone."""
     deadline = deadline_of(item.claim)
     last_day = deadline.date if deadline else item.alert.due_at.astimezone(as_of.tz).date()
-    if item.alert.kind == "due":
+    if item.alert.kind in DUE_KINDS:
         return "overdue_days", max(0, (as_of.day - last_day).days)
     return "days_left", max(0, (last_day - as_of.day).days)
 
@@ -52,6 +54,8 @@ def _alert_days(item: AlertItem, as_of: AsOf) -> tuple[str, int]:
 def _alert_headline(item: AlertItem, as_of: AsOf) -> str:
     key, n = _alert_days(item, as_of)
     headline = plural(n, "day") + (" overdue" if key == "overdue_days" else " left")
+    if item.alert.kind == "repeat":
+        headline += f" (still awaiting a check: reminder {-item.alert.days_before})"
     if item.alert.reopening:  # flagged again: the verdict that settled it was retracted
         headline += " (again: its verdict was retracted)"
     if item.status not in ("due", "pending"):  # it changed since the alert was raised
@@ -64,7 +68,7 @@ def ordered(items: Sequence[AlertItem], as_of: AsOf) -> list[AlertItem]:
 
     def key(item: AlertItem) -> tuple[bool, int, int]:
         days = _alert_days(item, as_of)[1]
-        due = item.alert.kind == "due"
+        due = item.alert.kind in DUE_KINDS
         return (not due, -days if due else days, item.alert.id or 0)
 
     return sorted(items, key=key)
@@ -72,7 +76,7 @@ def ordered(items: Sequence[AlertItem], as_of: AsOf) -> list[AlertItem]:
 
 def alerts_subject(items: list[AlertItem], as_of: AsOf | None = None) -> str:
     """ "claimtrack: 2 deadlines passed, 1 reminder — most overdue #1 (420 days)"."""
-    due = [item for item in items if item.alert.kind == "due"]
+    due = [item for item in items if item.alert.kind in DUE_KINDS]
     reminders = len(items) - len(due)
     parts = []
     if due:
@@ -136,7 +140,7 @@ def alerts_json(
 def alerts_text(items: list[AlertItem], as_of: AsOf, publishing: Publishing | None = None) -> str:
     lines = [f"{alerts_subject(items, as_of)} — as of {moment_text(as_of.moment, as_of.tz)}"]
     items = ordered(items, as_of)
-    due = [item for item in items if item.alert.kind == "due"]
+    due = [item for item in items if item.alert.kind in DUE_KINDS]
     coming = [item for item in items if item.alert.kind == "reminder"]
     if due:
         lines += ["", f"Deadline passed — awaiting a check ({len(due)}):"]

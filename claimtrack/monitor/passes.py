@@ -105,7 +105,11 @@ class PassResult:
             lines.append(f"flagged {len(self.flagged)}:")
             for alert in self.flagged:
                 what = (
-                    "deadline passed" if alert.kind == "due" else f"{alert.days_before} days before"
+                    "deadline passed"
+                    if alert.kind == "due"
+                    else f"still awaiting a check, repeat {-alert.days_before}"
+                    if alert.kind == "repeat"
+                    else f"{alert.days_before} days before"
                 )
                 lines.append(
                     f"  #{alert.claim_id}  {alert.kind}: {what} (due {alert.due_at.isoformat()}; "

@@ -66,6 +66,7 @@ def plan(
     tz: tzinfo,
     reopening: int = 0,
     grace: timedelta = NO_GRACE,
+    repeat: timedelta = NO_GRACE,
 ) -> Plan:
     """The alerts a claim calls for at ``now``, and when it next needs looking at.
 
@@ -79,7 +80,15 @@ def plan(
     if due_at is None or settled:
         return Plan((), None)
     if due_at + grace <= now:
-        return Plan((Planned("due", due_at, 0, due_at + grace, reopening),), None)
+        start = due_at + grace
+        due = Planned("due", due_at, 0, start, reopening)
+        if not repeat:
+            return Plan((due,), None)
+        count = int((now - start) / repeat)  # repeats whose time has come; the latest is sent
+        if count < 1:
+            return Plan((due,), start + repeat)
+        again = Planned("repeat", due_at, -count, start + count * repeat, reopening)
+        return Plan((due, again), start + (count + 1) * repeat)
     if due_at <= now:  # passed, within the grace: nothing yet; look again when it ends
         return Plan((), due_at + grace)
     times = {days: fires_at(due_at, days, tz) for days in reminders}
@@ -120,6 +129,7 @@ class LookedAt:
             config.tz,
             self.reopenings,
             config.grace,
+            config.repeat,
         )
 
 

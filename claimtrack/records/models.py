@@ -23,7 +23,9 @@ from sqlmodel import Field, Relationship, SQLModel
 CLAIM_KINDS = ("commitment", "prediction", "assertion")
 ACTOR_KINDS = ("person", "government", "organisation")
 SOURCE_ROLES = ("origin", "evidence")
-ALERT_KINDS = ("reminder", "due")
+# A repeat is "still awaiting a check", every `repeat` after the deadline; its days_before is
+# minus its number (the first repeat -1), which keeps each one once in the alert's key.
+ALERT_KINDS = ("reminder", "due", "repeat")
 # Every kind of history entry the program writes; an import may carry only these.
 EVENT_KINDS = (
     "created",

@@ -86,7 +86,10 @@ def event_text(event: Event) -> str:
     if kind == "restored":
         return "restored"
     if kind == "flagged":
-        what = "deadline passed" if data.get("kind") == "due" else "reminder before the deadline"
+        what = {
+            "due": "deadline passed",
+            "repeat": f"still awaiting a check (repeat {-int(data.get('days_before') or 0)})",
+        }.get(str(data.get("kind")), "reminder before the deadline")
         return f"flagged by the monitor: {what}"
     if kind == "imported":
         return "imported"
