@@ -17,12 +17,15 @@ if TYPE_CHECKING:
     from claimtrack.config import Config
     from claimtrack.records.store import Database
 from claimtrack.cli.common import (
+    ID,
     MAX_DAYS,
     Whole,
     as_of_option,
     cli,
+    clock,
     config_option,
     database,
+    day,
     db_option,
     emit,
     json_option,
@@ -178,3 +181,89 @@ def monitor_command(config_path: str | None, db: str | None) -> None:
         code = service.run(opened, cfg, channels.senders(cfg))
     if code:
         raise click.exceptions.Exit(code)
+
+
+@cli.command()
+@click.option("--by", "claimant", metavar="NAME", help="Hold the alerts of this claimant's claims.")
+@click.option("--tag", metavar="TAG", help="Hold the alerts of the claims with this tag.")
+@click.option("--claim", "claim_id", type=ID, help="Hold the alerts of this claim.")
+@click.option("--until", required=True, metavar="DATE", help="The last day held (YYYY-MM-DD).")
+@click.option("--reason", required=True, help="Why, shown with the silence.")
+@db_option
+def silence(
+    claimant: str | None,
+    tag: str | None,
+    claim_id: int | None,
+    until: str,
+    reason: str,
+    db: str | None,
+) -> None:
+    """Hold, not lose, the alerts of a claimant, a tag or a claim until a day ends (e.g. a
+    government's claims during a caretaker period); they go out when it ends."""
+    from claimtrack.records import silences
+
+    last_day = day(until, "--until")
+    assert last_day is not None
+    with database(db) as opened, opened.write() as session:
+        made = silences.silence(
+            session,
+            clock(),
+            until=last_day,
+            reason=reason,
+            claimant=claimant,
+            tag=tag,
+            claim_id=claim_id,
+        )
+        say(f"silence {made.id}: {_target(made)} held until the end of {last_day.isoformat()}")
+
+
+@cli.command("silences")
+@db_option
+@json_option
+def silences_command(db: str | None, as_json: bool) -> None:
+    """Every silence, the latest ending first, with whether it is in force."""
+    from claimtrack.records import silences
+
+    now = clock()
+    with database(db) as opened, opened.read() as session:
+        found = silences.listed(session)
+        rows = [
+            {
+                "id": s.id,
+                "claimant": s.claimant,
+                "tag": s.tag,
+                "claim_id": s.claim_id,
+                "until": s.until.isoformat(),
+                "reason": s.reason,
+                "lifted_at": s.lifted_at.isoformat() if s.lifted_at else None,
+                "in_force": s.lifted_at is None and s.until > now.now,
+            }
+            for s in found
+        ]
+    if as_json:
+        emit(rows)
+        return
+    for row, s in zip(rows, found, strict=True):
+        state = "in force" if row["in_force"] else "ended"
+        say(f"{s.id}  {state}  {_target(s)} until {row['until']}: {s.reason}")
+    if not rows:
+        say("no silence")
+
+
+@cli.command()
+@click.argument("silence_id", type=ID)
+@db_option
+def unsilence(silence_id: int, db: str | None) -> None:
+    """Lift a silence now: its held alerts go out on the monitor's next pass."""
+    from claimtrack.records import silences
+
+    with database(db) as opened, opened.write() as session:
+        lifted = silences.lift(session, silence_id, clock())
+        say(f"silence {lifted.id} lifted: {_target(lifted)}")
+
+
+def _target(rule: object) -> str:
+    claimant, tag, claim_id = (getattr(rule, k) for k in ("claimant", "tag", "claim_id"))
+    if claimant:
+        return f"claims by {claimant}"
+    return f"claims tagged {tag}" if tag else f"claim #{claim_id}"

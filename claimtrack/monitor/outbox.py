@@ -25,8 +25,10 @@ from claimtrack.records.models import (
     Delivery,
     Event,
     MonitorState,
+    Silence,
 )
 from claimtrack.records.moments import AsOf
+from claimtrack.records.silences import held_by, holding
 from claimtrack.records.sql import insert_skipping_existing
 from claimtrack.records.store import Database
 
@@ -42,6 +44,7 @@ class Delivered:
     failed: list[int] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)  # channel name: why it refused
     sent: dict[str, int] = field(default_factory=dict)  # channel name: alerts it accepted
+    held: list[int] = field(default_factory=list)  # alerts a silence holds until it ends
 
 
 def _lease(db: Database, now: datetime, config: Config, limit: int) -> list[int]:
@@ -105,6 +108,14 @@ def deliver(
             for alert in alerts
             for claim in [claims[alert.claim_id]]
         ]
+        # Held by a silence: not sent now, kept in the outbox until the silence ends.
+        quiet = holding(session, [item.claim for item in items], now)
+        held = {
+            item.alert.id: quiet[item.claim.id]
+            for item in items
+            if item.alert.id is not None and item.claim.id in quiet
+        }
+        items = [item for item in items if item.alert.id not in held]
         taken: list[tuple[int, str]] = []
         exempt = {  # alerts a channel's routes leave out: not waited for from that channel
             (item.alert.id, sender.name)
@@ -127,7 +138,7 @@ def deliver(
                 taken += [(item.alert.id, sender.name) for item in todo if item.alert.id]
                 result.sent[sender.name] = len(todo)
     done = accepted | set(taken) | exempt
-    _record(db, now, config, leased, done, set(taken), senders, result)
+    _record(db, now, config, leased, done, set(taken), senders, result, held)
     return result
 
 
@@ -147,6 +158,7 @@ def _record(
     taken: set[tuple[int, str]],
     senders: Sequence[Sender],
     result: Delivered,
+    held: dict[int, Silence] | None = None,
 ) -> None:
     """One transaction: what each channel took, and each alert delivered or set to retry.
     Statements go by the batch (executemany), not one ORM round trip per alert."""
@@ -179,6 +191,16 @@ def _record(
                     }
                 )
                 result.delivered.append(alert_id)
+            elif held and alert_id in held:
+                rule = held[alert_id]
+                retry.append(
+                    {
+                        "id": alert_id,
+                        "last_error": held_by(rule),
+                        "next_attempt_at": rule.until,
+                    }
+                )
+                result.held.append(alert_id)
             else:
                 error = "; ".join(f"{n}: {result.errors.get(n, 'not sent')}" for n in missing)
                 retry.append(

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from claimtrack.deadlines.deadline import Term, shared_term
 from claimtrack.errors import BadInput
+from claimtrack.records.columns import utcnow
 from claimtrack.records.models import (
     ACTOR_KINDS,
     Actor,
@@ -20,7 +21,6 @@ from claimtrack.records.models import (
     ClaimSource,
     Source,
     Verdict,
-    utcnow,
 )
 from claimtrack.records.moments import Clock
 from claimtrack.records.sql import insert_skipping_existing

@@ -11,14 +11,15 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     Column,
-    DateTime,
     Index,
-    Text,
-    TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy import text as sql_text
 from sqlmodel import Field, Relationship, SQLModel
+
+from claimtrack.records.columns import moment as _moment
+from claimtrack.records.columns import text as _text
+from claimtrack.records.columns import utcnow
 
 CLAIM_KINDS = ("commitment", "prediction", "assertion")
 ACTOR_KINDS = ("person", "government", "organisation")
@@ -71,73 +72,6 @@ ALL_VERDICTS = (
     "withdrawn",
     *INTERIM_VERDICTS,
 )
-
-# Stable constraint names, so that migrations can name what they alter on every backend.
-SQLModel.metadata.naming_convention = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-def utcnow() -> datetime:
-    """Only for the wall clock of records (created_at); behaviour takes ``now`` as an argument."""
-    return datetime.now(UTC)
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """An aware datetime, stored in UTC: SQLite keeps it naive, PostgreSQL as timestamptz."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError(f"refusing a naive datetime {value!r}: give it a time zone")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def bind_processor(self, dialect: Any) -> Any:
-        """On SQLite, one step straight to the text SQLAlchemy's DATETIME stores
-        ("2025-10-01 00:00:00.000000"): the generic path costs several microseconds a value,
-        which a bulk import of a million time stamps feels (bench/importing.py)."""
-        if dialect.name != "sqlite":
-            return super().bind_processor(dialect)
-
-        def process(value: datetime | None) -> str | None:
-            if value is None:
-                return None
-            if value.tzinfo is None:
-                raise ValueError(f"refusing a naive datetime {value!r}: give it a time zone")
-            if value.utcoffset():
-                value = value.astimezone(UTC)
-            return "%04d-%02d-%02d %02d:%02d:%02d.%06d" % (  # noqa: UP031 (twice as fast)
-                value.year,
-                value.month,
-                value.day,
-                value.hour,
-                value.minute,
-                value.second,
-                value.microsecond,
-            )
-
-        return process
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _moment(**kwargs: Any) -> Any:
-    return Field(sa_type=UTCDateTime, **kwargs)
-
-
-def _text(**kwargs: Any) -> Any:
-    return Field(sa_type=Text, **kwargs)
 
 
 class Actor(SQLModel, table=True):
@@ -418,3 +352,19 @@ class MonitorState(SQLModel, table=True):
 
     name: str = Field(primary_key=True)
     value: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+class Silence(SQLModel, table=True):
+    """Alerts about some claims held, not lost, until a moment: those of a claimant, a tag
+    or one claim (a government's claims during a caretaker period). Ended early, it stays
+    on the record with the moment it was lifted."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    claimant: str | None = None
+    tag: str | None = None
+    claim_id: int | None = Field(default=None, foreign_key="claim.id")
+    until: datetime = _moment(index=True)
+    reason: str = _text()
+    created_at: datetime = _moment(default_factory=utcnow)
+    actor: str | None = None
+    lifted_at: datetime | None = _moment(default=None, nullable=True)
