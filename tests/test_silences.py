@@ -102,3 +102,33 @@ def test_the_commands_set_list_and_lift_silences_and_refuse_what_makes_no_sense(
     assert run("unsilence", "1").out.strip() == "silence 1 lifted: claims by Gouvernement"
     assert run("silences", "--json").json()[0]["in_force"] is False
     assert_refused(run("unsilence", "1"), "has ended already")
+
+
+def test_an_alert_held_for_a_claim_settled_meanwhile_leaves_unsent(database, clock):
+    from claimtrack.records import verdicts
+
+    claim_id = add(database, clock, "Nous partirons", "Gouvernement")
+    before = Clock(DUE - timedelta(days=1), UTC, "desk")
+    with database.write() as session:
+        silences.silence(
+            session,
+            before,
+            until=DUE.date() + timedelta(days=9),
+            reason="caretaker period",
+            claimant="Gouvernement",
+        )
+    desk = FakeChannel("desk")
+    passes.run_pass(database, CFG, DUE, [desk])
+    with database.write() as session:
+        verdicts.record_verdict(
+            session,
+            claim_id,
+            "kept",
+            note="They left",
+            clock=clock,
+            checked_on=(DUE + timedelta(days=3)).date(),
+        )
+    after = passes.run_pass(database, CFG, DUE + timedelta(days=10), [desk])
+    assert desk.messages == []  # nothing left to check: no alert goes out
+    assert after.delivery.settled_while_held == [a.id for a in alerts(database)]
+    assert all(a.delivered_at is not None for a in alerts(database))

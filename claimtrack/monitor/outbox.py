@@ -20,6 +20,8 @@ from claimtrack.monitor.health import health_key
 from claimtrack.monitor.messages import AlertItem, alerts_message
 from claimtrack.monitor.planning import WHO
 from claimtrack.records.models import (
+    ALL_VERDICTS,
+    INTERIM_VERDICTS,
     Alert,
     Claim,
     Delivery,
@@ -28,12 +30,15 @@ from claimtrack.records.models import (
     Silence,
 )
 from claimtrack.records.moments import AsOf
-from claimtrack.records.silences import held_by, holding
+from claimtrack.records.silences import HELD, held_by, holding
 from claimtrack.records.sql import insert_skipping_existing
 from claimtrack.records.store import Database
 
 log = logging.getLogger("claimtrack.monitor")
 OUTBOX_BATCH = 1000  # alerts in one report; more wait for the next pass, which comes at once
+
+
+SETTLED = set(ALL_VERDICTS) - set(INTERIM_VERDICTS)  # statuses a final verdict gives
 
 
 @dataclass
@@ -45,6 +50,7 @@ class Delivered:
     errors: dict[str, str] = field(default_factory=dict)  # channel name: why it refused
     sent: dict[str, int] = field(default_factory=dict)  # channel name: alerts it accepted
     held: list[int] = field(default_factory=list)  # alerts a silence holds until it ends
+    settled_while_held: list[int] = field(default_factory=list)  # left the outbox unsent
 
 
 def _lease(db: Database, now: datetime, config: Config, limit: int) -> list[int]:
@@ -116,12 +122,22 @@ def deliver(
             if item.alert.id is not None and item.claim.id in quiet
         }
         items = [item for item in items if item.alert.id not in held]
+        # A silence ended on a claim that was settled while it held the alert: nothing is
+        # left to check, so the alert leaves the outbox unsent.
+        settled = {
+            item.alert.id
+            for item in items
+            if (item.alert.last_error or "").startswith(HELD)
+            and item.alert.kind != "reminder"
+            and item.status in SETTLED
+        }
+        result.settled_while_held = sorted(i for i in settled if i is not None)
         taken: list[tuple[int, str]] = []
         exempt = {  # alerts a channel's routes leave out: not waited for from that channel
             (item.alert.id, sender.name)
             for sender in senders
             for item in items
-            if item.alert.id is not None and not _wanted(sender, item)
+            if item.alert.id is not None and (item.alert.id in settled or not _wanted(sender, item))
         }
         for sender in senders:
             todo = [item for item in items if (item.alert.id, sender.name) not in accepted | exempt]

@@ -73,9 +73,12 @@ def lift(session: Session, silence_id: int, clock: Clock) -> Silence:
     return row
 
 
+HELD = "held by silence "
+
+
 def held_by(rule: Silence) -> str:
     """What an alert held by ``rule`` says while it waits."""
-    return f"held by silence {rule.id}: {rule.reason}"
+    return f"{HELD}{rule.id}: {rule.reason}"
 
 
 def listed(session: Session) -> list[Silence]:
