@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from claimtrack.deadlines.finder import Span
+from claimtrack.records.search import fold
 
 # Words that promise or plan: the claim is a commitment.
 COMMIT = {
@@ -122,10 +123,8 @@ class Judged:
 
 
 def _fold(text: str) -> str:
-    import unicodedata
-
-    text = text.lower().replace("’", "'")
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    """The sentence as the lexicon is written: lower case, no accents, ASCII apostrophes."""
+    return fold(text.replace("’", "'"))
 
 
 def judge(sentence: str, span: Span, language: str, stated: date | None) -> Judged | None:

@@ -217,6 +217,22 @@ def moves(session: Session, claim: Claim) -> list[Move]:
     ]
 
 
+# How a link reads from the other claim's side: #5 supersedes #1, so #1 is superseded by #5.
+RELATED = {
+    "supersedes": "superseded by",
+    "contradicts": "contradicted by",
+    "repeats": "repeated by",
+    "part-of": "has as a part",
+}
+
+
+def related(claim: Claim) -> list[tuple[str, int, ClaimLink]]:
+    """The claim's links from both sides, each as words, the other claim's number and the
+    link: ("supersedes", 1, …), ("superseded by", 5, …)."""
+    found = [(made.relation, made.other_id, made) for made in claim.links_out]
+    return found + [(RELATED[made.relation], made.claim_id, made) for made in claim.links_in]
+
+
 def find(session: Session, claim_id: int) -> list[ClaimLink]:
     return list(
         session.exec(

@@ -64,8 +64,8 @@ def days_left(term_end: date | None, as_of: AsOf) -> int | None:
     return None if term_end is None else max(0, (term_end - as_of.day).days)
 
 
-def tag_lines(session: Session, as_of: AsOf) -> list[Line]:
-    """Every tag with its claims' counts by status, the most claims first."""
+def tag_lines(session: Session, as_of: AsOf, tag: str | None = None) -> list[Line]:
+    """Every tag (or only ``tag``) with its claims' counts by status, the most claims first."""
     status = status_expression(as_of.moment, as_of.day)
     query = (
         select(ClaimTag.tag, status, func.count())
@@ -73,9 +73,11 @@ def tag_lines(session: Session, as_of: AsOf) -> list[Line]:
         .where(live())
         .group_by(ClaimTag.tag, status)
     )
+    if tag is not None:
+        query = query.where(ClaimTag.tag == tag)
     found: dict[str, Line] = {}
-    for tag, value, n in session.execute(query):
-        found.setdefault(tag, Line(tag)).counts[value] = n
+    for name, value, n in session.execute(query):
+        found.setdefault(name, Line(name)).counts[value] = n
     for line in found.values():
         line.counts = {s: line.counts[s] for s in STATUSES if line.counts.get(s)}
     return sorted(found.values(), key=lambda line: (-line.total, line.name))

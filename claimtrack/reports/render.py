@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from claimtrack.deadlines.deadline import Deadline, term_text
 from claimtrack.records.claims import deadline_of
+from claimtrack.records.links import related
 from claimtrack.records.models import Claim, ClaimSource, Event, Verdict
 from claimtrack.records.moments import AsOf
 from claimtrack.records.reading import evidence_by_verdict, verdicts_at
@@ -125,18 +126,9 @@ def verdict_words(verdict: Verdict, deadline: Deadline | None) -> str:
     return words
 
 
-_RELATED = {
-    "supersedes": "superseded by",
-    "contradicts": "contradicted by",
-    "repeats": "repeated by",
-    "part-of": "has as a part",
-}
-
-
 def links_text(claim: Claim) -> list[str]:
     """The claim's links from both sides: "supersedes #1", "superseded by #5"."""
-    found = [(made.relation, made.other_id, made) for made in claim.links_out]
-    found += [(_RELATED[made.relation], made.claim_id, made) for made in claim.links_in]
+    found = related(claim)
     if not found:
         return []
     lines = ["  links:"]

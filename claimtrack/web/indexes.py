@@ -73,10 +73,8 @@ def tag_page(
     moment = site.as_of(as_of)
     with site.database.read() as session:
         found = reading.list_claims(session, moment, tag=tag, limit=PAGE_SIZE + 1, offset=offset)
-        counts: dict[str, int] = {}
-        for line in scorecards.tag_lines(session, moment):
-            if line.name == tag.strip().lower():
-                counts = line.counts
+        lines = scorecards.tag_lines(session, moment, tag.strip().lower())
+        counts = lines[0].counts if lines else {}
     if not found and not offset and not counts:
         from claimtrack.errors import NotFound
 

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from claimtrack.deadlines.deadline import Deadline
-from claimtrack.records import claims, reading
+from claimtrack.records import claims, links, reading
 from claimtrack.records.claims import deadline_of
 from claimtrack.records.models import Claim
 from claimtrack.records.moments import AsOf
@@ -218,29 +218,14 @@ def claim_page(
             evidence=evidence_by_verdict(claim),
             verdicts=reading.verdicts_at(claim, moment),
             events=events,
-            links=_links(claim),
+            links=links.related(claim),
             moved=_moved(session, claim),
             review=_review(request, session, claim, moment),
             keep={"as_of": as_of} if as_of else {},
         )
 
 
-RELATED = {
-    "supersedes": "superseded by",
-    "contradicts": "contradicted by",
-    "repeats": "repeated by",
-    "part-of": "has as a part",
-}
-
-
-def _links(claim: Claim) -> list[tuple[str, int, Any]]:
-    """The claim's links from both sides, as words and the other claim's number."""
-    found = [(made.relation, made.other_id, made) for made in claim.links_out]
-    return found + [(RELATED[made.relation], made.claim_id, made) for made in claim.links_in]
-
-
 def _moved(session: Any, claim: Claim) -> str | None:
-    from claimtrack.records import links
     from claimtrack.reports.render import moves_line
 
     chain = links.moves(session, claim)
