@@ -34,12 +34,42 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+DURATION_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def duration(value: Any) -> Any:
+    """ "3d", "12h", "90m", "2w", "30s", "0" or a number of seconds, as a ``timedelta``."""
+    if isinstance(value, str):
+        if value.strip() == "0":
+            return timedelta(0)
+        found = re.fullmatch(r"\s*(\d+)\s*([smhdw])\s*", value)
+        if not found:
+            raise ValueError(f"'{value}' is not a duration; write e.g. 3d, 12h, 90m or 2w")
+        return timedelta(**{DURATION_UNITS[found[2]]: int(found[1])})
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return timedelta(seconds=value)
+    return value
+
+
+def whole_minutes(value: timedelta | None) -> timedelta | None:
+    """A repeat is kept as the minutes since the first alert (its key), so it must be a
+    whole number of minutes: 0 (never), or 1m and more."""
+    if value is not None and (value < timedelta(0) or value % timedelta(minutes=1)):
+        raise ValueError("a repeat is a whole number of minutes or more, e.g. 7d, 12h or 90m")
+    return value
+
+
 class _Routed(_Strict):
     """What every channel may narrow: only the claims with one of these tags, or by one of
-    these claimants (the Iraq desk gets the Iraq claims); empty: every claim."""
+    these claimants (the Iraq desk gets the Iraq claims); empty: every claim. ``repeat``
+    overrides the top level's for this channel ("0" for none)."""
 
     tags: list[Annotated[str, Field(min_length=1)]] = []
     claimants: list[Annotated[str, Field(min_length=1)]] = []
+    repeat: timedelta | None = None
+
+    _duration = field_validator("repeat", mode="before")(duration)
+    _minutes = field_validator("repeat")(whole_minutes)
 
     def wants(self, tags: list[str], claimants: list[str]) -> bool:
         if self.tags and not {t.lower() for t in self.tags} & set(tags):
@@ -220,18 +250,8 @@ class Config(_Strict):
         zone_of(name)
         return name
 
-    @field_validator("grace", "repeat", mode="before")
-    @classmethod
-    def _duration(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            found = re.fullmatch(r"\s*(\d+)\s*([smhdw])\s*", value)
-            if not found:
-                raise ValueError(f"'{value}' is not a duration; write e.g. 3d, 12h, 90m or 2w")
-            unit = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-            return timedelta(**{unit[found[2]]: int(found[1])})
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return timedelta(seconds=value)
-        return value
+    _duration = field_validator("grace", "repeat", mode="before")(duration)
+    _minutes = field_validator("repeat")(whole_minutes)
 
     @field_validator("reminders")
     @classmethod
@@ -265,12 +285,22 @@ class Config(_Strict):
     def tz(self) -> tzinfo:
         return zone_of(self.timezone)
 
+    def repeat_of(self, channel: Any) -> timedelta:
+        """How often ``channel`` is reminded of a claim still awaiting a check (0: never)."""
+        own = getattr(channel, "repeat", None)
+        return self.repeat if own is None else own
+
+    @property
+    def repeats(self) -> tuple[timedelta, ...]:
+        """Every interval some channel repeats at, shortest first: the monitor plans each."""
+        return tuple(sorted({self.repeat_of(c) for c in self.channels} - {timedelta(0)}))
+
 
 ACCEPTED = {
     "missing": "this key is required",
     "extra_forbidden": "unknown key (misspelt?); the README lists the keys",
     "union_tag_invalid": "unknown channel type; use stdout, file, email, webhook or apprise",
-    "union_tag_not_found": "a channel needs a type: stdout, file, email or webhook",
+    "union_tag_not_found": "a channel needs a type: stdout, file, email, webhook or apprise",
 }
 PATTERNS = {
     "url": "give an http:// or https:// URL, e.g. https://hooks.example.org/claimtrack",
@@ -285,7 +315,7 @@ def _key(location: tuple[int | str, ...]) -> str:
     for part in location:
         if isinstance(part, int):
             key += f"[{part + 1}]"
-        elif part in ("stdout", "file", "email", "webhook") and key.endswith("]"):
+        elif part in ("stdout", "file", "email", "webhook", "apprise") and key.endswith("]"):
             continue  # the discriminator pydantic adds after a channel's index
         else:
             key += f".{part}" if key else str(part)

@@ -113,9 +113,12 @@ def test_a_channel_takes_only_the_claims_of_its_tags_or_claimants(database, cloc
     assert all(a.delivered_at == DUE for a in alerts(database))  # none waits on a channel
 
 
+WEEK = 7 * 24 * 60  # minutes
+
+
 def test_a_claim_still_awaiting_a_check_is_flagged_again_every_repeat_exactly_once(database, clock):
     claim_id = add(database, clock, "Nous partirons")
-    cfg = config.parse({"repeat": "7d", "reminders": []}, "t.toml")
+    cfg = config.parse({"repeat": "7d", "reminders": [], "digest": ""}, "t.toml")
 
     def flagged(days: int) -> list[tuple[str, int]]:
         done = passes.run_pass(database, cfg, DUE + timedelta(days=days), [])
@@ -123,10 +126,10 @@ def test_a_claim_still_awaiting_a_check_is_flagged_again_every_repeat_exactly_on
 
     assert flagged(0) == [("due", 0)]
     assert flagged(3) == []
-    assert flagged(7) == [("repeat", -1)]
+    assert flagged(7) == [("repeat", -WEEK)]  # keyed by the minutes since the first flag
     assert flagged(7) == []  # the same moment again (a restart, a second monitor): nothing
     assert flagged(8) == []
-    assert flagged(30) == [("repeat", -4)]  # back from a stop: only the latest, once
+    assert flagged(30) == [("repeat", -4 * WEEK)]  # back from a stop: only the latest, once
     with database.write() as session:
         verdicts.record_verdict(
             session,
@@ -145,11 +148,121 @@ def test_a_repeat_says_it_is_one_in_its_message(database, clock):
     from tests.test_monitor import FakeChannel
 
     add(database, clock, "Nous partirons")
-    cfg = config.parse({"repeat": "7d", "reminders": []}, "t.toml")
+    cfg = config.parse({"repeat": "7d", "reminders": [], "digest": ""}, "t.toml")
     desk = FakeChannel("desk")
     passes.run_pass(database, cfg, DUE, [desk])
     passes.run_pass(database, cfg, DUE + timedelta(days=7), [desk])
     message = desk.messages[-1]
-    assert "(still awaiting a check: reminder 1)" in message.text
+    assert "(still awaiting a check, 7 days after the first alert)" in message.text
     assert message.data["alerts"][0]["kind"] == "repeat"
     validate_alerts(message.data)
+
+
+def test_a_channel_repeats_at_its_own_interval(database, clock, tmp_path):
+    """The top level repeats weekly; the Iraq desk daily; the archive never. A repeat both
+    intervals reach (day 7) is one alert, sent to both; the archive gets the first flag only."""
+    add(database, clock, "Nous partirons")
+    cfg = config.parse(
+        {
+            "reminders": [],
+            "repeat": "7d",
+            "digest": "",
+            "channels": [
+                {"type": "file", "name": "weekly", "path": str(tmp_path / "weekly.log")},
+                {
+                    "type": "file",
+                    "name": "daily",
+                    "path": str(tmp_path / "daily.log"),
+                    "repeat": "1d",
+                },
+                {
+                    "type": "file",
+                    "name": "archive",
+                    "path": str(tmp_path / "archive.log"),
+                    "repeat": "0",
+                },
+            ],
+        },
+        "t.toml",
+    )
+    senders = channels.senders(cfg)
+    sent: dict[int, dict[str, int]] = {}
+    for day in range(0, 9):
+        result = passes.run_pass(database, cfg, DUE + timedelta(days=day), senders)
+        sent[day] = result.delivery.sent
+        assert result.delivery.failed == []
+    assert sent[0] == {"weekly": 1, "daily": 1, "archive": 1}  # the deadline passed
+    assert sent[1] == sent[6] == sent[8] == {"daily": 1}
+    assert sent[7] == {"weekly": 1, "daily": 1}
+    keys = [(a.kind, a.days_before) for a in alerts(database)]
+    assert keys == [("due", 0), *(("repeat", -day * 24 * 60) for day in range(1, 9))]
+    assert all(a.delivered_at is not None for a in alerts(database))  # none waits on a channel
+    weekly = (tmp_path / "weekly.log").read_text()
+    assert "7 days after the first alert" in weekly
+    assert "1 day after the first alert" not in weekly
+    assert "8 days after the first alert" in (tmp_path / "daily.log").read_text()
+    assert "after the first alert" not in (tmp_path / "archive.log").read_text()
+
+
+def test_a_repeat_that_is_not_whole_minutes_is_refused():
+    with pytest.raises(BadInput, match="whole number of minutes"):
+        config.parse({"repeat": "90s"}, "t.toml")
+    with pytest.raises(BadInput, match=r"channels\[1\]\.repeat: 'often' is not a duration"):
+        config.parse({"channels": [{"type": "stdout", "repeat": "often"}]}, "t.toml")
+
+
+def test_repeats_flagged_before_0010_keep_their_identity(database, clock):
+    """Before 0010 a repeat was keyed by its count; the migration gives it the minutes since
+    the first flag, so the upgraded monitor does not flag it again."""
+    from sqlalchemy import text
+
+    from claimtrack.records import migrations
+
+    add(database, clock, "Nous partirons")
+    cfg = config.parse({"repeat": "7d", "reminders": [], "digest": ""}, "t.toml")
+    passes.run_pass(database, cfg, DUE, [])
+    passes.run_pass(database, cfg, DUE + timedelta(days=15), [])
+    migrations.downgrade(database.engine, "0009")
+    with database.engine.begin() as connection:  # as 0009 keyed it: the second repeat
+        connection.execute(text("UPDATE alert SET days_before = -2 WHERE kind = 'repeat'"))
+    migrations.upgrade(database.engine)
+    assert [(a.kind, a.days_before) for a in alerts(database)] == [
+        ("due", 0),
+        ("repeat", -2 * WEEK),
+    ]
+    assert passes.run_pass(database, cfg, DUE + timedelta(days=15), []).flagged == []
+
+
+def test_with_digests_on_the_repeats_ride_in_the_digest(database, clock):
+    """Daily repeats and a digest: the passes send the first flag only; the digest carries
+    every repeat since the last one (one line for the claim, its latest), each exactly
+    once; a channel that refused it gets them in the next digest."""
+    from tests.test_monitor import FakeChannel
+
+    add(database, clock, "Nous partirons")
+    cfg = config.parse({"repeat": "1d", "reminders": [], "digest": "0 9 * * mon"}, "t.toml")
+    desk, down = FakeChannel("desk"), FakeChannel("down", down=True)
+    for day in range(0, 4):
+        result = passes.run_pass(database, cfg, DUE + timedelta(days=day), [desk])
+        assert [a.kind for a in result.flagged] == (["due"] if day == 0 else ["repeat"])
+        assert result.next_wakeup is None or result.next_wakeup > DUE + timedelta(days=day)
+    assert [len(m.alert_ids) for m in desk.messages] == [1]  # the first flag, on its own
+    digest_at = DUE + timedelta(days=3, hours=9)
+    errors = passes.send_digest(database, cfg, digest_at, [desk, down])
+    assert list(errors) == ["down"]
+    digest = desk.messages[-1]
+    assert digest.subject.endswith("1 claim awaiting a check, 1 still unchecked after a repeat")
+    repeats = [a.id for a in alerts(database) if a.kind == "repeat"]
+    assert len(repeats) == 3
+    assert sorted(digest.alert_ids) == repeats
+    assert "3 days after the first alert" in digest.text
+    assert "1 day after the first alert" not in digest.text  # the latest stands for them
+    assert [r["days_before"] for r in digest.data["repeats"]] == [-3 * 24 * 60]
+    week = timedelta(days=7)  # the monitor stopped meanwhile: no repeat flagged since
+    assert list(passes.send_digest(database, cfg, digest_at + week, [desk, down])) == ["down"]
+    assert desk.messages[-1].alert_ids == ()  # each repeat once
+    down.down = False
+    assert passes.send_digest(database, cfg, digest_at + 2 * week, [desk, down]) == {}
+    assert sorted(down.messages[-1].alert_ids) == repeats
+    assert desk.messages[-1].alert_ids == ()
+    assert all(a.delivered_at is not None for a in alerts(database))

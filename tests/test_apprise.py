@@ -85,14 +85,14 @@ def test_json_form_and_ntfy_services_get_the_alert(seeded_db, service):
     assert len(result.delivery.delivered) == 1
     posts = dict(state.posts)
     sent = json.loads(posts["/json"])
-    assert sent["title"] == "claimtrack: 1 deadline passed — #1, 420 days overdue"
+    assert sent["title"] == "claimtrack: 1 deadline passed — #1, 419 days overdue"
     assert "Washington conclura la mission internationale" in sent["message"]
     assert parse_qs(posts["/form"].decode())["title"] == [
-        "claimtrack: 1 deadline passed — #1, 420 days overdue"
+        "claimtrack: 1 deadline passed — #1, 419 days overdue"
     ]
     ntfy = json.loads(next(body for path, body in state.posts if path == "/"))
     assert ntfy["topic"] == "iraq-desk"
-    assert "420 days overdue" in ntfy["message"]
+    assert "419 days overdue" in ntfy["message"]
 
 
 def test_email_through_apprise_reaches_an_smtp_server(seeded_db):
@@ -111,7 +111,7 @@ def test_email_through_apprise_reaches_an_smtp_server(seeded_db):
         controller.stop()
     assert len(result.delivery.delivered) == 1
     [message] = mailbox.messages
-    assert message["Subject"] == "claimtrack: 1 deadline passed — #1, 420 days overdue"
+    assert message["Subject"] == "claimtrack: 1 deadline passed — #1, 419 days overdue"
     assert mailbox.envelopes[0][1] == ["desk@example.org"]
     text = message.get_body(preferencelist=("plain",)).get_content()
     assert "Washington conclura la mission internationale" in text

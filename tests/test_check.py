@@ -46,7 +46,7 @@ def test_check_in_text_says_what_it_did(run, seeded):
     result = run("check", "--as-of", AS_OF)
     assert result.code == 0, result.err
     assert "Deadline passed — awaiting a check (2):" in result.out  # the stdout channel
-    assert "420 days overdue" in result.out
+    assert "419 days overdue" in result.out
     assert "flagged 2:" in result.out
     assert "awaiting a check: 2 claims" in result.out
 

@@ -208,12 +208,12 @@ def test_edit_moves_the_due_moment_and_no_deadline_makes_it_unrated(run, seeded)
 def test_report_json_lists_due_claims_with_days_overdue_and_counts(run, seeded):
     report = run("report", "--as-of", "2026-09-15", "--days", "30", "--json").json()
     assert report["as_of"].startswith("2026-09-15T23:59:59")
-    assert [(c["id"], c["overdue_days"]) for c in report["due"]] == [(1, 350)]
-    assert [(c["id"], c["days_left"]) for c in report["upcoming"]] == [(2, 15)]
+    assert [(c["id"], c["overdue_days"]) for c in report["due"]] == [(1, 349)]
+    assert [(c["id"], c["days_left"]) for c in report["upcoming"]] == [(2, 16)]
     assert report["counts"] == {"pending": 1, "due": 1, "unrated": 1}
     markdown = run("report", "--as-of", "2026-09-15", "--format", "markdown").out
     assert "# Deadline report as of 2026-09-15" in markdown
-    assert "| 1 | 350 days |" in markdown
+    assert "| 1 | 349 days |" in markdown
 
 
 def test_report_lists_are_cut_at_the_limit_with_their_totals(run, seeded):
@@ -234,8 +234,8 @@ def test_report_lists_are_cut_at_the_limit_with_their_totals(run, seeded):
     assert "Deadlines in the next 30 days (3):" in text
     assert "… and 1 more" in text
     markdown = run("report", *as_of, "--limit", "2", "--format", "markdown").out
-    assert "| 5 |" in markdown
-    assert "| 6 |" not in markdown
+    assert "\n| 5 |" in markdown  # the row of claim 5 (the first column is the claim)
+    assert "\n| 6 |" not in markdown
     assert "\n\n… and 4 more" in markdown  # below the table, not a row of it
     everything = run("report", *as_of, "--limit", "0", "--json").json()
     assert [c["id"] for c in everything["due"]] == [4, 5, 6, 7, 8, 1]
@@ -360,8 +360,8 @@ def test_demo_reports_both_seed_deadlines_as_awaiting_a_check(run):
     awaiting = result.out.split("Awaiting a check")[1].split("Deadlines in the next")[0]
     assert "by 2025-09-30 (month) — “au plus tard en septembre 2025”" in awaiting
     assert "until 2026-09-30 (month) — “au moins jusqu’en septembre 2026”" in awaiting
-    assert "420 days overdue" in awaiting
-    assert "55 days overdue" in awaiting
+    assert "419 days overdue" in awaiting
+    assert "54 days overdue" in awaiting
     assert "Claims by status: due 3, unrated 3, false 1" in result.out
 
 

@@ -48,10 +48,10 @@ def test_an_alert_carries_what_one_needs_to_check_the_claim(database, clock):
     desk = FakeChannel("desk")
     passes.run_pass(database, cfg, NOW, [desk])
     [message] = desk.messages
-    assert message.subject == "claimtrack: 2 deadlines passed — most overdue #1, 420 days overdue"
+    assert message.subject == "claimtrack: 2 deadlines passed — most overdue #1, 419 days overdue"
     text = message.text
     assert "as of 2026-11-24 12:00 UTC" in text  # no microseconds
-    assert text.index("#1  420 days overdue") < text.index("#2  238 days overdue")
+    assert text.index("#1  419 days overdue") < text.index("#2  237 days overdue")
     for said in (
         "translation: We will leave",
         "said on 2024-09-27",

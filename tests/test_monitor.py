@@ -229,7 +229,7 @@ def test_one_report_per_channel_per_pass_and_the_alert_leaves_the_outbox(databas
     assert desk.alert_ids == archive.alert_ids == [a.alert_id for a in result.flagged]
     assert (
         desk.messages[0].subject
-        == "claimtrack: 2 deadlines passed — most overdue #1, 420 days overdue"
+        == "claimtrack: 2 deadlines passed — most overdue #1, 419 days overdue"
     )
     assert sorted(result.delivery.delivered) == desk.alert_ids
     for alert in alerts(database):
@@ -322,7 +322,7 @@ def test_the_pass_report_names_each_claim_with_how_long_overdue(database, clock,
     passes.run_pass(database, Config(), NOW, [desk])
     body = desk.messages[0].body(fmt)
     assert "Iraq mission ends" in body
-    assert "420" in body
+    assert "419" in body
     assert "overdue" in body
     with database.read() as session:
         claim = session.exec(select(Claim)).one()

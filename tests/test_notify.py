@@ -120,7 +120,7 @@ def only_alert(database) -> Alert:
 
 def check_mail(mailbox: Mailbox) -> None:
     [message] = mailbox.messages
-    assert message["Subject"] == "claimtrack: 1 deadline passed — #1, 420 days overdue"
+    assert message["Subject"] == "claimtrack: 1 deadline passed — #1, 419 days overdue"
     assert message["From"] == "claimtrack@example.org"
     assert mailbox.envelopes == [
         ("claimtrack@example.org", ["desk@example.org", "editor@example.org"])
@@ -128,9 +128,9 @@ def check_mail(mailbox: Mailbox) -> None:
     body = message.get_body(preferencelist=("plain",)).get_content()
     assert "Washington conclura la mission internationale" in body
     html = message.get_body(preferencelist=("html",)).get_content()  # and a part in HTML
-    assert "<li><b>#1</b> 420 days overdue" in html
+    assert "<li><b>#1</b> 419 days overdue" in html
     assert "Washington conclura la mission internationale" in html
-    assert "420 days overdue" in body
+    assert "419 days overdue" in body
     assert message["X-Claimtrack-Alerts"] == "1"
 
 
@@ -288,7 +288,7 @@ def test_a_webhook_gets_one_json_document_with_the_alerts(seeded_db, hook, monke
     assert document["report"] == "alerts"
     [alert] = document["alerts"]
     assert alert["kind"] == "due"
-    assert alert["overdue_days"] == 420
+    assert alert["overdue_days"] == 419
     assert alert["claim"]["text"] == IRAQ
     assert alert["claim"]["deadline"]["due_at"] == "2025-10-01T00:00:00+00:00"
     assert headers["Idempotency-Key"] == f"claimtrack-alerts-{alert['alert_id']}"

@@ -89,7 +89,7 @@ def test_the_digest_sends_the_whole_report(database, clock, paused):
     [message] = desk.messages
     assert message.subject == "claimtrack digest: 1 claim awaiting a check"
     assert message.data["report"] == "digest"
-    assert message.data["due"][0]["overdue_days"] == 420
+    assert message.data["due"][0]["overdue_days"] == 419
 
 
 # --- the real process, stopped by a signal -------------------------------------------------------

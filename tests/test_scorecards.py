@@ -36,10 +36,10 @@ def test_the_index_lists_every_claimant_most_awaiting_first(story):
     iraq = found[0]
     assert iraq["counts"] == {"due": 3, "unverifiable": 1}
     assert (iraq["awaiting"], iraq["kept"], iraq["total"]) == (3, 0, 4)
-    assert iraq["days_left_in_term"] == 170
+    assert iraq["days_left_in_term"] == 171
     text = story("scorecard", "--as-of", AS_OF).out
     assert "Government of Iraq: 4 claims · awaiting a check 3 · kept 0" in text
-    assert "170 days left in the term" in text
+    assert "171 days left in the term" in text
 
 
 def test_the_counts_agree_with_each_claims_status(story):
@@ -86,7 +86,7 @@ def test_the_claimant_and_tag_pages_show_the_meter_and_link_back(story, client):
     assert 'href="/claimants/Government%20of%20Iraq?as_of=2026-11-24"' in index.text
     page = client.get("/claimants/Government of Iraq", params={"as_of": AS_OF})
     assert page.status_code == 200
-    assert "170 days left" in page.text
+    assert "171 days left" in page.text
     assert "No commission was reported." in page.text
     claim = client.get("/claims/1").text
     assert 'href="/claimants/Government%20of%20Iraq"' in claim

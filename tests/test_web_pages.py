@@ -34,8 +34,8 @@ def test_home_shows_the_meter_then_what_awaits_a_check_most_overdue_first(client
     assert re.search(r'href="/\?status=due">.*awaiting a check <b>2</b>', page)
     awaiting = _section(page, "due-title")
     assert _claim_ids(awaiting) == [1, 2]
-    assert "420 days overdue" in awaiting  # 2025-09-30 → 2026-11-24
-    assert "55 days overdue" in awaiting
+    assert "419 days overdue" in awaiting  # passed 2025-10-01, seen 2026-11-24
+    assert "54 days overdue" in awaiting
     assert html.escape(IRAQ, quote=False) in awaiting
     assert _claim_ids(_section(page, "upcoming-title")) == []
 
@@ -46,7 +46,7 @@ def test_home_lists_upcoming_deadlines_with_days_left(client, seeded):
     assert _claim_ids(_section(page, "due-title")) == [1]
     upcoming = _section(page, "upcoming-title")
     assert _claim_ids(upcoming) == [2]
-    assert "29 days left" in upcoming
+    assert "30 days left" in upcoming
     assert 'href="/claims/2?as_of=2026-09-01"' in upcoming  # the moment travels with links
 
 

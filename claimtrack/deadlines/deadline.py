@@ -90,3 +90,15 @@ class Deadline:
 def due_moment(last_day: date, tz: tzinfo = UTC) -> datetime:
     """Midnight starting the day after ``last_day`` in ``tz``, expressed in UTC."""
     return datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
+
+
+def days_overdue(last_day: date, today: date) -> int:
+    """Whole days since the deadline passed, at the midnight that ended ``last_day``: 0 on
+    the day it passes (never "1 day overdue" at its first instant), 1 the day after."""
+    return max(0, (today - last_day).days - 1)
+
+
+def days_left(last_day: date, today: date) -> int:
+    """Days until the midnight that ends ``last_day``, today included: 7 a week before (when
+    a 7-day reminder fires), 1 on the last day itself, which is "due today"."""
+    return max(0, (last_day - today).days + 1)

@@ -5,11 +5,13 @@ headed by the channels that keep failing)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import timedelta
 from html import escape
 from typing import Any
 
 from claimtrack.config import Publishing
+from claimtrack.deadlines.deadline import days_left, days_overdue
 from claimtrack.monitor.channels import Message
 from claimtrack.monitor.health import Failing
 from claimtrack.records.claims import deadline_of
@@ -22,13 +24,12 @@ from claimtrack.reports.deadline_report import (
     claim_block,
     claim_deadline,
     md,
-    plural,
     render_markdown,
     render_text,
     to_json,
     who,
 )
-from claimtrack.reports.prose import moment_text
+from claimtrack.reports.prose import alert_words, left_words, moment_text, overdue_words, plural
 
 DUE_KINDS = ("due", "repeat")  # a deadline passed: a first flag, or a repeat of it
 
@@ -45,17 +46,18 @@ class AlertItem:
 def _alert_days(item: AlertItem, as_of: AsOf) -> tuple[str, int]:
     """Days overdue for ``due``, days left for a reminder: calendar days in the zone."""
     deadline = deadline_of(item.claim)
-    last_day = deadline.date if deadline else item.alert.due_at.astimezone(as_of.tz).date()
+    due_day = item.alert.due_at.astimezone(as_of.tz).date()  # the day after the last
+    last_day = deadline.date if deadline else due_day - timedelta(days=1)
     if item.alert.kind in DUE_KINDS:
-        return "overdue_days", max(0, (as_of.day - last_day).days)
-    return "days_left", max(0, (last_day - as_of.day).days)
+        return "overdue_days", days_overdue(last_day, as_of.day)
+    return "days_left", days_left(last_day, as_of.day)
 
 
 def _alert_headline(item: AlertItem, as_of: AsOf) -> str:
     key, n = _alert_days(item, as_of)
-    headline = plural(n, "day") + (" overdue" if key == "overdue_days" else " left")
+    headline = overdue_words(n) if key == "overdue_days" else left_words(n)
     if item.alert.kind == "repeat":
-        headline += f" (still awaiting a check: reminder {-item.alert.days_before})"
+        headline += f" ({alert_words('repeat', item.alert.days_before)})"
     if item.alert.reopening:  # flagged again: the verdict that settled it was retracted
         headline += " (again: its verdict was retracted)"
     if item.status not in ("due", "pending"):  # it changed since the alert was raised
@@ -88,7 +90,7 @@ def alerts_subject(items: list[AlertItem], as_of: AsOf | None = None) -> str:
         first = ordered(due, as_of)[0]
         days = _alert_days(first, as_of)[1]
         most = "most overdue " if len(due) > 1 else ""
-        subject += f" — {most}#{first.claim.id}, {plural(days, 'day')} overdue"
+        subject += f" — {most}#{first.claim.id}, {overdue_words(days)}"
     return subject
 
 
@@ -203,20 +205,46 @@ def alerts_message(
     )
 
 
-def digest_message(report: Report, failing: Sequence[Failing] = ()) -> Message:
+def repeats_message(
+    items: list[AlertItem], as_of: AsOf, publishing: Publishing | None = None
+) -> Message:
+    """The repeats a digest carries: one line a claim, its latest repeat (a daily repeat in a
+    weekly digest is news once), though every repeat it stands for is delivered with it."""
+    latest: dict[int, AlertItem] = {}
+    for item in items:
+        held = latest.get(item.alert.claim_id)
+        if held is None or item.alert.days_before < held.alert.days_before:
+            latest[item.alert.claim_id] = item
+    shown = alerts_message(list(latest.values()), as_of, publishing)
+    every = tuple(sorted(item.alert.id for item in items if item.alert.id is not None))
+    return replace(shown, alert_ids=every)
+
+
+def digest_message(
+    report: Report, failing: Sequence[Failing] = (), repeats: Message | None = None
+) -> Message:
     """The periodic digest: the report as the CLI prints it, for every channel, headed by
-    the channels that have been failing for long (alerts are waiting on them)."""
+    the channels that have been failing for long (alerts are waiting on them) and, when
+    digests are on, the repeats that came due since the last one (``repeats``, that
+    channel's alerts message: the digest carries them instead of a message each)."""
     warnings = [
         f"Channel {f.channel} has refused every delivery since {f.since.isoformat()}: {f.error}"
         for f in failing
     ]
     head = [*warnings, ""] if warnings else []
+    subject = f"claimtrack digest: {plural(len(report.due), 'claim')} awaiting a check"
+    markdown_head = [*(f"**{w}**" for w in warnings), *([""] if warnings else [])]
+    first: list[str] = []  # the repeats, above the report
+    first_markdown: list[str] = []
+    if repeats is not None:
+        subject += f", {len(repeats.data['alerts'])} still unchecked after a repeat"
+        first, first_markdown = [repeats.text, ""], [repeats.markdown, ""]
+    text = [*head, *first, render_text(report)]
+    markdown = [*markdown_head, *first_markdown, render_markdown(report)]
     return Message(
-        subject=f"claimtrack digest: {plural(len(report.due), 'claim')} awaiting a check",
-        text="\n".join([*head, render_text(report)]),
-        markdown="\n".join(
-            [*(f"**{w}**" for w in warnings), *([""] if warnings else []), render_markdown(report)]
-        ),
+        subject=subject,
+        text="\n".join(text),
+        markdown="\n".join(markdown),
         data={
             "report": "digest",
             **to_json(report),
@@ -224,5 +252,7 @@ def digest_message(report: Report, failing: Sequence[Failing] = ()) -> Message:
                 {"channel": f.channel, "since": f.since.isoformat(), "error": f.error}
                 for f in failing
             ],
+            "repeats": repeats.data["alerts"] if repeats is not None else [],
         },
+        alert_ids=repeats.alert_ids if repeats is not None else (),
     )

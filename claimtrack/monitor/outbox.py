@@ -6,7 +6,7 @@ together, retried after a growing delay when a channel fails.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,10 +15,10 @@ from sqlalchemy import bindparam, delete, insert, update
 from sqlmodel import Session, col, select
 
 from claimtrack.config import Config
-from claimtrack.monitor.channels import DeliveryFailed, Sender
+from claimtrack.monitor.channels import DeliveryFailed, Message, Sender
 from claimtrack.monitor.health import health_key
 from claimtrack.monitor.messages import AlertItem, alerts_message
-from claimtrack.monitor.planning import WHO
+from claimtrack.monitor.planning import REPEAT_UNIT, WHO
 from claimtrack.records.models import (
     ALL_VERDICTS,
     INTERIM_VERDICTS,
@@ -53,9 +53,12 @@ class Delivered:
     settled_while_held: list[int] = field(default_factory=list)  # left the outbox unsent
 
 
-def _lease(db: Database, now: datetime, config: Config, limit: int) -> list[int]:
+def _lease(
+    db: Database, now: datetime, config: Config, limit: int, repeats: bool | None = None
+) -> list[int]:
     """Take the alerts waiting for delivery, for ``config.lease`` seconds: a monitor that
-    dies while sending leaves them to the next pass, this monitor's or another's."""
+    dies while sending leaves them to the next pass, this monitor's or another's.
+    ``repeats``: True for only repeats (the digest's), False for all but repeats."""
     with db.write() as session:
         query = (
             select(Alert)
@@ -64,6 +67,9 @@ def _lease(db: Database, now: datetime, config: Config, limit: int) -> list[int]
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
+        if repeats is not None:
+            kind = col(Alert.kind)
+            query = query.where(kind == "repeat" if repeats else kind != "repeat")
         alerts = session.exec(query).all()
         for alert in alerts:
             alert.attempts += 1
@@ -83,16 +89,20 @@ def deliver(
     config: Config,
     senders: Sequence[Sender],
     limit: int = OUTBOX_BATCH,
+    repeats: bool | None = None,
+    compose: Callable[[list[AlertItem]], Message] | None = None,
 ) -> Delivered:
     """Send one report per channel with the alerts it has not yet accepted; record the result.
 
     An alert leaves the outbox only when every channel took it; a channel that failed gets
     it again on a later pass, after a growing delay, and the error stays on the alert row.
+    ``repeats`` narrows the alerts taken (see ``_lease``); ``compose`` makes each channel's
+    message of its alerts (the digest's carries the repeats); by default, the alerts report.
     """
     from claimtrack.records.reading import status_of
 
     result = Delivered()
-    leased = _lease(db, now, config, limit)
+    leased = _lease(db, now, config, limit, repeats)
     if not leased:
         return result
     as_of = AsOf(now, config.tz)
@@ -137,14 +147,18 @@ def deliver(
             (item.alert.id, sender.name)
             for sender in senders
             for item in items
-            if item.alert.id is not None and (item.alert.id in settled or not _wanted(sender, item))
+            if item.alert.id is not None
+            and (item.alert.id in settled or not _wanted(sender, item, config))
         }
         for sender in senders:
             todo = [item for item in items if (item.alert.id, sender.name) not in accepted | exempt]
             if not todo:
                 continue
             try:
-                sender.send(alerts_message(todo, as_of, config.publishing))
+                if compose is None:
+                    sender.send(alerts_message(todo, as_of, config.publishing))
+                else:
+                    sender.send(compose(todo))
             except DeliveryFailed as error:
                 result.errors[sender.name] = str(error)
             except Exception as error:  # a bug in a channel must not lose the flag either
@@ -158,9 +172,15 @@ def deliver(
     return result
 
 
-def _wanted(sender: Sender, item: AlertItem) -> bool:
-    """Whether the channel's routes (tags, claimants) take this alert's claim."""
+def _wanted(sender: Sender, item: AlertItem, config: Config) -> bool:
+    """Whether the channel's routes (tags, claimants) take this alert's claim, and, for a
+    repeat, whether it falls on the channel's own interval (a weekly desk is not sent the
+    daily desk's repeats; a repeat both intervals reach is one alert, sent to both)."""
     channel = getattr(sender, "channel", None)
+    if item.alert.kind == "repeat":
+        every = config.repeat_of(channel) // REPEAT_UNIT
+        if not every or -item.alert.days_before % every:
+            return False
     wants = getattr(channel, "wants", None)
     return wants is None or wants(item.claim.tags, item.claim.claimants)
 

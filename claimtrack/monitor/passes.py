@@ -28,7 +28,7 @@ from claimtrack.config import Config
 from claimtrack.monitor.channels import Sender
 from claimtrack.monitor.flagging import Flagged, flag
 from claimtrack.monitor.health import failing_channels
-from claimtrack.monitor.messages import digest_message
+from claimtrack.monitor.messages import digest_message, repeats_message
 from claimtrack.monitor.outbox import Delivered, deliver
 from claimtrack.monitor.planning import ZONE_STATE, Planned, due_as_of
 from claimtrack.records.models import (
@@ -40,21 +40,24 @@ from claimtrack.records.moments import AsOf
 from claimtrack.records.status_sql import has_status, live
 from claimtrack.records.store import Database
 from claimtrack.reports.deadline_report import build_report
+from claimtrack.reports.prose import alert_words
 
 # --- a whole pass, and when to run the next ----------------------------------------------------
 
 
-def next_wakeup(session: Session, now: datetime) -> datetime | None:
+def next_wakeup(session: Session, now: datetime, digest: bool = False) -> datetime | None:
     """The earliest moment the monitor has work: a claim's next reminder or deadline, or a
-    delivery to retry. Both are index lookups. May be at or before ``now``: work is waiting."""
+    delivery to retry. Both are index lookups. May be at or before ``now``: work is waiting.
+    With ``digest`` (digests are on), repeats wait for the digest, not for a pass."""
     # "IS NOT NULL" lets SQLite seek past the NULLs (settled claims, delivered alerts)
     # instead of stepping over them one by one.
     watch = session.exec(
         select(func.min(Claim.watch_at)).where(col(Claim.watch_at).is_not(None))
     ).one()
-    retry = session.exec(
-        select(func.min(Alert.next_attempt_at)).where(col(Alert.next_attempt_at).is_not(None))
-    ).one()
+    waiting = select(func.min(Alert.next_attempt_at)).where(col(Alert.next_attempt_at).is_not(None))
+    if digest:
+        waiting = waiting.where(col(Alert.kind) != "repeat")
+    retry = session.exec(waiting).one()
     moments = [moment for moment in (watch, retry) if moment is not None]
     return min(moments) if moments else None
 
@@ -104,13 +107,7 @@ class PassResult:
         if self.flagged:
             lines.append(f"flagged {len(self.flagged)}:")
             for alert in self.flagged:
-                what = (
-                    "deadline passed"
-                    if alert.kind == "due"
-                    else f"still awaiting a check, repeat {-alert.days_before}"
-                    if alert.kind == "repeat"
-                    else f"{alert.days_before} days before"
-                )
+                what = alert_words(alert.kind, alert.days_before)
                 lines.append(
                     f"  #{alert.claim_id}  {alert.kind}: {what} (due {alert.due_at.isoformat()}; "
                     f"alert {alert.alert_id})"
@@ -132,9 +129,10 @@ class PassResult:
 def run_pass(db: Database, config: Config, now: datetime, senders: Sequence[Sender]) -> PassResult:
     """One monitor pass: flag what is due, deliver the outbox, and say when to come back."""
     flagged = flag(db, now, config)
-    delivery = deliver(db, now, config, senders)
+    digest = bool(config.digest)  # then repeats go out with the digest, not on their own
+    delivery = deliver(db, now, config, senders, repeats=False if digest else None)
     with db.read() as session:
-        wake = next_wakeup(session, now)
+        wake = next_wakeup(session, now, digest)
     return PassResult(now, flagged, delivery, wake)
 
 
@@ -152,16 +150,31 @@ def send_digest(
     """The periodic digest: the whole deadline report to every channel. Returns failures.
 
     Not kept in the outbox: each digest is complete, so one that fails is replaced by the
-    next, and the alerts it summarises were delivered on their own.
+    next, and the alerts it summarises were delivered on their own. The repeats are the
+    exception: they wait in the outbox for the digest, which carries them to each channel
+    that takes them (exactly once, as any alert); one a channel refused rides the next.
     """
     as_of = AsOf(now, config.tz)
     with db.read() as session:
         report = build_report(session, as_of, config.digest_days)
-        message = digest_message(report, failing_channels(session, now, config))
-    errors: dict[str, str] = {}
+        failing = failing_channels(session, now, config)
+    delivery = deliver(
+        db,
+        now,
+        config,
+        senders,
+        repeats=True,
+        compose=lambda items: digest_message(
+            report, failing, repeats_message(items, as_of, config.publishing)
+        ),
+    )
+    errors = dict(delivery.errors)
+    plain = digest_message(report, failing)
     for sender in senders:
+        if sender.name in delivery.sent or sender.name in errors:
+            continue  # it got (or refused) the digest with its repeats
         try:
-            sender.send(message)
+            sender.send(plain)
         except Exception as error:
             errors[sender.name] = str(error)
     return errors
@@ -204,11 +217,7 @@ class Preview:
         if self.would_flag:
             lines.append(f"would flag {len(self.would_flag)}:")
             for claim_id, planned in self.would_flag:
-                what = (
-                    "deadline passed"
-                    if planned.kind == "due"
-                    else f"{planned.days_before} days before"
-                )
+                what = alert_words(planned.kind, planned.days_before)
                 lines.append(
                     f"  #{claim_id}  {planned.kind}: {what} (due {planned.due_at.isoformat()})"
                 )

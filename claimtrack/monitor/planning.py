@@ -29,6 +29,7 @@ from claimtrack.records.store import Database
 
 WHO = "monitor"
 NO_GRACE = timedelta(0)
+REPEAT_UNIT = timedelta(minutes=1)  # a repeat's key: the minutes since the first flag
 
 
 # --- what is due: pure ------------------------------------------------------------------------
@@ -66,7 +67,7 @@ def plan(
     tz: tzinfo,
     reopening: int = 0,
     grace: timedelta = NO_GRACE,
-    repeat: timedelta = NO_GRACE,
+    repeats: Sequence[timedelta] = (),
 ) -> Plan:
     """The alerts a claim calls for at ``now``, and when it next needs looking at.
 
@@ -76,19 +77,26 @@ def plan(
     flagged, so a monitor back from a long stop does not send a 30-day reminder next to
     the 7-day one. A claim reopened by a retraction (``reopening``, its count) is flagged
     ``due`` once more; reminders, which were about the same deadline, are not sent again.
+
+    While it stays due, each interval in ``repeats`` (one per channel's ``repeat``) calls
+    for a ``repeat`` every interval after the first flag, keyed by the minutes since then
+    (``-days_before``), so that a repeat two intervals share is one alert, and only the
+    latest of each is flagged after a stop.
     """
     if due_at is None or settled:
         return Plan((), None)
     if due_at + grace <= now:
         start = due_at + grace
-        due = Planned("due", due_at, 0, start, reopening)
-        if not repeat:
-            return Plan((due,), None)
-        count = int((now - start) / repeat)  # repeats whose time has come; the latest is sent
-        if count < 1:
-            return Plan((due,), start + repeat)
-        again = Planned("repeat", due_at, -count, start + count * repeat, reopening)
-        return Plan((due, again), start + (count + 1) * repeat)
+        alerts = {0: Planned("due", due_at, 0, start, reopening)}
+        later: list[datetime] = []
+        for every in repeats:
+            count = (now - start) // every  # repeats whose time has come; the latest is sent
+            later.append(start + (count + 1) * every)
+            if count >= 1:
+                after = count * every
+                minutes = after // REPEAT_UNIT
+                alerts[minutes] = Planned("repeat", due_at, -minutes, start + after, reopening)
+        return Plan(tuple(alerts[key] for key in sorted(alerts)), min(later, default=None))
     if due_at <= now:  # passed, within the grace: nothing yet; look again when it ends
         return Plan((), due_at + grace)
     times = {days: fires_at(due_at, days, tz) for days in reminders}
@@ -129,7 +137,7 @@ class LookedAt:
             config.tz,
             self.reopenings,
             config.grace,
-            config.repeat,
+            config.repeats,
         )
 
 
@@ -239,9 +247,10 @@ def _move_deadline(
     ).all()
     for alert in alerts:
         alert.due_at = new
-        alert.fires_at = fires_at(new, alert.days_before, config.tz)
-        if alert.kind == "due":
-            alert.fires_at += config.grace
+        if alert.kind == "reminder":
+            alert.fires_at = fires_at(new, alert.days_before, config.tz)
+        else:  # due, and its repeats: the grace, then the minutes since the first flag
+            alert.fires_at = new + config.grace - alert.days_before * REPEAT_UNIT
         waiting = alert.delivered_at is None and alert.next_attempt_at is not None
         if waiting and alert.fires_at > now:
             alert.next_attempt_at = max(alert.next_attempt_at, alert.fires_at)

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import exists, func, select
 from sqlmodel import Session, col
 
+from claimtrack.deadlines.deadline import days_left as days_left_to
 from claimtrack.errors import NotFound
 from claimtrack.records.models import Actor, Claim, ClaimActor, ClaimTag, Verdict
 from claimtrack.records.moments import AsOf
@@ -61,7 +62,7 @@ class Line:
 
 
 def days_left(term_end: date | None, as_of: AsOf) -> int | None:
-    return None if term_end is None else max(0, (term_end - as_of.day).days)
+    return None if term_end is None else days_left_to(term_end, as_of.day)
 
 
 def tag_lines(session: Session, as_of: AsOf, tag: str | None = None) -> list[Line]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from claimtrack.deadlines.deadline import due_moment
+from claimtrack.deadlines.deadline import days_left, days_overdue, due_moment
 from claimtrack.records.claims import deadline_of
 from claimtrack.records.models import Claim, ClaimLink, Verdict
 from claimtrack.records.moments import AsOf
@@ -28,6 +28,7 @@ from claimtrack.records.status_sql import (
     unsettled,
     verdict_counts,
 )
+from claimtrack.reports.prose import left_words, overdue_words, plural
 from claimtrack.reports.render import deadline_line
 
 # How many claims each list of a report shows unless asked otherwise: a tracker of a
@@ -78,7 +79,7 @@ def build_report(
     for claim in claims:
         deadline = deadline_of(claim)
         if deadline is not None:
-            report.due.append((claim, (as_of.day - deadline.date).days))
+            report.due.append((claim, days_overdue(deadline.date, as_of.day)))
 
     # Deadlines that pass after the moment and by the end of the window's last day (the
     # moments are indexed; a deadline's last day is the day before its moment, in the zone).
@@ -93,7 +94,7 @@ def build_report(
     for claim in claims:
         deadline = deadline_of(claim)
         if deadline is not None:
-            left = (deadline.date - as_of.day).days
+            left = days_left(deadline.date, as_of.day)
             report.upcoming.append((claim, status_of(claim, as_of), left))
 
     recent = (
@@ -174,10 +175,6 @@ def claim_deadline(claim: Claim) -> str:
     return deadline_line(deadline_of(claim), due=False)
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 WRAP = textwrap.TextWrapper(width=88, initial_indent="      ", subsequent_indent="      ")
 
 
@@ -223,13 +220,13 @@ def render_text(report: Report) -> str:
     lines = [f"Deadline report as of {report.as_of.day.isoformat()} ({report.as_of.tz})", ""]
     lines.append(f"Awaiting a check — deadline passed, no verdict ({totals['due']:,}):")
     for claim, overdue in report.due:
-        lines += claim_block(claim, f"{plural(overdue, 'day')} overdue")
+        lines += claim_block(claim, overdue_words(overdue))
     lines += _text_more(report, "due", len(report.due))
     if not report.due:
         lines.append("  nothing")
     lines += ["", f"Deadlines in the next {report.days} days ({totals['upcoming']:,}):"]
     for claim, status, left in report.upcoming:
-        lines += claim_block(claim, f"{plural(left, 'day')} left ({status})")
+        lines += claim_block(claim, f"{left_words(left)} ({status})")
     lines += _text_more(report, "upcoming", len(report.upcoming))
     if not report.upcoming:
         lines.append("  nothing")

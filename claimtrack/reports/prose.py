@@ -32,6 +32,38 @@ def status_words(status: str) -> str:
     return STATUS_WORDS.get(status, status.replace("_", " "))
 
 
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def overdue_words(days: int) -> str:
+    """ "0 days overdue" on the day a deadline passes, "1 day overdue" the next."""
+    return f"{plural(days, 'day')} overdue"
+
+
+def left_words(days: int) -> str:
+    """ "7 days left" a week before; "due today" on the last day."""
+    return "due today" if days <= 1 else f"{plural(days, 'day')} left"
+
+
+def span_words(minutes: int) -> str:
+    """ "7 days", "12 hours", "90 minutes": a repeat's time since the first alert."""
+    if minutes and minutes % 1440 == 0:
+        return plural(minutes // 1440, "day")
+    if minutes and minutes % 60 == 0:
+        return plural(minutes // 60, "hour")
+    return plural(minutes, "minute")
+
+
+def alert_words(kind: str, days_before: int) -> str:
+    """What an alert is about: a passed deadline, a repeat of it, or a reminder before."""
+    if kind == "due":
+        return "deadline passed"
+    if kind == "repeat":  # keyed by minus the minutes since the first flag
+        return f"still awaiting a check, {span_words(-days_before)} after the first alert"
+    return f"{plural(days_before, 'day')} before"
+
+
 def moment_text(at: datetime, tz: tzinfo) -> str:
     """ "2026-11-24 13:00 CET": local to the tracker, to the minute."""
     local = at.astimezone(tz)
@@ -86,11 +118,8 @@ def event_text(event: Event) -> str:
     if kind == "restored":
         return "restored"
     if kind == "flagged":
-        what = {
-            "due": "deadline passed",
-            "repeat": f"still awaiting a check (repeat {-int(data.get('days_before') or 0)})",
-        }.get(str(data.get("kind")), "reminder before the deadline")
-        return f"flagged by the monitor: {what}"
+        days_before = int(data.get("days_before") or 0)
+        return f"flagged by the monitor: {alert_words(str(data.get('kind')), days_before)}"
     if kind == "imported":
         return "imported"
     if kind in ("linked", "unlinked"):

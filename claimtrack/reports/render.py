@@ -14,7 +14,7 @@ from claimtrack.records.moments import AsOf
 from claimtrack.records.reading import evidence_by_verdict, verdicts_at
 from claimtrack.records.scorecards import days_left
 from claimtrack.records.verdicts import days_late
-from claimtrack.reports.prose import event_line
+from claimtrack.reports.prose import event_line, plural
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -198,7 +198,7 @@ def corrections_text(entries: list[Correction], tz: tzinfo = UTC) -> str:
 def _line_text(line: Line, as_of: AsOf) -> str:
     counts = line.counts
     parts = [
-        f"{line.total} claim{'' if line.total == 1 else 's'}",
+        plural(line.total, "claim"),
         f"awaiting a check {line.awaiting}",
         f"kept {counts.get('kept', 0)}" + (f" ({line.kept_late} late)" if line.kept_late else ""),
         *(f"{word} {counts.get(word, 0)}" for word in ("broken", "partial")),
@@ -206,7 +206,7 @@ def _line_text(line: Line, as_of: AsOf) -> str:
     ]
     left = days_left(line.term_end, as_of)
     if left is not None:
-        parts.append(f"{left} days left in the term")
+        parts.append(f"{plural(left, 'day')} left in the term")
     return " · ".join(parts)
 
 

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from claimtrack.deadlines.deadline import Deadline
+from claimtrack.deadlines.deadline import Deadline, days_left, days_overdue
 from claimtrack.records import claims, links, reading
 from claimtrack.records.claims import deadline_of
 from claimtrack.records.models import Claim
@@ -25,7 +25,13 @@ from claimtrack.records.status import STATUSES
 from claimtrack.records.status_sql import count_by_status
 from claimtrack.records.verdicts import days_late
 from claimtrack.reports import deadline_report
-from claimtrack.reports.prose import event_text, moment_text, status_words
+from claimtrack.reports.prose import (
+    event_text,
+    left_words,
+    moment_text,
+    overdue_words,
+    status_words,
+)
 from claimtrack.web.site import AsOfParam, ClaimId, Offset, SiteDep
 
 router = APIRouter(include_in_schema=False)
@@ -75,18 +81,14 @@ class Row:
     when: str  # "420 days overdue", "12 days left", "by 2025-09-30"
 
 
-def _days(n: int, after: str) -> str:
-    return f"{n} day{'' if n == 1 else 's'} {after}"
-
-
 def row(claim: Claim, status: str, as_of: AsOf) -> Row:
     deadline = deadline_of(claim)
     if deadline is None:
         when = "no deadline"
     elif status == "due":
-        when = _days((as_of.day - deadline.date).days, "overdue")
+        when = overdue_words(days_overdue(deadline.date, as_of.day))
     elif deadline.date >= as_of.day and status in ("pending", "in_progress", "stalled"):
-        when = _days((deadline.date - as_of.day).days, "left")
+        when = left_words(days_left(deadline.date, as_of.day))
     else:
         when = f"{deadline.kind} {deadline.date.isoformat()}"
     return Row(claim, status, deadline, when)

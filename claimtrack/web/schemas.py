@@ -125,11 +125,11 @@ class ClaimOut(_Out):
 
 
 class DueClaimOut(ClaimOut):
-    overdue_days: int
+    overdue_days: int = Field(description="Whole days since the deadline passed: 0 that day.")
 
 
 class UpcomingClaimOut(ClaimOut):
-    days_left: int
+    days_left: int = Field(description="Days until the deadline passes, today included.")
 
 
 class RecentVerdictOut(_Out):
