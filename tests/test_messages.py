@@ -5,6 +5,7 @@ first; moments without microseconds; HTML escaped."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from html import escape
 
 from claimtrack import config
 from claimtrack.monitor import passes
@@ -14,6 +15,10 @@ from tests.schemas import validate_alerts
 from tests.test_monitor import FakeChannel
 
 NOW = datetime(2026, 11, 24, 12, 0, 0, 123456, tzinfo=UTC)
+CRITERIA = (
+    "Kept if the troops left by 30 September 2025, as the coalition's own statements "
+    "and the Iraqi government both confirm."
+)
 
 
 def test_an_alert_carries_what_one_needs_to_check_the_claim(database, clock):
@@ -33,7 +38,7 @@ def test_an_alert_carries_what_one_needs_to_check_the_claim(database, clock):
                     "« Nous partirons »",
                 )
             ],
-            criteria="Kept if the troops left by 30 September 2025.",
+            criteria=CRITERIA,
         )
         claims.add_claim(
             session,
@@ -56,13 +61,15 @@ def test_an_alert_carries_what_one_needs_to_check_the_claim(database, clock):
         "translation: We will leave",
         "said on 2024-09-27",
         "source: L'article — https://news.example/a « « Nous partirons » »",
-        "how it is checked: Kept if the troops left by 30 September 2025.",
+        f"how it is checked: {CRITERIA}",
         "https://desk.example/claims/1",
     ):
         assert said in " ".join(text.split()), said
     assert "<script>" not in message.html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in message.html
     assert '<a href="https://desk.example/claims/1">#1</a>' in message.html
+    # each fact is one line of the HTML part, not the text part's wrapped pieces
+    assert f"<br>how it is checked: {escape(CRITERIA)}<" in message.html
     validate_alerts(message.data)
     first = message.data["alerts"][0]
     assert (first["claim_id"], first["page"]) == (1, "https://desk.example/claims/1")

@@ -94,22 +94,28 @@ def alerts_subject(items: list[AlertItem], as_of: AsOf | None = None) -> str:
     return subject
 
 
-def _details(item: AlertItem, publishing: Publishing | None) -> list[str]:
-    """What one needs to check the claim: when it was said, the source and its quote, the
-    criteria, and the claim's page."""
+def _facts(item: AlertItem) -> list[str]:
+    """What one needs to check the claim: the translation, when it was said, the source and
+    its quote, and the criteria; one string each (the text wraps them, HTML does not)."""
     claim = item.claim
-    lines = []
+    facts = []
     if claim.translation:
-        lines += WRAP.wrap(f"translation: {claim.translation}")
+        facts.append(f"translation: {claim.translation}")
     if claim.stated_on:
-        lines.append(f"      said on {claim.stated_on.isoformat()}")
+        facts.append(f"said on {claim.stated_on.isoformat()}")
     for link in (s for s in claim.source_links if s.verdict_id is None):
         source = link.source
         where = " — ".join(filter(None, (source.title, source.publisher, source.url)))
-        lines += WRAP.wrap(f"source: {where}" + (f" « {link.quote} »" if link.quote else ""))
+        facts.append(f"source: {where}" + (f" « {link.quote} »" if link.quote else ""))
     if claim.criteria:
-        lines += WRAP.wrap(f"how it is checked: {claim.criteria}")
-    page = publishing.link(claim.id, claim.uuid) if publishing else None
+        facts.append(f"how it is checked: {claim.criteria}")
+    return facts
+
+
+def _details(item: AlertItem, publishing: Publishing | None) -> list[str]:
+    """The facts as the text report's indented lines, then the claim's page."""
+    lines = [line for fact in _facts(item) for line in WRAP.wrap(fact)]
+    page = publishing.link(item.claim.id, item.claim.uuid) if publishing else None
     if page:
         lines.append(f"      {page}")
     return lines
@@ -180,7 +186,7 @@ def alerts_html(items: list[AlertItem], as_of: AsOf, publishing: Publishing | No
             publishing.link(item.claim.id, item.claim.uuid) if publishing else None,
         )
         number = f'<a href="{escape(page)}">#{claim.id}</a>' if page else f"#{claim.id}"
-        details = "".join(f"<br>{escape(line.strip())}" for line in _details(item, None))
+        details = "".join(f"<br>{escape(fact)}" for fact in _facts(item))
         rows.append(
             f"<li><b>{number}</b> {escape(_alert_headline(item, as_of))} · "
             f"{escape(who(claim))}<br>“{escape(claim.text)}”<br>"
