@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from claimtrack.errors import BadInput
 from claimtrack.locations import ENV_CONFIG, default_path, locate, zone_of
@@ -199,6 +199,9 @@ class Publishing(_Strict):
     url: str | None = Field(default=None, pattern=r"^https?://[^/\s]+")
     # A claim's public page, with {id} or {uuid}: https://factcheck.example/claims/{id}
     claim_url: str | None = Field(default=None, pattern=r"^https?://[^/\s]+")
+    # The monitor (and `claimtrack check`) publish the static site here after a pass when
+    # something changed (claimtrack publish; its address is ``url``).
+    static_dir: Path | None = None
 
     @field_validator("claim_url")
     @classmethod
@@ -206,6 +209,15 @@ class Publishing(_Strict):
         if value is not None and "{id}" not in value and "{uuid}" not in value:
             raise ValueError(f"'{value}' names no claim; put {{id}} or {{uuid}} where it goes")
         return value
+
+    @model_validator(mode="after")
+    def _addressed(self) -> Publishing:
+        if self.static_dir is not None and self.url is None:
+            raise ValueError(
+                "static_dir needs url, the site's address for the feeds and the calendar: "
+                'url = "https://tracker.example.org/"'
+            )
+        return self
 
     def link(self, claim_id: int | None, claim_uuid: str) -> str | None:
         if self.claim_url is None:
@@ -218,6 +230,11 @@ class Web(_Strict):
 
     # The largest request body, in bytes; a larger one is answered 413 before it is read.
     max_body: int = Field(default=1_048_576, ge=1024, le=1_073_741_824)
+    # How often, in seconds, a served answer kept in memory is checked against the
+    # database's version: a write elsewhere shows within this long (0: on every request).
+    cache_check: float = Field(default=1.0, ge=0, le=3600)
+    # Keep rendered answers in memory (false: render every request; ETags and 304s stay).
+    cache: bool = True
 
 
 class Config(_Strict):

@@ -294,10 +294,13 @@ TOKEN = "s3cret-token-for-tests-0123456789"
 
 @pytest.fixture
 def site(database):
-    """The web tracker over the test's database, its clock stopped at NOW, read-only."""
+    """The web tracker over the test's database, its clock stopped at NOW, read-only; its
+    cache looks at the database's version on every request (tests/test_web_cache.py tests
+    the once-a-second check with a clock of its own)."""
+    from claimtrack.config import Config, Web
     from claimtrack.web.site import Site
 
-    return Site(database, clock=lambda: NOW)
+    return Site(database, Config(web=Web(cache_check=0)), clock=lambda: NOW)
 
 
 @pytest.fixture

@@ -97,3 +97,27 @@ def test_an_unreachable_database_is_one_line_and_exit_3(run):
     assert result.code == 3
     assert result.err.startswith("claimtrack: error: cannot open database")
     assert result.err.count("\n") == 1
+
+
+def test_serve_with_workers_answers_from_several_processes_and_stops_cleanly(db, seeded):
+    process, address = _start(db, "--workers", "2")
+    try:
+        for _ in range(4):
+            with urllib.request.urlopen(address + "api/report", timeout=10) as answer:
+                assert json.load(answer)["counts"]["due"] >= 1
+        children = subprocess.run(
+            ["pgrep", "-P", str(process.pid)], capture_output=True, text=True, check=False
+        ).stdout.split()
+        workers = [pid for pid in children if "spawn_main" in _command_line(pid)]
+        assert len(workers) == 2, [_command_line(pid) for pid in children]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(20) == 0
+
+
+def _command_line(pid: str) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as found:
+            return found.read().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -94,6 +94,26 @@ def _replan(opened: Database, cfg: Config) -> None:
         say(f"claimtrack: re-planned {moved:,} deadlines for {cfg.timezone}", err=True)
 
 
+def _publisher(opened: Database, cfg: Config) -> Callable[[datetime], str | None] | None:
+    """With ``[publishing] static_dir``: after a pass, publish the static site if anything
+    changed since the last publish (the data or the moment its state began)."""
+    if cfg.publishing.static_dir is None:
+        return None
+    from claimtrack.web import publish
+
+    directory = cfg.publishing.static_dir
+    base = publish.base_url_of(None, cfg)
+
+    def after_pass(now: datetime) -> str | None:
+        result = publish.publish(opened, cfg, directory, base, now, only_if_changed=True)
+        if result.broken:
+            address, status, linked_from = result.broken[0]
+            raise OSError(f"publish: {address} answered {status} (linked from {linked_from})")
+        return None if result.skipped else result.summary()
+
+    return after_pass
+
+
 @cli.command()
 @as_of_option
 @click.option("--fail-on-due", is_flag=True, help="Exit 1 when a claim is awaiting a check.")
@@ -151,6 +171,8 @@ def check(
         _replan(opened, cfg)
         result = passes.run_pass(opened, cfg, moment.moment, senders)
         digest_errors = passes.send_digest(opened, cfg, moment.moment, senders) if digest else {}
+        publisher = _publisher(opened, cfg)
+        published = publisher(moment.moment) if publisher else None
         with opened.read() as session:
             awaiting = passes.count_awaiting(session, moment)
     failures = {**result.delivery.errors, **digest_errors}
@@ -160,6 +182,8 @@ def check(
         emit(result.to_json() | {"awaiting_check": awaiting})
     else:
         say(result.text(awaiting))
+    if published:
+        say(published, err=True)
     if failures or result.delivery.failed:
         raise click.exceptions.Exit(EXIT_DELIVERY_FAILED)
     if fail_on_due and awaiting:
@@ -178,7 +202,7 @@ def monitor_command(config_path: str | None, db: str | None) -> None:
     channels.check_environment(cfg)
     with database(db) as opened:
         _replan(opened, cfg)
-        code = service.run(opened, cfg, channels.senders(cfg))
+        code = service.run(opened, cfg, channels.senders(cfg), after_pass=_publisher(opened, cfg))
     if code:
         raise click.exceptions.Exit(code)
 

@@ -1,23 +1,43 @@
-"""The command that serves the web tracker."""
+"""The commands that put the tracker on the web: served live, or published as static files."""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import click
 
-from claimtrack.cli.common import cli, config_option, database, db_option, say, settings
+from claimtrack.cli.common import (
+    as_of_option,
+    cli,
+    config_option,
+    database,
+    db_option,
+    emit,
+    json_option,
+    moment_of,
+    say,
+    settings,
+)
 
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes serving the same port (a CPU core each; each keeps its own cache).",
+)
 @config_option
 @db_option
-def serve(host: str, port: int, config_path: str | None, db: str | None) -> None:
+def serve(host: str, port: int, workers: int, config_path: str | None, db: str | None) -> None:
     """Serve the tracker on the web until stopped: pages at /, the JSON API at /api (described
     at /docs), the deadline calendar at /deadlines.ics. Read-only, unless $CLAIMTRACK_TOKEN
     is set: then the API takes writes that carry it (Authorization: Bearer TOKEN)."""
+    from claimtrack import config
     from claimtrack.web import server, site
 
     cfg = settings(config_path)
@@ -26,8 +46,65 @@ def serve(host: str, port: int, config_path: str | None, db: str | None) -> None
         sock = server.listen(host, port)
         where = sock.getsockname()
         mode = "writes need the token" if token else "read-only"
+        processes = f", {workers} workers" if workers > 1 else ""
         say(
-            f"claimtrack: serving {opened.url} at http://{host}:{where[1]}/ ({mode}); Ctrl-C stops",
+            f"claimtrack: serving {opened.url} at http://{host}:{where[1]}/ "
+            f"({mode}{processes}); Ctrl-C stops",
             err=True,
         )
-        server.server(site.Site(opened, cfg, token)).run(sockets=[sock])
+        if workers > 1:
+            located, _ = config.locate(config_path)
+            path = str(located) if located.exists() else None
+            server.serve_workers(sock, workers, opened.url, path)
+        else:
+            server.server(site.Site(opened, cfg, token)).run(sockets=[sock])
+
+
+@cli.command("publish")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="The site's public address, for the feeds' and calendar's links "
+    "(default: [publishing] url).",
+)
+@click.option("--list", "list_files", is_flag=True, help="Name every file written and removed.")
+@as_of_option
+@json_option
+@config_option
+@db_option
+def publish_command(
+    directory: Path,
+    base_url: str | None,
+    list_files: bool,
+    as_of: str | None,
+    as_json: bool,
+    config_path: str | None,
+    db: str | None,
+) -> None:
+    """Write the whole public site into DIRECTORY as static files (pages, the API's JSON,
+    the calendar, the feeds) for any web server or CDN; a run rewrites only the files whose
+    content changed, each replaced whole, and removes those of claims no longer there."""
+    from claimtrack.web import publish
+
+    cfg = settings(config_path)
+    base = publish.base_url_of(base_url, cfg)
+    with database(db) as opened:
+        moment = moment_of(as_of, cfg.tz).moment
+        result = publish.publish(opened, cfg, directory, base, moment, as_given=as_of is not None)
+    if as_json:
+        data = result.to_json()
+        if list_files:
+            data |= {"written_files": result.written, "removed_files": result.removed}
+        emit(data)
+    else:
+        say(result.summary())
+        if list_files:
+            for name in result.written:
+                say(f"  written {name}")
+            for name in result.removed:
+                say(f"  removed {name}")
+    for address, status, linked_from in result.broken:
+        say(f"claimtrack: error: {address} answered {status} (linked from {linked_from})", err=True)
+    if result.broken:
+        raise click.exceptions.Exit(1)

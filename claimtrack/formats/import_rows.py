@@ -76,12 +76,17 @@ def save_actors(
     names = list(records)
     table = Actor.__table__  # type: ignore[attr-defined]
     for chunk in chunks(names):
-        session.execute(
-            insert_skipping_existing(session, table).on_conflict_do_nothing(
-                index_elements=["name"]
-            ),
-            [{"name": n, "created_at": records[n].created_at or clock.now} for n in chunk],
-        )
+        # Only the names not yet known: a re-import that adds nothing writes nothing (and
+        # so leaves the data version, and every served page's ETag, as they were).
+        known = set(session.execute(select(Actor.name).where(col(Actor.name).in_(chunk))).scalars())
+        new = [n for n in chunk if n not in known]
+        if new:
+            session.execute(
+                insert_skipping_existing(session, table).on_conflict_do_nothing(
+                    index_elements=["name"]
+                ),
+                [{"name": n, "created_at": records[n].created_at or clock.now} for n in new],
+            )
     ids: dict[str, int] = {}
     for chunk in chunks([actor.name for actor in described]):
         for actor in session.execute(select(Actor).where(col(Actor.name).in_(chunk))).scalars():

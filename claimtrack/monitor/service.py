@@ -71,8 +71,10 @@ class Monitor:
         senders: Sequence[Sender],
         scheduler: BaseScheduler | None = None,
         clock: Callable[[], datetime] = wall_clock,
+        after_pass: Callable[[datetime], str | None] | None = None,
     ) -> None:
         self.db = db
+        self.after_pass = after_pass  # e.g. publish the static site; says what it did
         self.config = config
         self.senders = list(senders)
         self.scheduler = scheduler or make_scheduler(config)
@@ -116,9 +118,23 @@ class Monitor:
             self._log(result, now)
             for name, error in result.delivery.errors.items():
                 log.warning("delivery to channel %s failed: %s", name, error)
+            self._after(now)
             if not self.stopping.is_set():
                 self.arm(result.next_wakeup)
             return result
+
+    def _after(self, now: datetime) -> None:
+        """What runs after each pass (the static publish): its failure is logged, and the
+        monitor goes on."""
+        if self.after_pass is None:
+            return
+        try:
+            said = self.after_pass(now)
+        except (ClaimtrackError, SQLAlchemyError, OSError) as error:
+            log.error("after the pass as of %s: %s", now.isoformat(), _one_line(error))
+            return
+        if said:
+            log.info(said)
 
     def _log(self, result: passes.PassResult, now: datetime) -> None:
         """A pass that did something is logged at INFO; an idle one at DEBUG, bar one

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Column,
     Index,
     UniqueConstraint,
@@ -368,3 +369,14 @@ class Silence(SQLModel, table=True):
     created_at: datetime = _moment(default_factory=utcnow)
     actor: str | None = None
     lifted_at: datetime | None = _moment(default=None, nullable=True)
+
+
+class DataVersion(SQLModel, table=True):
+    """The change counter (one row): raised by every write that readers can see, so a cached
+    page is known current from one read of it, on SQLite and PostgreSQL alike."""
+
+    __tablename__: ClassVar[str] = "data_version"  # type: ignore[misc]
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = Field(sa_type=BigInteger)
+    changed_at: datetime | None = _moment(default=None, nullable=True)

@@ -23,7 +23,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
 from claimtrack.errors import BadInput, Conflict, DatabaseUnavailable
-from claimtrack.records import storable
+from claimtrack.records import storable, versions
 from claimtrack.records.migrations import SCHEMA_REVISION, current_revision, upgrade
 
 ENV_DB = "CLAIMTRACK_DB"
@@ -130,7 +130,9 @@ def make_engine(url: str, read_only: bool = False) -> Engine:
     cannot be written."""
     is_sqlite = make_url(url).get_backend_name() == "sqlite"
     if not is_sqlite:
-        return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True)
+        versions.watch(engine)
+        return engine
     timeout = _busy_timeout()
     if read_only:
         path = Path(make_url(url).database or "")
@@ -157,6 +159,7 @@ def make_engine(url: str, read_only: bool = False) -> Engine:
         immediate = connection.get_execution_options().get("claimtrack_write", False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
+    versions.watch(engine)
     return engine
 
 
@@ -212,7 +215,9 @@ class Database:
         self._writer = writer
         try:
             with self._begun(writer) as session:
+                versions.begin(session)
                 yield session
+                versions.raise_if_changed(session)  # one transaction with the change
                 session.commit()
         except IntegrityError as error:
             # Every value that must be unique is checked before writing, so only a writer

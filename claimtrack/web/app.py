@@ -3,6 +3,8 @@ guards (write token and body cap, security headers), with the error pages of bot
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
@@ -14,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from claimtrack.errors import ClaimtrackError
-from claimtrack.web import api, feeds, guard, indexes, pages
+from claimtrack.web import api, caching, feeds, guard, indexes, pages
 from claimtrack.web.site import Site, message, problems, status_code, storable_query
 
 STATIC = Path(__file__).with_name("static")
@@ -47,9 +49,13 @@ class HeadAsGet:
         await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
-def create_app(site: Site) -> FastAPI:
+def create_app(
+    site: Site, monotonic: Callable[[], float] = time.monotonic, *, cache: bool = True
+) -> FastAPI:
     """The application for ``site``: pages at /, the API at /api (OpenAPI at /openapi.json
-    and /docs), the calendar at /deadlines.ics."""
+    and /docs), the calendar at /deadlines.ics; answers kept and served again by
+    web/caching.py (``monotonic`` times its checks of the database's version; ``cache``
+    off for a publish, which asks for each address once)."""
     app = FastAPI(
         title=f"{site.name} API",
         summary="Public claims and commitments, their sources, deadlines and verdicts.",
@@ -65,6 +71,14 @@ def create_app(site: Site) -> FastAPI:
         guard.SecurityHeaders, page_policy=PAGE_POLICY, exempt=lambda p: p == app.docs_url
     )
     app.add_middleware(HeadAsGet)
+    if cache:
+        app.add_middleware(
+            caching.Cache,
+            site=site,
+            check_every=site.config.web.cache_check,
+            monotonic=monotonic,
+            keep=site.config.web.cache,
+        )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)

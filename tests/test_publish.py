@@ -1,0 +1,206 @@
+"""`claimtrack publish DIR`: the site as static files, crawled back over HTTP from a real
+server on 127.0.0.1 (served from the root and from a sub-path) with no broken link; a run
+after one verdict rewrites only what changed; a file is replaced whole or not at all."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+import lxml.html
+import pytest
+
+from claimtrack.web import publish
+from tests.conftest import assert_refused
+
+pytestmark = pytest.mark.sqlite_only  # the crawl is the same on both; the data is the CLI's
+
+BASE = "https://tracker.example/"
+
+
+class Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def static_server(root: Path) -> Iterator[str]:
+    """Any web server serving the folder: here Python's, on 127.0.0.1."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def crawl(start: str) -> dict[str, bytes]:
+    """Every address reachable by links from ``start`` on the same server; fails on any
+    link that does not answer 200, naming the page it was found on."""
+    host = urlsplit(start).netloc
+    found: dict[str, bytes] = {}
+    queue = [(start, "(start)")]
+    while queue:
+        address, page = queue.pop()
+        address = address.split("#")[0]
+        if address in found:
+            continue
+        try:
+            with urllib.request.urlopen(address, timeout=10) as answer:
+                body = answer.read()
+                kind = answer.headers.get("Content-Type", "")
+        except urllib.error.HTTPError as error:
+            raise AssertionError(f"broken link on {page}: {address} answers {error.code}") from None
+        found[address] = body
+        if kind.startswith("text/html"):
+            for _, _, link, _ in lxml.html.document_fromstring(body).iterlinks():
+                target = urljoin(address, link)
+                if urlsplit(target).netloc == host and urlsplit(target).scheme == "http":
+                    queue.append((target, address))
+    return found
+
+
+def published(run, out: Path, *more: str) -> dict[str, Any]:
+    result = run("publish", str(out), "--base-url", BASE, "--json", *more)
+    assert result.code == 0, result.err
+    return result.json()
+
+
+def test_the_published_site_has_no_broken_link_from_the_root_or_a_sub_path(run, seeded, tmp_path):
+    www = tmp_path / "www"
+    summary = published(run, www)
+    assert summary["broken"] == []
+    assert summary["written"] == summary["files"] > 10
+    with static_server(www) as root:
+        at_root = crawl(root)
+    assert f"{root}claims/1.html" in at_root
+    assert f"{root}claimants/Government%20of%20Iraq.html" in at_root
+    assert f"{root}api/claims/1.json" in at_root
+    shutil.copytree(www, tmp_path / "site" / "tracker")
+    with static_server(tmp_path / "site") as host:
+        under = crawl(host + "tracker/")
+    assert len(under) == len(at_root)  # the same site, every link relative
+    # the JSON is the API's answer, and the feed and calendar are there with absolute links
+    api = json.loads((www / "api" / "claims" / "1.json").read_text())
+    assert api == run("show", "1", "--json").json()
+    feed = feedparser.parse((www / "feed.atom").read_bytes())
+    assert not feed.bozo
+    links = {entry.link for entry in feed.entries}
+    assert f"{BASE}claims/1.html" in links
+    assert "BEGIN:VCALENDAR" in (www / "deadlines.ics").read_text()
+    assert not (www / "docs.html").exists()  # the API viewer runs scripts: live only
+
+
+def test_a_run_after_one_verdict_rewrites_only_what_changed(run, seeded, tmp_path):
+    www = tmp_path / "www"
+    first = published(run, www)
+    inodes = {path: path.stat().st_ino for path in www.rglob("*") if path.is_file()}
+    again = published(run, www)
+    assert (again["written"], again["removed"]) == (0, 0)  # nothing changed, nothing written
+    verdict = ("verdict", "1", "broken", "--note", "Still there.", "--checked-on", "2025-10-15")
+    assert run(*verdict).code == 0
+    after = published(run, www, "--list")
+    written = set(after["written_files"])
+    assert {"claims/1.html", "api/claims/1.json", "index.html", "feed.atom"} <= written
+    assert "claims/2.html" not in written
+    assert "api/claims/2.json" not in written
+    assert after["files"] >= first["files"]
+    for path, inode in inodes.items():
+        name = path.relative_to(www).as_posix()
+        if path.exists() and name not in written and name != publish.MANIFEST:
+            assert path.stat().st_ino == inode, name  # left alone, not rewritten
+    assert "Still there." in (www / "claims" / "1.html").read_text()
+
+
+def test_a_removed_claim_loses_its_files(run, seeded, tmp_path):
+    www = tmp_path / "www"
+    published(run, www)
+    assert (www / "claims" / "2.html").exists()
+    assert run("remove", "2", "--reason", "Duplicate.").code == 0
+    after = published(run, www)
+    assert after["removed"] >= 1
+    assert not (www / "claims" / "2.html").exists()
+
+
+def test_a_file_is_replaced_whole_or_not_at_all(tmp_path, monkeypatch):
+    (tmp_path / "claims").mkdir()
+    page = tmp_path / "claims" / "1.html"
+    page.write_bytes(b"old page")
+    seen: list[tuple[bytes, bytes]] = []
+    real_replace = publish.os.replace
+
+    def replace(source: str, target: Path) -> None:
+        seen.append((Path(target).read_bytes(), Path(source).read_bytes()))
+        real_replace(source, target)
+
+    monkeypatch.setattr(publish.os, "replace", replace)
+    assert publish._write(tmp_path, "claims/1.html", b"new page, complete")
+    assert seen == [(b"old page", b"new page, complete")]  # the old one until the rename
+    assert page.read_bytes() == b"new page, complete"
+
+    def fails(source: str, target: Path) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(publish.os, "replace", fails)
+    with pytest.raises(OSError, match="disk full"):
+        publish._write(tmp_path, "claims/1.html", b"a newer page")
+    assert page.read_bytes() == b"new page, complete"
+    assert [p.name for p in page.parent.iterdir()] == ["1.html"]  # no temporary left
+
+
+def test_publish_needs_the_sites_address(run, seeded, tmp_path):
+    result = run("publish", str(tmp_path / "www"))
+    assert_refused(result, "--base-url")
+    assert not (tmp_path / "www").exists()
+    result = run("publish", str(tmp_path / "www"), "--base-url", "ftp://x")
+    assert_refused(result, "is not a site address")
+
+
+def test_file_names_keep_what_a_web_server_looks_for():
+    assert publish.file_for("/") == "index.html"
+    assert publish.file_for("/", "status=due") == "index@status=due.html"
+    assert (
+        publish.file_for("/claimants/Government%20of%20Iraq") == "claimants/Government of Iraq.html"
+    )
+    assert publish.file_for("/claimants/US%2FIraq") == "claimants/US%2FIraq.html"
+    assert publish.file_for("/api/claims/1/history") == "api/claims/1/history.json"
+    assert publish.file_for("/tags/iraq/feed.atom") == "tags/iraq/feed.atom"
+    assert publish.href_for("claimants/Government of Iraq.html", "claims/1.html") == (
+        "../claimants/Government%20of%20Iraq.html"
+    )
+    assert publish.href_for("claimants/US%2FIraq.html", "index.html") == (
+        "claimants/US%252FIraq.html"
+    )
+
+
+def test_the_monitor_publishes_after_a_pass_that_changed_something(run, seeded, tmp_path):
+    www = tmp_path / "www"
+    config = tmp_path / "claimtrack.toml"
+    config.write_text(
+        f'reminders = []\ndigest = ""\n[publishing]\nurl = "{BASE}"\nstatic_dir = "{www}"\n'
+        '[[channels]]\ntype = "file"\npath = "' + str(tmp_path / "alerts.log") + '"\n'
+    )
+    assert run("check", "--config", str(config)).code == 0
+    index = www / "index.html"
+    assert index.exists()
+    stamp = json.loads((www / publish.MANIFEST).read_text())
+    second = run("check", "--config", str(config))
+    assert second.code == 0  # nothing changed: not rewritten
+    assert json.loads((www / publish.MANIFEST).read_text()) == stamp
+    verdict = ("verdict", "2", "kept", "--note", "Still in Syria.", "--checked-on", "2026-10-01")
+    assert run(*verdict).code == 0
+    assert run("check", "--config", str(config)).code == 0
+    assert "Still in Syria." in (www / "claims" / "2.html").read_text()
