@@ -60,7 +60,16 @@ def addresses(claim_id: int) -> dict[str, str]:
 def wrk(binary: str, url: str, connections: int, seconds: float) -> dict[str, float]:
     """Requests per second and latency percentiles (ms) of one wrk run."""
     out = subprocess.run(
-        [binary, "-t2", f"-c{connections}", f"-d{int(seconds)}s", "--latency", "--timeout", "30s", url],
+        [
+            binary,
+            "-t2",
+            f"-c{connections}",
+            f"-d{int(seconds)}s",
+            "--latency",
+            "--timeout",
+            "30s",
+            url,
+        ],
         capture_output=True,
         text=True,
         check=True,

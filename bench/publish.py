@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -60,11 +59,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     args.folder.mkdir(parents=True, exist_ok=True)
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("CLAIMTRACK_")},
-        "XDG_CONFIG_HOME": str(args.folder / "config"),
-        "CLAIMTRACK_USER": "bench",
-    }
+    env = run.environment(args.folder)
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     rows = []
     for size in args.sizes:

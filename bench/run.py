@@ -89,6 +89,16 @@ def timed(command: list[str], env: dict[str, str]) -> float:
     return elapsed
 
 
+def environment(folder: Path) -> dict[str, str]:
+    """The commands' environment: none of the shell's CLAIMTRACK_ settings, no configuration
+    file, a named user."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("CLAIMTRACK_")},
+        "XDG_CONFIG_HOME": str(folder / "config"),  # no configuration file
+        "CLAIMTRACK_USER": "bench",
+    }
+
+
 def stats(values: list[float]) -> dict[str, float]:
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
@@ -367,11 +377,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     args.folder.mkdir(parents=True, exist_ok=True)
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("CLAIMTRACK_")},
-        "XDG_CONFIG_HOME": str(args.folder / "config"),  # no configuration file
-        "CLAIMTRACK_USER": "bench",
-    }
+    env = environment(args.folder)
     with_task = "taskwarrior" not in args.skip and taskwarrior.installed()
     result: dict[str, Any] = {
         "taken": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from claimtrack.records import store
+from claimtrack.records import search, store
 from claimtrack.records.models import (
     LOOK_NOW,
     Actor,
@@ -79,12 +79,18 @@ def _deadline(rng: random.Random) -> date:
     return FIRST_DAY + timedelta(days=rng.randrange(SPAN_DAYS))
 
 
-def build(path: Path, count: int, now: datetime, newly_due: int, seed: int = 7) -> dict[str, Any]:
+def build(
+    path: Path | str, count: int, now: datetime, newly_due: int, seed: int = 7
+) -> dict[str, Any]:
     """A database of ``count`` claims; ``newly_due`` of them fall due in the hour after
-    ``now`` (at half past), while every other deadline and reminder falls at midnight."""
+    ``now`` (at half past), while every other deadline and reminder falls at midnight.
+    ``path`` is a SQLite file (made anew) or the URL of an empty PostgreSQL database."""
     rng = random.Random(seed)
-    path.unlink(missing_ok=True)
+    if isinstance(path, Path):
+        path.unlink(missing_ok=True)
     opened = store.open_database(str(path))
+    postgres = not opened.is_sqlite
+    search_table = search._postgres_table() if postgres else claim_fts
     actors = [
         f"Actor {i} {rng.choice(['Dupont', 'Smith', 'al-Sudani', 'Müller'])}" for i in range(ACTORS)
     ]
@@ -97,7 +103,7 @@ def build(path: Path, count: int, now: datetime, newly_due: int, seed: int = 7) 
         )
         sources = 0
         for start in range(0, count, CHUNK):
-            claims, links, tags, events, verdicts, cites, new_sources, search = (
+            claims, links, tags, events, verdicts, cites, new_sources, found = (
                 [],
                 [],
                 [],
@@ -203,7 +209,8 @@ def build(path: Path, count: int, now: datetime, newly_due: int, seed: int = 7) 
                     }
                 if title:  # in the order search.document joins them
                     body.append(title)
-                search.append({"rowid": claim_id, "body": "\n".join(body)})
+                text = "\n".join(body)
+                found.append({"rowid": claim_id, "body": search.fold(text) if postgres else text})
             totals["verdicts"] += len(verdicts)
             for table, rows in (
                 (Source, new_sources),
@@ -213,7 +220,7 @@ def build(path: Path, count: int, now: datetime, newly_due: int, seed: int = 7) 
                 (ClaimSource, cites),
                 (Event, events),
                 (Verdict, verdicts),
-                (claim_fts, search),
+                (search_table, found),
             ):
                 if rows:
                     connection.execute(insert(table), rows)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import os
 import socket
 import subprocess
 import sys
@@ -116,11 +115,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     args.folder.mkdir(parents=True, exist_ok=True)
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("CLAIMTRACK_")},
-        "XDG_CONFIG_HOME": str(args.folder / "config"),
-        "CLAIMTRACK_USER": "bench",
-    }
+    env = run.environment(args.folder)
     print(f"{args.size:,} claims: setting up", file=sys.stderr)
     info = run.database(args.folder, args.size) | {"claims": args.size}
     result = measure(info, args.runs, env)

@@ -350,3 +350,25 @@ def test_an_imported_reading_of_a_phrase_the_reader_cannot_read_is_kept(run, db,
     assert run("import", str(path)).code == 0
     shown = run("show", "1", "--json").json()["deadline"]
     assert (shown["date"], shown["due_at"]) == ("2027-05-13", "2027-05-14T00:00:00+00:00")
+
+
+@pytest.mark.postgres_only
+def test_a_bulk_import_leaves_the_planner_fresh_statistics(
+    run, tracker, other_db, tmp_path, monkeypatch
+):
+    """PostgreSQL plans the monitor's sweep from statistics; after a bulk load they are
+    gathered at once rather than whenever autovacuum comes by."""
+    from sqlalchemy import create_engine, text
+
+    from claimtrack.formats import importing
+
+    export(run, tmp_path / "claims.json")
+    monkeypatch.setattr(importing, "ANALYZE_AFTER", 1)  # three claims count as a bulk load
+    assert run("import", str(tmp_path / "claims.json"), "--db", other_db).code == 0
+    engine = create_engine(other_db)
+    with engine.connect() as connection:
+        analyzed = connection.execute(
+            text("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'claim'")
+        ).scalar()
+    engine.dispose()
+    assert analyzed is not None

@@ -59,8 +59,11 @@ def import_command(
             parsed = spreadsheet.read_csv(text, now, file)
         else:
             parsed = document_reader.read_document(fields.parse_json(text, file), now, file)
-        with database(db) as opened, opened.write() as session:
-            result = importing.import_document(session, parsed, now, on_conflict)
+        with database(db) as opened:
+            with opened.write() as session:
+                result = importing.import_document(session, parsed, now, on_conflict)
+            if result.added >= importing.ANALYZE_AFTER:
+                opened.analyze()
         del text, parsed  # freed now, not scanned by the collector once it is back on
     finally:
         gc.enable()

@@ -55,6 +55,11 @@ class ImportResult:
         return asdict(self)
 
 
+# An import that adds this many claims is followed by fresh planner statistics (see
+# Database.analyze): the monitor's first sweep after a bulk load depends on them.
+ANALYZE_AFTER = 10_000
+
+
 def import_document(
     session: Session, document: Document, clock: Clock, on_conflict: str = "fail"
 ) -> ImportResult:

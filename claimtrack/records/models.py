@@ -191,7 +191,10 @@ class Claim(SQLModel, table=True):
 
     __table_args__ = (
         Index("ix_claim_due_at", "due_at"),
-        Index("ix_claim_watch_at", "watch_at"),
+        # With the id: the monitor takes claims in (watch_at, id) order, 500 at a time. SQLite
+        # has the rowid in every index; PostgreSQL without it sorted every waiting claim for
+        # each batch (a 1M-claim catch-up took 20 minutes instead of seconds).
+        Index("ix_claim_watch_at", "watch_at", "id"),
         Index("ix_claim_verdict_due_at", "verdict", "due_at"),
         Index("ix_claim_last_checked_on", "last_checked_on"),
         # Partial on SQLite: only the few claims retracted or removed are in them. A full
