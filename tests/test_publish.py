@@ -204,3 +204,11 @@ def test_the_monitor_publishes_after_a_pass_that_changed_something(run, seeded, 
     assert run(*verdict).code == 0
     assert run("check", "--config", str(config)).code == 0
     assert "Still in Syria." in (www / "claims" / "2.html").read_text()
+
+
+def test_a_folder_that_cannot_be_made_is_one_line_and_writes_nothing(run, seeded, tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
+    result = run("publish", str(tmp_path / "a-file" / "www"), "--base-url", BASE)
+    assert_refused(result, "DIRECTORY: cannot write")
+    assert "give a folder you can write" in result.err
+    assert (tmp_path / "a-file").read_text() == "not a folder"

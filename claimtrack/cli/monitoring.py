@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from claimtrack.errors import BadInput
+from claimtrack.errors import BadInput, ClaimtrackError
 
 if TYPE_CHECKING:
     from claimtrack.config import Config
@@ -108,7 +108,9 @@ def _publisher(opened: Database, cfg: Config) -> Callable[[datetime], str | None
         result = publish.publish(opened, cfg, directory, base, now, only_if_changed=True)
         if result.broken:
             address, status, linked_from = result.broken[0]
-            raise OSError(f"publish: {address} answered {status} (linked from {linked_from})")
+            raise ClaimtrackError(
+                f"publish: {address} answered {status} (linked from {linked_from})"
+            )
         return None if result.skipped else result.summary()
 
     return after_pass

@@ -156,6 +156,24 @@ def publish(
     """Write the site into ``directory`` as it stands at ``now`` (dated from the moment that
     state began; ``as_given``: dated ``now`` itself, for --as-of); with ``only_if_changed``
     (the monitor), do nothing when neither the data nor that moment moved since last time."""
+    try:
+        return _publish(db, config, directory, base_url, now, as_given, only_if_changed)
+    except OSError as error:  # a folder that cannot be made or written, a full disk
+        where = error.filename or directory
+        raise BadInput(
+            "DIRECTORY", f"cannot write {where} ({error.strerror}); give a folder you can write"
+        ) from None
+
+
+def _publish(
+    db: Database,
+    config: Config,
+    directory: Path,
+    base_url: str,
+    now: datetime,
+    as_given: bool,
+    only_if_changed: bool,
+) -> Published:
     from claimtrack.web.app import create_app
     from claimtrack.web.site import Site
 
@@ -193,7 +211,7 @@ async def _crawl(app: Any, base_url: str, directory: Path, result: Published) ->
     while queue:
         address, linked_from = queue.popleft()
         path, _, query = address.partition("?")
-        asked = path.removesuffix(".html") if path.endswith(".html") else path  # claim_url's
+        asked = path.removesuffix(".html")  # an address claim_url's pages are linked by
         status, content_type, body = await _get(app, base_url, asked or "/", query)
         if status != 200:
             result.broken.append((address, status, linked_from))
