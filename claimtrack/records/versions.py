@@ -1,13 +1,13 @@
 """The data version: a number that changes whenever something readers can see changes.
 
-A served page, feed or API answer is cached under the version it was rendered at, and the
-version is its ETag; so the server needs one primary-key read to know whether what it holds
-is current, whoever wrote meanwhile (the CLI, the API, the monitor, another machine on the
-same PostgreSQL server). Every write goes through ``Database.write()``, which raises the
-number in the same transaction when that transaction wrote a row readers can see: the
-statements are watched on the connection (ORM flushes, Core statements and raw SQL alike),
-so no write path can forget to. Writes only the monitor reads (its outbox, its state,
-silences) leave it alone, so a monitor pass that only delivers does not empty the caches.
+A served page, feed or API answer is kept under the version it was rendered at, so the
+server needs one primary-key read to know whether what it holds is current, whoever wrote
+meanwhile (the CLI, the API, the monitor, another machine on the same PostgreSQL server).
+Every write goes through ``Database.write()``, which raises the number in the same
+transaction when that transaction wrote a row readers can see: the statements are watched
+on the connection (ORM flushes, Core statements and raw SQL alike), so no write path can
+forget to. Writes only the monitor reads (its outbox, its state, silences, when to look at
+a claim again) leave it alone, so a monitor pass that flags nothing keeps the caches.
 """
 
 from __future__ import annotations
@@ -61,14 +61,15 @@ def begin(session: Session) -> None:
     session.connection().info.pop(CHANGED, None)
 
 
-def raise_if_changed(session: Session, now: datetime | None = None) -> None:
-    """Before commit: raise the version if this transaction wrote anything served."""
+def raise_if_changed(session: Session) -> None:
+    """Before commit: raise the version if this transaction wrote anything served; the
+    moment is the wall clock's, as every record's created_at (Last-Modified reads it)."""
     connection = session.connection()
     if connection.info.pop(CHANGED, False):
         session.execute(
             update(DataVersion)
             .where(DataVersion.id == 1)  # type: ignore[arg-type]
-            .values(version=DataVersion.version + 1, changed_at=now or utcnow())
+            .values(version=DataVersion.version + 1, changed_at=utcnow())
         )
 
 

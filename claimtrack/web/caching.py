@@ -100,7 +100,7 @@ class Cache:
                 return  # answered as rendered: an error, a HEAD, a large answer
             if self.keep:
                 self.entries[key] = entry
-        await _answer(scope, send, entry, state, self.site.clock())
+        await _answer(scope, send, entry, state, now)
 
     async def _current(self) -> State | None:
         """The database's state, read again once ``check_every`` has passed or the next
