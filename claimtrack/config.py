@@ -235,6 +235,11 @@ class Web(_Strict):
     cache_check: float = Field(default=1.0, ge=0, le=3600)
     # Keep rendered answers in memory (false: render every request; ETags and 304s stay).
     cache: bool = True
+    # The served calendars (/deadlines.ics, a claimant's, a tag's): deadlines from this many
+    # days back to this many ahead, the nearest to today first, at most calendar_limit.
+    calendar_past_days: int = Field(default=365, ge=0, le=36_600)
+    calendar_ahead_days: int = Field(default=730, ge=0, le=36_600)
+    calendar_limit: int = Field(default=1000, ge=1, le=100_000)
 
 
 class Config(_Strict):

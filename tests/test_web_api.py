@@ -129,8 +129,11 @@ def test_bad_requests_get_one_message_naming_what_is_accepted(client, seeded, ur
     assert "\n" not in answer.json()["detail"]
 
 
-def test_the_calendar_feed_is_the_ics_export(client, run, seeded, tmp_path):
-    feed = client.get("/deadlines.ics", params={"as_of": AS_OF})
+def test_the_calendar_feed_over_a_window_holding_every_deadline_is_the_ics_export(
+    client, run, seeded, tmp_path
+):
+    every = {"as_of": AS_OF, "from": "2024-01-01"}  # the served window is bounded by default
+    feed = client.get("/deadlines.ics", params=every)
     assert feed.status_code == 200
     assert feed.headers["content-type"].startswith("text/calendar")
     out = tmp_path / "deadlines.ics"
@@ -139,7 +142,10 @@ def test_the_calendar_feed_is_the_ics_export(client, run, seeded, tmp_path):
     def lines(text: str) -> list[str]:  # all but DTSTAMP, the moment each was produced
         return [line for line in text.splitlines() if not line.startswith("DTSTAMP:")]
 
-    assert lines(feed.text) == lines(out.read_text())
+    served = lines(feed.text)
+    assert "X-WR-CALDESC:Every deadline from 2024-01-01 to 2028-11-23: 2 deadlines." in served
+    served.remove("X-WR-CALDESC:Every deadline from 2024-01-01 to 2028-11-23: 2 deadlines.")
+    assert served == lines(out.read_text())
     assert "DTSTAMP:20261124T120000Z" in feed.text  # the site's clock: when it was served
     assert f"UID:{seeded[0]['uuid']}@claimtrack" in feed.text
     assert "(due)" in feed.text

@@ -83,8 +83,14 @@ def one_claim(
     return record, {s.uuid: _source(s) for s in cited.values()}, named
 
 
-def source_keys(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(Source.id, Source.uuid)).all())  # type: ignore[arg-type]
+def source_keys(session: Session, claim_ids: Sequence[int] | None = None) -> dict[int, str]:
+    """Each source's uuid by its id: every source, or those ``claim_ids`` cite (a few claims
+    of a large record need not read every source)."""
+    query = select(Source.id, Source.uuid)
+    if claim_ids is not None:
+        cited = select(ClaimSource.source_id).where(col(ClaimSource.claim_id).in_(claim_ids))
+        query = query.where(col(Source.id).in_(cited))
+    return dict(session.execute(query).all())  # type: ignore[arg-type]
 
 
 def iter_claims(session: Session, keys: dict[int, str] | None = None) -> Iterator[ClaimRecord]:

@@ -7,13 +7,14 @@ its events (a changed deadline moves, a new status shows) instead of adding copi
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TextIO
 
 from icalendar import Calendar, Event, vText
 
 from claimtrack.config import Publishing
 from claimtrack.formats.document import ClaimRecord
+from claimtrack.records.calendar_window import Nearest
 from claimtrack.records.moments import AsOf
 from claimtrack.records.status import derive_status
 
@@ -65,15 +66,22 @@ def write(
     as_of: AsOf,
     publishing: Publishing,
     produced: datetime,
+    *,
+    subject: str | None = None,
+    description: str | None = None,
 ) -> int:
+    """Write the calendar; ``subject`` (a claimant, a #tag) goes into its name, and
+    ``description`` says what it holds when it is not every deadline."""
     calendar = Calendar()
     calendar.add("prodid", "-//claimtrack//deadlines//EN")
     calendar.add("version", "2.0")
     # icalendar knows no type for the X-WR- names and would write them raw: a `,` or `;` in
     # the publishing name would split the value, a newline would break the file. They are
     # TEXT (RFC 5545 §3.3.11) and escaped as such.
-    name = f"Deadlines{f' — {publishing.name}' if publishing.name else ''}"
+    name = "Deadlines" + "".join(f" — {part}" for part in (subject, publishing.name) if part)
     calendar.add("x-wr-calname", vText(name))
+    if description:
+        calendar.add("x-wr-caldesc", vText(description))
     count = 0
     for record in records:
         item = event(record, as_of, publishing, produced)
@@ -82,3 +90,17 @@ def write(
             count += 1
     out.write(calendar.to_ical().decode("utf-8"))
     return count
+
+
+def window_description(chosen: Nearest, day: date) -> str:
+    """What a served calendar holds, said in its description, so that a subscriber whose
+    calendar shows only some deadlines knows it and knows where the rest are."""
+    window = chosen.window
+    span = f"from {window.first.isoformat()} to {window.last.isoformat()}"
+    if chosen.complete:
+        held = chosen.in_window
+        return f"Every deadline {span}: {held:,} deadline{'' if held == 1 else 's'}."
+    return (
+        f"The {len(chosen.claim_ids):,} deadlines nearest to {day.isoformat()} of the "
+        f"{chosen.in_window:,} {span}; every deadline: claimtrack export --format ics."
+    )

@@ -6,6 +6,6 @@ said them and where (attribution), verdicts and standing (verdicts), corrections
 log (corrections), links between claims and moved deadlines (links), statuses and their SQL
 twin (status, status_sql), reading and listing (reading), claimants' scorecards
 (scorecards), what changed lately (changes), silences of alerts (silences), full-text
-search, the JSON shape of a claim (shapes), and the data version every served write raises
-(versions). Everything above reads and writes claims
-through here."""
+search, the JSON shape of a claim (shapes), the deadlines a served calendar holds
+(calendar_window), and the data version every served write raises (versions). Everything
+above reads and writes claims through here."""

@@ -1,6 +1,7 @@
 """The public web tracker: the site and what every request takes from it (site), the
 application with its error pages (app), the HTML pages (pages) and their templates/ and
-static/, the pages by claimant and by tag (indexes), Atom feeds (feeds), the JSON API (api)
+static/, the pages by claimant and by tag (indexes), Atom feeds (feeds), the calendars to
+subscribe to (calendars), the JSON API (api)
 and its OpenAPI shapes (schemas), the guards on writes and headers (guard), answers kept and
 served again with their ETags (caching), the uvicorn server and its workers (server), and
 the static copy of the whole site (publish)."""

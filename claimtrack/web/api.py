@@ -8,7 +8,6 @@ CLI.
 
 from __future__ import annotations
 
-import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
@@ -329,25 +328,3 @@ def corrections_log(
             session, since=corrections.start_of(start, site.tz) if start else None
         )
         return _json([entry.to_json() for entry in found])
-
-
-@router.get(
-    "/deadlines.ics",
-    response_class=Response,
-    responses={200: {"content": {"text/calendar": {}}}, **READ},
-    tags=["calendar"],
-)
-def calendar(site: SiteDep, as_of: AsOfParam = None) -> Response:
-    """Every deadline as an all-day event (`claimtrack export --format ics`), to subscribe
-    to in a calendar; each event shows the claim's status as of now."""
-    from claimtrack.formats import export
-
-    moment = site.as_of(as_of)
-    out = io.StringIO()
-    with site.database.read() as session:
-        export.write(session, "ics", out, moment, site.config, site.clock())
-    return Response(
-        out.getvalue(),
-        media_type="text/calendar; charset=utf-8",
-        headers={"Content-Disposition": 'inline; filename="deadlines.ics"'},
-    )

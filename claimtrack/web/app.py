@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from claimtrack.errors import ClaimtrackError
-from claimtrack.web import api, caching, feeds, guard, indexes, pages
+from claimtrack.web import api, caching, calendars, feeds, guard, indexes, pages
 from claimtrack.web.site import Site, message, problems, status_code, storable_query
 
 STATIC = Path(__file__).with_name("static")
@@ -81,6 +81,7 @@ def create_app(
         )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
+    app.include_router(calendars.router)  # before indexes: /claimants/NAME/deadlines.ics
     app.include_router(pages.router)
     app.include_router(feeds.router)  # before indexes: /claimants/NAME/feed.atom
     app.include_router(indexes.router)
