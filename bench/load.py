@@ -33,9 +33,6 @@ from bench import run, web  # noqa: E402
 
 CONNECTIONS = (20, 100)
 WARM_UP_S = 2
-# The calendar holds every deadline: 44 MB and 43 s to make at 100k claims (440 MB, minutes,
-# at 1M), so one answer holds the worker long after wrk stops; asked only up to 10k.
-CALENDAR_UP_TO = 10_000
 
 
 def ensure_wrk() -> str:
@@ -100,8 +97,6 @@ def measure(info: dict[str, Any], binary: str, seconds: float, folder: Path) -> 
         process, port = web.serve(db, env)
         try:
             for name, path in addresses(info["claim_id"]).items():
-                if name == "`/deadlines.ics`" and info["claims"] > CALENDAR_UP_TO:
-                    continue
                 url = f"http://127.0.0.1:{port}{path}"
                 wrk(binary, url, 2, WARM_UP_S)
                 for connections in CONNECTIONS:

@@ -49,8 +49,9 @@ def _memory() -> dict[str, int]:
     return fields
 
 
-def sweep_once(path: Path, out: Path) -> dict[str, Any]:
-    """In this process: open the database as the monitor does and run one pass."""
+def sweep_once(path: Path | str, out: Path) -> dict[str, Any]:
+    """In this process: open the database (a SQLite file, or a PostgreSQL URL) as the
+    monitor does and run one pass."""
     from apscheduler.schedulers.background import BackgroundScheduler
     from sqlalchemy import text
 
@@ -72,8 +73,9 @@ def sweep_once(path: Path, out: Path) -> dict[str, Any]:
     assert result is not None
     query = planning.look_at_query(SWEEP_AT, cfg.tz, flagging.BATCH)
     compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
+    explain = "EXPLAIN QUERY PLAN" if db.is_sqlite else "EXPLAIN"
     with db.engine.connect() as connection:
-        plan = [row[-1] for row in connection.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))]
+        plan = [row[-1] for row in connection.execute(text(f"{explain} {compiled}"))]
     scheduler.shutdown(wait=False)
     db.dispose()
     return {
@@ -155,7 +157,8 @@ def main() -> None:
     parser.add_argument("--sweep", nargs=2, metavar=("DB", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.sweep:
-        print(json.dumps(sweep_once(Path(args.sweep[0]), Path(args.sweep[1]))))
+        where = args.sweep[0]
+        print(json.dumps(sweep_once(where if "://" in where else Path(where), Path(args.sweep[1]))))
         return
 
     folder = args.folder or Path(tempfile.mkdtemp(prefix="claimtrack-bench-"))

@@ -353,11 +353,12 @@ def test_an_imported_reading_of_a_phrase_the_reader_cannot_read_is_kept(run, db,
 
 
 @pytest.mark.postgres_only
-def test_a_bulk_import_leaves_the_planner_fresh_statistics(
+def test_a_bulk_import_leaves_fresh_statistics_and_a_visibility_map(
     run, tracker, other_db, tmp_path, monkeypatch
 ):
-    """PostgreSQL plans the monitor's sweep from statistics; after a bulk load they are
-    gathered at once rather than whenever autovacuum comes by."""
+    """PostgreSQL plans the monitor's sweep from statistics, and answers a count from an
+    index alone only where the visibility map says so; after a bulk load both are made at
+    once rather than whenever autovacuum comes by."""
     from sqlalchemy import create_engine, text
 
     from claimtrack.formats import importing
@@ -370,5 +371,9 @@ def test_a_bulk_import_leaves_the_planner_fresh_statistics(
         analyzed = connection.execute(
             text("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'claim'")
         ).scalar()
+        visible = connection.execute(
+            text("SELECT relallvisible FROM pg_class WHERE relname = 'claim'")
+        ).scalar()
     engine.dispose()
     assert analyzed is not None
+    assert visible > 0  # the claims' page is marked all-visible: VACUUM ran

@@ -190,6 +190,21 @@ def test_the_cli_raises_the_version_for_every_kind_of_change(run, database, seed
         assert changed == (step[0] != "export"), step
 
 
+def test_a_bulk_insert_raises_the_version_though_the_watch_never_sees_it(database, seeded):
+    """An import's rows go in by the driver's executemany (SQLite) or COPY (PostgreSQL),
+    which SQLAlchemy's before_execute never sees: a file of new claims by known claimants
+    wrote nothing else, and left every cache serving the record without them."""
+    from claimtrack.records.models import ClaimTag
+    from claimtrack.records.sql import bulk_insert
+
+    before = version(database)
+    with database.write() as session:
+        bulk_insert(session, ClaimTag.__table__, [{"claim_id": 1, "tag": "bulk"}])
+    assert version(database) == before + 1
+    with database.read() as session:
+        assert session.get(ClaimTag, (1, "bulk")) is not None
+
+
 def test_a_monitor_pass_that_flags_nothing_leaves_the_version(database, clock):
     """A pass that only moves when to look at a claim again (here: within its grace)
     changes nothing a reader sees; the flag, later, is on the claim's history."""

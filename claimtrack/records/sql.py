@@ -48,17 +48,27 @@ def bulk_insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> Non
     On SQLite, SQLAlchemy compiles the statement and supplies each column type's bind
     processor, applied column by column, and the rows go to the driver as tuples:
     SQLAlchemy's own executemany builds and checks a parameter dictionary per row, which
-    costs more than SQLite's insert itself (bench/importing.py). PostgreSQL takes the usual
-    path.
+    costs more than SQLite's insert itself (bench/importing.py). On PostgreSQL the same
+    tuples go through the server's bulk path, ``COPY … FROM STDIN`` (psycopg's copy).
     """
+    from claimtrack.records import versions
+
     if not rows:
         return
-    if is_postgres(session):
-        session.execute(insert(table), rows)
-        return
     connection = session.connection()
-    compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(rows[0]))
-    order = list(compiled.positiontup or [])
+    if is_postgres(session):
+        _copy(connection, table, rows)
+    else:
+        compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(rows[0]))
+        order = list(compiled.positiontup or [])
+        connection.exec_driver_sql(compiled.string, _tuples(connection, table, order, rows))
+    # Neither the driver's executemany nor COPY passes through SQLAlchemy's before_execute,
+    # where the data version's watch looks: it is told here.
+    versions.mark_changed(connection, table.name)
+
+
+def _tuples(connection: Any, table: Any, order: list[str], rows: list[dict[str, Any]]) -> Any:
+    """The rows as tuples in ``order``, each value through its column's bind processor."""
     processors = [table.c[name].type._cached_bind_processor(connection.dialect) for name in order]
     if not any(processors):
         values: list[Any] = list(map(itemgetter(*order), rows))
@@ -70,7 +80,21 @@ def bulk_insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> Non
             for name, process in zip(order, processors, strict=True)
         ]
         values = list(zip(*columns, strict=True))
-    connection.exec_driver_sql(compiled.string, values)
+    return values
+
+
+def _copy(connection: Any, table: Any, rows: list[dict[str, Any]]) -> None:
+    """``COPY`` the rows into ``table`` inside the session's transaction."""
+    order = list(rows[0])
+    quote = connection.dialect.identifier_preparer.quote
+    columns = ", ".join(quote(name) for name in order)
+    driver = connection.connection.driver_connection  # psycopg's, in this transaction
+    with (
+        driver.cursor() as cursor,
+        cursor.copy(f"COPY {quote(table.name)} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in _tuples(connection, table, order, rows):
+            copy.write_row(row)
 
 
 def _sequence(table: Any) -> Any:

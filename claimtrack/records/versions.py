@@ -45,6 +45,13 @@ def watch(engine: Engine) -> None:
                 connection.info[CHANGED] = True  # raw SQL: assume it changed something
 
 
+def mark_changed(connection: Connection, table: str) -> None:
+    """What the watch would have flagged for an insert into ``table`` that SQLAlchemy's
+    before_execute never saw (the driver's own executemany, a PostgreSQL COPY)."""
+    if table not in UNSERVED:
+        connection.info[CHANGED] = True
+
+
 def _unserved(statement: UpdateBase) -> bool:
     table = getattr(statement.table, "name", None)
     if table in UNSERVED:
