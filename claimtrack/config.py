@@ -202,6 +202,19 @@ class Publishing(_Strict):
     # The monitor (and `claimtrack check`) publish the static site here after a pass when
     # something changed (claimtrack publish; its address is ``url``).
     static_dir: Path | None = None
+    # The language of the site, the reports and the alerts (en, fr); $CLAIMTRACK_LANG wins.
+    language: str = "en"
+
+    @field_validator("language")
+    @classmethod
+    def _spoken(cls, value: str) -> str:
+        from claimtrack.language import LANGUAGES
+
+        if value not in LANGUAGES:
+            raise ValueError(
+                f"'{value}' is not a language claimtrack speaks; use one of {', '.join(LANGUAGES)}"
+            )
+        return value
 
     @field_validator("claim_url")
     @classmethod

@@ -216,6 +216,21 @@ def test_the_corrections_log_leads_to_the_retracted_verdict(page, corrected):
     snapshot(page, "claim-with-retraction")
 
 
+def test_a_reader_switches_the_home_page_to_french_and_the_links_stay_french(page, served):
+    page.goto(served + "/")
+    page.get_by_role("link", name="Français").click()
+    page.wait_for_url("**/?lang=fr")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    awaiting = page.locator("section", has=page.locator("#due-title"))
+    assert "En attente de vérification" in awaiting.locator("h2").inner_text()
+    assert any("jours de retard" in t for t in awaiting.locator("li.claim").all_inner_texts())
+    page.get_by_role("link", name="#3").first.click()
+    page.wait_for_url("**/claims/3?lang=fr")
+    assert page.locator(".headline .status").inner_text() == "en attente de vérification"
+    assert "au moins jusqu’au 30 septembre 2026" in page.locator(".facts").inner_text()
+    snapshot(page, "claim-fr")
+
+
 # --- accessibility: axe-core's WCAG 2.x A and AA rules -----------------------------------------
 
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -249,6 +264,8 @@ def checker(chromium: Any) -> Iterator[Any]:
         "/tags",
         "/tags/iraq",
         "/?every=1",
+        "/?lang=fr",
+        "/claims/1?lang=fr",
     ],
 )
 def test_pages_have_no_wcag_a_or_aa_violation(checker, served, path):

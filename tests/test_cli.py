@@ -362,7 +362,7 @@ def test_demo_reports_both_seed_deadlines_as_awaiting_a_check(run):
     assert "until 2026-09-30 (month) — “au moins jusqu’en septembre 2026”" in awaiting
     assert "419 days overdue" in awaiting
     assert "54 days overdue" in awaiting
-    assert "Claims by status: due 3, unrated 3, false 1" in result.out
+    assert "Claims by status: awaiting a check 3, no deadline 3, false 1" in result.out
 
 
 def test_demo_as_of_october_2025_shows_iraq_due_and_syria_still_pending(run):

@@ -112,5 +112,5 @@ def test_the_report_says_due_today_on_the_last_day(database, tracker, zone):
         report = build_report(session, as_of, 30)
     [upcoming] = to_json(report)["upcoming"]
     assert upcoming["days_left"] == 1
-    assert "#1  due today (pending)" in render_text(report)
+    assert "#1  due today (deadline to come)" in render_text(report)
     assert "due today" in served(database, tracker, as_of.moment).get("/").text

@@ -94,3 +94,22 @@ def test_commands_load_only_what_they_use(tmp_path):
             "pysbd",
         }
         assert not unused & loaded, args
+
+
+def test_the_installed_package_speaks_french_from_its_compiled_catalogue(tmp_path):
+    """A plain `pip install .` (as .ci/run installs) ships the French catalogue compiled by
+    hatch_build.py; an editable install reads the .po of the checkout instead."""
+    probe = (
+        "import json, claimtrack.language as l; "
+        "found = l.LOCALES / 'fr' / 'LC_MESSAGES'; "
+        "print(json.dumps({'file': l.__file__, 'mo': (found / 'claimtrack.mo').exists(), "
+        "'said': l.translations('fr').gettext('Awaiting a check')}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    found = json.loads(done.stdout)
+    assert found["said"] == "En attente de vérification"
+    checkout = Path(__file__).resolve().parent.parent / "claimtrack"
+    if not Path(found["file"]).resolve().is_relative_to(checkout):  # installed, not editable
+        assert found["mo"], "the wheel carries the compiled catalogue"

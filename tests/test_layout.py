@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "claimtrack"
 
 # Bottom to top: a module may import from its own layer and those before it, never after.
 LAYERS: list[set[str]] = [
-    {"errors", "locations", "terminal"},
+    {"errors", "locations", "terminal", "language"},
     {"config", "deadlines"},
     {"records"},
     {"reports", "formats", "extract"},

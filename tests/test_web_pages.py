@@ -140,7 +140,9 @@ def test_the_claim_page_shows_the_translation_and_archive_link(client, run):
         "https://web.archive.org/web/2024/https://news.example/syria",
     )
     page = client.get("/claims/1").text
-    assert 'lang="en"><span class="label">Translation:</span> Coalition forces will stay' in page
+    assert (
+        '<span class="label">Translation:</span> <span lang="en">Coalition forces will stay' in page
+    )
     assert 'href="https://web.archive.org/web/2024/https://news.example/syria"' in page
 
 

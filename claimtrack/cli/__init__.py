@@ -10,6 +10,7 @@ exchange, extracting, serving, demo), each registering its commands on the group
 
 from __future__ import annotations
 
+import contextvars
 import sys
 
 import click
@@ -42,8 +43,12 @@ def main(argv: list[str] | None = None) -> int:
             refuse(f"argument {number} ('{arg}') {said}")
             return 2
     try:
-        # Outside standalone mode Click returns the code of an Exit instead of raising it.
-        code = cli.main(args=args, prog_name="claimtrack", standalone_mode=False)
+        # Outside standalone mode Click returns the code of an Exit instead of raising it. A
+        # context of its own: the language a command speaks ends with it (tests and other
+        # callers run several commands in one process).
+        code = contextvars.copy_context().run(
+            cli.main, args=args, prog_name="claimtrack", standalone_mode=False
+        )
     except ClaimtrackError as error:
         refuse(str(error))
         return error.exit_code

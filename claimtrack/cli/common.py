@@ -50,6 +50,18 @@ def settings(path: str | None = None) -> Config:
     return loaded.model_copy(update={"timezone": name}) if name else loaded
 
 
+def speak(cfg: Config | None = None) -> None:
+    """Word what this command prints in $CLAIMTRACK_LANG, else the configuration's
+    [publishing] language (read only when a configuration file exists), else English."""
+    from claimtrack import language
+    from claimtrack.locations import locate
+
+    if cfg is None and not os.environ.get(language.ENV_LANG):
+        location, named = locate(None)
+        cfg = settings() if named or location.exists() else None
+    language.set_current(language.from_environment(cfg.publishing.language if cfg else None))
+
+
 def tracker_tz() -> tzinfo:
     """The time zone deadlines are read in: $CLAIMTRACK_TZ, else the configuration's, else UTC.
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import click
 
-from claimtrack.cli.common import cli, clock, database, moment_of, print_report, say
+from claimtrack.cli.common import cli, clock, database, moment_of, print_report, say, speak
 from claimtrack.cli.monitoring import report_options
 from claimtrack.errors import BadInput
 
@@ -27,6 +27,7 @@ def demo(
     from claimtrack.records import reading
     from claimtrack.reports import deadline_report
 
+    speak()
     moment = moment_of(as_of)
     if keep and "://" not in keep and Path(keep).expanduser().exists():
         raise BadInput(

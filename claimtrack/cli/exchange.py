@@ -18,6 +18,7 @@ from claimtrack.cli.common import (
     read_input,
     say,
     settings,
+    speak,
 )
 from claimtrack.errors import BadInput
 
@@ -110,6 +111,7 @@ def export_command(
     if excel and fmt != "csv":
         raise BadInput("--excel", f"applies to --format csv only, not {fmt}")
     cfg = settings(config_path)
+    speak(cfg)
     moment = moment_of(as_of, cfg.tz)
     with database(db) as opened, opened.read() as session, export.target(output) as out:
         export.write(session, fmt, out, moment, cfg, now_utc(), excel)

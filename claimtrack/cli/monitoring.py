@@ -34,6 +34,7 @@ from claimtrack.cli.common import (
     print_report,
     say,
     settings,
+    speak,
 )
 
 
@@ -72,6 +73,7 @@ def report(
     """What awaits a check, what comes due soon, verdicts lately, and counts by status."""
     from claimtrack.reports import deadline_report
 
+    speak()
     moment = moment_of(as_of)
     with database(db) as opened, opened.read() as session:
         built = deadline_report.build_report(session, moment, days, limit or None)

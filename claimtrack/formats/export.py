@@ -21,6 +21,7 @@ from claimtrack.config import Config
 from claimtrack.errors import BadInput
 from claimtrack.formats import collect
 from claimtrack.formats.document import ClaimRecord
+from claimtrack.language import gettext as _
 from claimtrack.records.moments import AsOf
 from claimtrack.records.sql import is_postgres
 
@@ -126,7 +127,8 @@ def write(
         out.write(
             atom.feed(
                 found,
-                title=f"{publishing.name or 'claimtrack'}: changes on the record",
+                title=_("%(site)s: changes on the record")
+                % {"site": publishing.name or "claimtrack"},
                 feed_url=publishing.url.rstrip("/") + "/feed.atom",
                 site_url=publishing.url,
                 link=lambda claim: publishing.link(claim.id, claim.uuid) or "",

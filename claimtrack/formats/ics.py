@@ -14,9 +14,12 @@ from icalendar import Calendar, Event, vText
 
 from claimtrack.config import Publishing
 from claimtrack.formats.document import ClaimRecord
+from claimtrack.language import day
+from claimtrack.language import gettext as _
 from claimtrack.records.calendar_window import Nearest
 from claimtrack.records.moments import AsOf
 from claimtrack.records.status import derive_status
+from claimtrack.reports.prose import deadline_label, reading_words
 
 SUMMARY_LENGTH = 90
 
@@ -36,13 +39,19 @@ def event(
         return None
     status = derive_status(record.due_at, record.verdicts, as_of.moment, as_of.day)
     link = publishing.link(record.id, record.uuid)
+    reading = reading_words(deadline.kind, deadline.date)
+    if deadline.by_hand:
+        reading += ", " + _("read by hand")
     lines = [
         record.text,
-        *([f"Translation: {record.translation}"] if record.translation else []),
-        f"Claimants: {', '.join(record.claimants)}",
-        f"{deadline.label}: {deadline.text} ({deadline.kind} {deadline.date.isoformat()}"
-        + (", read by hand)" if deadline.by_hand else ")"),
-        f"Status as of {as_of.day.isoformat()}: {status}",
+        *(
+            [_("Translation: %(text)s") % {"text": record.translation}]
+            if record.translation
+            else []
+        ),
+        _("Claimants: %(names)s") % {"names": ", ".join(record.claimants)},
+        f"{deadline_label(deadline.kind)}: {deadline.text} ({reading})",
+        _("Status as of %(day)s: %(status)s") % {"day": day(as_of.day), "status": status},
         *([link] if link else []),
     ]
     item = Event()
@@ -78,7 +87,7 @@ def write(
     # icalendar knows no type for the X-WR- names and would write them raw: a `,` or `;` in
     # the publishing name would split the value, a newline would break the file. They are
     # TEXT (RFC 5545 §3.3.11) and escaped as such.
-    name = "Deadlines" + "".join(f" — {part}" for part in (subject, publishing.name) if part)
+    name = _("Deadlines") + "".join(f" — {part}" for part in (subject, publishing.name) if part)
     calendar.add("x-wr-calname", vText(name))
     if description:
         calendar.add("x-wr-caldesc", vText(description))

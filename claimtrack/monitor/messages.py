@@ -10,8 +10,11 @@ from datetime import timedelta
 from html import escape
 from typing import Any
 
+from claimtrack import language
 from claimtrack.config import Publishing
 from claimtrack.deadlines.deadline import days_left, days_overdue
+from claimtrack.language import day, ngettext
+from claimtrack.language import gettext as _
 from claimtrack.monitor.channels import Message
 from claimtrack.monitor.health import Failing
 from claimtrack.records.claims import deadline_of
@@ -29,7 +32,13 @@ from claimtrack.reports.deadline_report import (
     to_json,
     who,
 )
-from claimtrack.reports.prose import alert_words, left_words, moment_text, overdue_words, plural
+from claimtrack.reports.prose import (
+    alert_words,
+    left_words,
+    moment_text,
+    overdue_words,
+    status_words,
+)
 
 DUE_KINDS = ("due", "repeat")  # a deadline passed: a first flag, or a repeat of it
 
@@ -59,9 +68,9 @@ def _alert_headline(item: AlertItem, as_of: AsOf) -> str:
     if item.alert.kind == "repeat":
         headline += f" ({alert_words('repeat', item.alert.days_before)})"
     if item.alert.reopening:  # flagged again: the verdict that settled it was retracted
-        headline += " (again: its verdict was retracted)"
+        headline += " (" + _("again: its verdict was retracted") + ")"
     if item.status not in ("due", "pending"):  # it changed since the alert was raised
-        headline += f" (now {item.status})"
+        headline += " (" + _("now %(status)s") % {"status": status_words(item.status)} + ")"
     return headline
 
 
@@ -82,15 +91,20 @@ def alerts_subject(items: list[AlertItem], as_of: AsOf | None = None) -> str:
     reminders = len(items) - len(due)
     parts = []
     if due:
-        parts.append(f"{len(due)} deadline{'' if len(due) == 1 else 's'} passed")
+        n = len(due)
+        parts.append(
+            ngettext("%(num)d deadline passed", "%(num)d deadlines passed", n) % {"num": n}
+        )
     if reminders:
-        parts.append(plural(reminders, "reminder"))
+        parts.append(
+            ngettext("%(num)d reminder", "%(num)d reminders", reminders) % {"num": reminders}
+        )
     subject = "claimtrack: " + ", ".join(parts)
     if due and as_of is not None:
         first = ordered(due, as_of)[0]
         days = _alert_days(first, as_of)[1]
-        most = "most overdue " if len(due) > 1 else ""
-        subject += f" — {most}#{first.claim.id}, {overdue_words(days)}"
+        which = _("most overdue #%(id)s") if len(due) > 1 else "#%(id)s"
+        subject += f" — {which % {'id': first.claim.id}}, {overdue_words(days)}"
     return subject
 
 
@@ -100,15 +114,16 @@ def _facts(item: AlertItem) -> list[str]:
     claim = item.claim
     facts = []
     if claim.translation:
-        facts.append(f"translation: {claim.translation}")
+        facts.append(_("translation: %(text)s") % {"text": claim.translation})
     if claim.stated_on:
-        facts.append(f"said on {claim.stated_on.isoformat()}")
+        facts.append(_("said on %(day)s") % {"day": day(claim.stated_on)})
     for link in (s for s in claim.source_links if s.verdict_id is None):
         source = link.source
         where = " — ".join(filter(None, (source.title, source.publisher, source.url)))
-        facts.append(f"source: {where}" + (f" « {link.quote} »" if link.quote else ""))
+        quoted = f" « {link.quote} »" if link.quote else ""
+        facts.append(_("source: %(source)s") % {"source": where} + quoted)
     if claim.criteria:
-        facts.append(f"how it is checked: {claim.criteria}")
+        facts.append(_("how it is checked: %(criteria)s") % {"criteria": claim.criteria})
     return facts
 
 
@@ -146,29 +161,34 @@ def alerts_json(
 
 
 def alerts_text(items: list[AlertItem], as_of: AsOf, publishing: Publishing | None = None) -> str:
-    lines = [f"{alerts_subject(items, as_of)} — as of {moment_text(as_of.moment, as_of.tz)}"]
+    when = moment_text(as_of.moment, as_of.tz)
+    lines = [
+        _("%(subject)s — as of %(moment)s")
+        % {"subject": alerts_subject(items, as_of), "moment": when}
+    ]
     items = ordered(items, as_of)
     due = [item for item in items if item.alert.kind in DUE_KINDS]
     coming = [item for item in items if item.alert.kind == "reminder"]
     if due:
-        lines += ["", f"Deadline passed — awaiting a check ({len(due)}):"]
+        lines += ["", _("Deadline passed — awaiting a check (%(n)s):") % {"n": len(due)}]
         for item in due:
             block = claim_block(item.claim, _alert_headline(item, as_of))
             lines += [*block, *_details(item, publishing), ""]
     if coming:
-        lines += ["", f"Deadline coming ({len(coming)}):"]
+        lines += ["", _("Deadline coming (%(n)s):") % {"n": len(coming)}]
         for item in coming:
             block = claim_block(item.claim, _alert_headline(item, as_of))
             lines += [*block, *_details(item, publishing), ""]
-    lines.append(f"alerts {', '.join(str(item.alert.id) for item in items)}")
+    ids = ", ".join(str(item.alert.id) for item in items)
+    lines.append(_("alerts %(ids)s") % {"ids": ids})
     return "\n".join(lines)
 
 
 def alerts_markdown(items: list[AlertItem], as_of: AsOf) -> str:
     items = ordered(items, as_of)
     lines = [f"# {md(alerts_subject(items, as_of))}", ""]
-    lines += [f"As of {moment_text(as_of.moment, as_of.tz)}.", ""]
-    lines += ["| alert | # | when | claimants | claim | deadline |", "|---|---|---|---|---|---|"]
+    lines += [_("As of %(moment)s.") % {"moment": moment_text(as_of.moment, as_of.tz)}, ""]
+    lines += [_("| alert | # | when | claimants | claim | deadline |"), "|---|---|---|---|---|---|"]
     lines += [
         f"| {item.alert.id} | {item.claim.id} | {_alert_headline(item, as_of)} | "
         f"{md(who(item.claim))} | {md(item.claim.text)} | {md(claim_deadline(item.claim))} |"
@@ -193,8 +213,12 @@ def alerts_html(items: list[AlertItem], as_of: AsOf, publishing: Publishing | No
             f"{escape(claim_deadline(claim))}{details}</li>"
         )
     head = escape(alerts_subject(items, as_of))
-    when = escape(moment_text(as_of.moment, as_of.tz))
-    return f"<html><body><h1>{head}</h1><p>As of {when}.</p><ol>{''.join(rows)}</ol></body></html>"
+    when = escape(_("As of %(moment)s.") % {"moment": moment_text(as_of.moment, as_of.tz)})
+    lang = escape(language.current())
+    return (
+        f'<html lang="{lang}"><body><h1>{head}</h1><p>{when}</p>'
+        f"<ol>{''.join(rows)}</ol></body></html>"
+    )
 
 
 def alerts_message(
@@ -234,16 +258,23 @@ def digest_message(
     digests are on, the repeats that came due since the last one (``repeats``, that
     channel's alerts message: the digest carries them instead of a message each)."""
     warnings = [
-        f"Channel {f.channel} has refused every delivery since {f.since.isoformat()}: {f.error}"
+        _("Channel %(channel)s has refused every delivery since %(since)s: %(error)s")
+        % {"channel": f.channel, "since": f.since.isoformat(), "error": f.error}
         for f in failing
     ]
     head = [*warnings, ""] if warnings else []
-    subject = f"claimtrack digest: {plural(len(report.due), 'claim')} awaiting a check"
+    n = len(report.due)
+    subject = ngettext(
+        "claimtrack digest: %(num)d claim awaiting a check",
+        "claimtrack digest: %(num)d claims awaiting a check",
+        n,
+    ) % {"num": n}
     markdown_head = [*(f"**{w}**" for w in warnings), *([""] if warnings else [])]
     first: list[str] = []  # the repeats, above the report
     first_markdown: list[str] = []
     if repeats is not None:
-        subject += f", {len(repeats.data['alerts'])} still unchecked after a repeat"
+        repeated = len(repeats.data["alerts"])
+        subject += ", " + _("%(n)s still unchecked after a repeat") % {"n": repeated}
         first, first_markdown = [repeats.text, ""], [repeats.markdown, ""]
     text = [*head, *first, render_text(report)]
     markdown = [*markdown_head, *first_markdown, render_markdown(report)]

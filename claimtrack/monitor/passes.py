@@ -17,6 +17,7 @@ Every function takes ``now``: the scheduler passes the wall clock, ``claimtrack 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,6 +25,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from claimtrack import language
 from claimtrack.config import Config
 from claimtrack.monitor.channels import Sender
 from claimtrack.monitor.flagging import Flagged, flag
@@ -126,7 +128,7 @@ class PassResult:
         return "\n".join(lines)
 
 
-def run_pass(db: Database, config: Config, now: datetime, senders: Sequence[Sender]) -> PassResult:
+def _run_pass(db: Database, config: Config, now: datetime, senders: Sequence[Sender]) -> PassResult:
     """One monitor pass: flag what is due, deliver the outbox, and say when to come back."""
     flagged = flag(db, now, config)
     digest = bool(config.digest)  # then repeats go out with the digest, not on their own
@@ -144,7 +146,7 @@ def count_awaiting(session: Session, as_of: AsOf) -> int:
     return int(session.exec(query).one())
 
 
-def send_digest(
+def _send_digest(
     db: Database, config: Config, now: datetime, senders: Sequence[Sender]
 ) -> dict[str, str]:
     """The periodic digest: the whole deadline report to every channel. Returns failures.
@@ -235,7 +237,7 @@ class Preview:
         return "\n".join(lines)
 
 
-def preview(db: Database, config: Config, now: datetime, senders: Sequence[Sender]) -> Preview:
+def _preview(db: Database, config: Config, now: datetime, senders: Sequence[Sender]) -> Preview:
     """What ``run_pass`` at ``now`` would flag and deliver, read in one read transaction;
     nothing is written and nothing is sent."""
     with db.read() as session:
@@ -254,3 +256,30 @@ def preview(db: Database, config: Config, now: datetime, senders: Sequence[Sende
         [s.name for s in senders],
         replan_pending=zone is not None and zone.value != config.timezone,
     )
+
+
+def _spoken(config: Config) -> AbstractContextManager[None]:
+    """The language alerts, digests and previews are worded in: $CLAIMTRACK_LANG, else
+    [publishing] language. Set here, not by the caller: the monitor's passes run in
+    APScheduler's threads, which do not inherit the caller's context."""
+    return language.using(language.from_environment(config.publishing.language))
+
+
+def run_pass(db: Database, config: Config, now: datetime, senders: Sequence[Sender]) -> PassResult:
+    """One monitor pass: flag what is due, deliver the outbox, and say when to come back."""
+    with _spoken(config):
+        return _run_pass(db, config, now, senders)
+
+
+def send_digest(
+    db: Database, config: Config, now: datetime, senders: Sequence[Sender]
+) -> dict[str, str]:
+    """The periodic digest (see _send_digest), in the configured language."""
+    with _spoken(config):
+        return _send_digest(db, config, now, senders)
+
+
+def preview(db: Database, config: Config, now: datetime, senders: Sequence[Sender]) -> Preview:
+    """What ``run_pass`` at ``now`` would flag and deliver (see _preview); writes nothing."""
+    with _spoken(config):
+        return _preview(db, config, now, senders)

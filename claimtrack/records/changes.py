@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from claimtrack.language import gettext as _
 from claimtrack.records.claims import deadline_of
 from claimtrack.records.models import Actor, Claim, ClaimActor, ClaimTag, Event
 from claimtrack.records.moments import AsOf
@@ -81,18 +82,22 @@ def changes(
     for claim in session.execute(passed).scalars():  # type: ignore[call-overload]
         deadline = deadline_of(claim)
         assert claim.due_at is not None
-        label = "Start" if deadline and deadline.kind == "from" else "Deadline"
-        found.append(
-            Change(
-                claim.due_at,
-                "deadline",
-                claim,
-                f"{label} passed: #{claim.id} {_short(claim.text)}",
-                f"{label} “{deadline.text if deadline else ''}” passed; the claim awaits a "
-                "check against what happened.",
-                "deadline",
+        said = {
+            "id": claim.id,
+            "short": _short(claim.text),
+            "phrase": deadline.text if deadline else "",
+        }
+        if deadline and deadline.kind == "from":
+            title = _("Start passed: #%(id)s %(short)s") % said
+            summary = _(
+                "Start “%(phrase)s” passed; the claim awaits a check against what happened."
             )
-        )
+        else:
+            title = _("Deadline passed: #%(id)s %(short)s") % said
+            summary = _(
+                "Deadline “%(phrase)s” passed; the claim awaits a check against what happened."
+            )
+        found.append(Change(claim.due_at, "deadline", claim, title, summary % said, "deadline"))
     found.sort(key=lambda c: c.at, reverse=True)
     return found[:limit]
 
@@ -100,26 +105,28 @@ def changes(
 def _of_event(event: Event, claim: Claim) -> Change | None:
     data = event.data or {}
     short = _short(claim.text)
+    said = {"id": claim.id, "short": short}
     if event.kind == "created":
-        title, summary = f"New claim #{claim.id}: {short}", claim.text
+        title, summary = _("New claim #%(id)s: %(short)s") % said, claim.text
     elif event.kind == "verdict":
-        title = f"Verdict on #{claim.id}: {data.get('verdict')}"
+        title = _("Verdict on #%(id)s: %(verdict)s") % {**said, "verdict": data.get("verdict")}
         summary = str(data.get("note") or "")
     elif event.kind == "retracted":
-        title = f"Verdict retracted on #{claim.id}"
+        title = _("Verdict retracted on #%(id)s") % said
         summary = str(data.get("reason") or "")
     elif event.kind == "removed":
-        title, summary = f"Claim #{claim.id} removed", str(data.get("reason") or "")
+        title, summary = _("Claim #%(id)s removed") % said, str(data.get("reason") or "")
     elif event.kind == "restored":
-        title, summary = f"Claim #{claim.id} restored", short
+        title, summary = _("Claim #%(id)s restored") % said, short
     elif (
         event.kind == "linked"
         and data.get("relation") == "supersedes"
         and data.get("direction") == "to"
     ):
-        title = f"Deadline moved: #{claim.id} supersedes #{data.get('other')}"
+        moved = {**said, "other": data.get("other")}
+        title = _("Deadline moved: #%(id)s supersedes #%(other)s") % moved
         deadline = deadline_of(claim)
-        summary = f"New deadline: {deadline.text}" if deadline else ""
+        summary = _("New deadline: %(phrase)s") % {"phrase": deadline.text} if deadline else ""
     else:
         return None
     kind = "moved" if event.kind == "linked" else event.kind

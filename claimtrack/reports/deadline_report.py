@@ -15,6 +15,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from claimtrack.deadlines.deadline import days_left, days_overdue, due_moment
+from claimtrack.language import day, number
+from claimtrack.language import gettext as _
 from claimtrack.records.claims import deadline_of
 from claimtrack.records.models import Claim, ClaimLink, Verdict
 from claimtrack.records.moments import AsOf
@@ -28,7 +30,14 @@ from claimtrack.records.status_sql import (
     unsettled,
     verdict_counts,
 )
-from claimtrack.reports.prose import left_words, overdue_words, plural
+from claimtrack.reports.prose import (
+    VERDICT_WORDS,
+    days_words,
+    left_words,
+    overdue_words,
+    status_words,
+    word_for,
+)
 from claimtrack.reports.render import deadline_line
 
 # How many claims each list of a report shows unless asked otherwise: a tracker of a
@@ -180,7 +189,7 @@ WRAP = textwrap.TextWrapper(width=88, initial_indent="      ", subsequent_indent
 
 def _label(claim: Claim) -> str:
     """ "start" for a reading of kind from (it is not a deadline), else "deadline"."""
-    return "start" if claim.deadline_kind == "from" else "deadline"
+    return _("start") if claim.deadline_kind == "from" else _("deadline")
 
 
 def claim_block(claim: Claim, headline: str) -> list[str]:
@@ -188,7 +197,9 @@ def claim_block(claim: Claim, headline: str) -> list[str]:
     return [
         f"  #{claim.id}  {headline} · {who(claim)}",
         *WRAP.wrap(f"“{claim.text}”"),
-        f"      {_label(claim)}: {claim_deadline(claim)}",
+        "      "
+        + _("%(label)s: %(deadline)s")
+        % {"label": _label(claim), "deadline": claim_deadline(claim)},
     ]
 
 
@@ -202,7 +213,10 @@ _SEE = {
 def _more(report: Report, part: str, shown: int) -> str | None:
     """The line that says a list was cut, and how to see the rest."""
     rest = report.totals.get(part, shown) - shown
-    return f"… and {rest:,} more ({_SEE[part]}report --limit 0)" if rest > 0 else None
+    if rest <= 0:
+        return None
+    see = f"{_SEE[part]}report --limit 0"
+    return _("… and %(rest)s more (%(see)s)") % {"rest": number(rest), "see": see}
 
 
 def _text_more(report: Report, part: str, shown: int) -> list[str]:
@@ -215,38 +229,66 @@ def _markdown_more(report: Report, part: str, shown: int) -> list[str]:
     return ["", line] if line else []  # after a blank line: not a row of the table above
 
 
+def _counts(report: Report) -> list[tuple[str, int]]:
+    return [(status_words(status), n) for status, n in report.counts.items()]
+
+
 def render_text(report: Report) -> str:
     totals = report.totals
-    lines = [f"Deadline report as of {report.as_of.day.isoformat()} ({report.as_of.tz})", ""]
-    lines.append(f"Awaiting a check — deadline passed, no verdict ({totals['due']:,}):")
+    day_, days = day(report.as_of.day), report.days
+    lines = [_("Deadline report as of %(day)s (%(zone)s)") % {"day": day_, "zone": report.as_of.tz}]
+    lines += ["", _("Awaiting a check — deadline passed, no verdict (%(n)s):") % _n(totals["due"])]
     for claim, overdue in report.due:
         lines += claim_block(claim, overdue_words(overdue))
     lines += _text_more(report, "due", len(report.due))
     if not report.due:
-        lines.append("  nothing")
-    lines += ["", f"Deadlines in the next {report.days} days ({totals['upcoming']:,}):"]
+        lines.append("  " + _("nothing"))
+    upcoming = _("Deadlines in the next %(days)s days (%(n)s):")
+    lines += ["", upcoming % {"days": days, **_n(totals["upcoming"])}]
     for claim, status, left in report.upcoming:
-        lines += claim_block(claim, f"{left_words(left)} ({status})")
+        lines += claim_block(claim, f"{left_words(left)} ({status_words(status)})")
     lines += _text_more(report, "upcoming", len(report.upcoming))
     if not report.upcoming:
-        lines.append("  nothing")
-    lines += ["", f"Verdicts in the last {report.days} days ({totals['recent_verdicts']:,}):"]
+        lines.append("  " + _("nothing"))
+    recent = _("Verdicts in the last %(days)s days (%(n)s):")
+    lines += ["", recent % {"days": days, **_n(totals["recent_verdicts"])}]
     for claim, verdict in report.recent_verdicts:
-        lines.append(f"  #{claim.id}  {verdict.verdict} on {verdict.checked_on.isoformat()}")
+        said = _("%(verdict)s on %(day)s") % {
+            "verdict": _verdict(verdict),
+            "day": day(verdict.checked_on),
+        }
+        lines.append(f"  #{claim.id}  {said}")
         lines += WRAP.wrap(verdict.note)
     lines += _text_more(report, "recent_verdicts", len(report.recent_verdicts))
     if not report.recent_verdicts:
-        lines.append("  nothing")
+        lines.append("  " + _("nothing"))
     if report.moved:
-        lines += ["", f"Deadlines moved in the last {report.days} days ({totals['moved']:,}):"]
+        moved = _("Deadlines moved in the last %(days)s days (%(n)s):")
+        lines += ["", moved % {"days": days, **_n(totals["moved"])}]
         for later, earlier in report.moved:
-            lines.append(
-                f"  #{later.id} moves #{earlier.id}: {claim_deadline(earlier)} → "
-                f"{claim_deadline(later)} (stated {later.stated_on})"
-            )
-    counts = ", ".join(f"{status} {n}" for status, n in report.counts.items()) or "no claims"
-    lines += ["", f"Claims by status: {counts}"]
+            lines.append(f"  {_moved_line(later, earlier, lambda text: text)}")
+    counts = ", ".join(f"{words} {n}" for words, n in _counts(report)) or _("no claims")
+    lines += ["", _("Claims by status: %(counts)s") % {"counts": counts}]
     return "\n".join(lines)
+
+
+def _verdict(verdict: Verdict) -> str:
+    return word_for(verdict.verdict, VERDICT_WORDS)
+
+
+def _n(count: int) -> dict[str, str]:
+    return {"n": number(count)}
+
+
+def _moved_line(later: Claim, earlier: Claim, escape: Any) -> str:
+    stated = day(later.stated_on) if later.stated_on else ""
+    return _("#%(later)s moves #%(earlier)s: %(before)s → %(after)s (stated %(day)s)") % {
+        "later": later.id,
+        "earlier": earlier.id,
+        "before": escape(claim_deadline(earlier)),
+        "after": escape(claim_deadline(later)),
+        "day": stated,
+    }
 
 
 def md(text: str) -> str:
@@ -254,45 +296,43 @@ def md(text: str) -> str:
 
 
 def render_markdown(report: Report) -> str:
-    lines = [f"# Deadline report as of {report.as_of.day.isoformat()}", ""]
-    totals = report.totals
-    lines += [f"## Awaiting a check ({totals['due']:,})", ""]
+    lines = [_("# Deadline report as of %(day)s") % {"day": day(report.as_of.day)}, ""]
+    totals, days = report.totals, report.days
+    lines += [_("## Awaiting a check (%(n)s)") % _n(totals["due"]), ""]
     if report.due:
-        lines += ["| # | overdue | claimants | claim | deadline |", "|---|---|---|---|---|"]
+        header = _("| # | overdue | claimants | claim | deadline |")
+        lines += [header, "|---|---|---|---|---|"]
         lines += [
-            f"| {c.id} | {plural(n, 'day')} | {md(who(c))} | {md(c.text)} | "
-            f"{md(claim_deadline(c))} |"
+            f"| {c.id} | {days_words(n)} | {md(who(c))} | {md(c.text)} | {md(claim_deadline(c))} |"
             for c, n in report.due
         ]
         lines += _markdown_more(report, "due", len(report.due))
     else:
-        lines.append("Nothing is awaiting a check.")
-    lines += ["", f"## Deadlines in the next {report.days} days ({totals['upcoming']:,})", ""]
+        lines.append(_("Nothing is awaiting a check."))
+    upcoming = _("## Deadlines in the next %(days)s days (%(n)s)")
+    lines += ["", upcoming % {"days": days, **_n(totals["upcoming"])}, ""]
     if report.upcoming:
-        lines += ["| # | days left | status | claim | deadline |", "|---|---|---|---|---|"]
+        lines += [_("| # | days left | status | claim | deadline |"), "|---|---|---|---|---|"]
         lines += [
-            f"| {c.id} | {n} | {s} | {md(c.text)} | {md(claim_deadline(c))} |"
+            f"| {c.id} | {n} | {md(status_words(s))} | {md(c.text)} | {md(claim_deadline(c))} |"
             for c, s, n in report.upcoming
         ]
         lines += _markdown_more(report, "upcoming", len(report.upcoming))
     else:
-        lines.append("No deadline in that window.")
-    days = report.days
-    lines += ["", f"## Verdicts in the last {days} days ({totals['recent_verdicts']:,})", ""]
+        lines.append(_("No deadline in that window."))
+    recent = _("## Verdicts in the last %(days)s days (%(n)s)")
+    lines += ["", recent % {"days": days, **_n(totals["recent_verdicts"])}, ""]
     lines += [
-        f"- #{c.id} **{v.verdict}** ({v.checked_on.isoformat()}): {md(v.note)}"
+        f"- #{c.id} **{md(_verdict(v))}** ({day(v.checked_on)}): {md(v.note)}"
         for c, v in report.recent_verdicts
-    ] or ["None."]
+    ] or [_("None.")]
     lines += _markdown_more(report, "recent_verdicts", len(report.recent_verdicts))
     if report.moved:
-        lines += ["", f"## Deadlines moved in the last {days} days ({totals['moved']:,})", ""]
-        lines += [
-            f"- #{later.id} moves #{earlier.id}: {md(claim_deadline(earlier))} → "
-            f"{md(claim_deadline(later))} (stated {later.stated_on})"
-            for later, earlier in report.moved
-        ]
-    lines += ["", "## Claims by status", ""]
-    lines += [f"- {status}: {n}" for status, n in report.counts.items()] or ["- no claims"]
+        moved = _("## Deadlines moved in the last %(days)s days (%(n)s)")
+        lines += ["", moved % {"days": days, **_n(totals["moved"])}, ""]
+        lines += [f"- {_moved_line(later, earlier, md)}" for later, earlier in report.moved]
+    lines += ["", _("## Claims by status"), ""]
+    lines += [f"- {md(words)}: {n}" for words, n in _counts(report)] or ["- " + _("no claims")]
     return "\n".join(lines)
 
 

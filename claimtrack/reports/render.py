@@ -7,6 +7,7 @@ from datetime import UTC, tzinfo
 from typing import TYPE_CHECKING
 
 from claimtrack.deadlines.deadline import Deadline, term_text
+from claimtrack.language import gettext as _
 from claimtrack.records.claims import deadline_of
 from claimtrack.records.links import related
 from claimtrack.records.models import Claim, ClaimSource, Event, Verdict
@@ -14,7 +15,13 @@ from claimtrack.records.moments import AsOf
 from claimtrack.records.reading import evidence_by_verdict, verdicts_at
 from claimtrack.records.scorecards import days_left
 from claimtrack.records.verdicts import days_late
-from claimtrack.reports.prose import event_line, plural
+from claimtrack.reports.prose import (
+    PRECISION_WORDS,
+    event_line,
+    plural,
+    reading_words,
+    word_for,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -27,14 +34,17 @@ if TYPE_CHECKING:
 def deadline_line(deadline: Deadline | None, tz: tzinfo = UTC, *, due: bool = True) -> str:
     """ "by 2025-09-30 (month) — “au plus tard en septembre 2025”", with the due moment."""
     if deadline is None:
-        return "no deadline"
-    start = ", a start" if deadline.kind == "from" else ""
-    hand = ", read by hand" if deadline.by_hand else ""
+        return _("no deadline")
+    start = ", " + _("a start") if deadline.kind == "from" else ""
+    hand = ", " + _("read by hand") if deadline.by_hand else ""
+    precision = word_for(deadline.precision, PRECISION_WORDS)
     line = (
-        f"{deadline.kind} {deadline.date.isoformat()} ({deadline.precision}{start}) — "
+        f"{reading_words(deadline.kind, deadline.date)} ({precision}{start}) — "
         f"“{deadline.text}”{hand}"
     )
-    return f"{line}, due {deadline.due_at(tz).isoformat()}" if due else line
+    if not due:
+        return line
+    return line + ", " + _("due %(moment)s") % {"moment": deadline.due_at(tz).isoformat()}
 
 
 def _source_line(link: ClaimSource) -> str:

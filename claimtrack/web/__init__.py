@@ -3,5 +3,6 @@ application with its error pages (app), the HTML pages (pages) and their templat
 static/, the pages by claimant and by tag (indexes), Atom feeds (feeds), the calendars to
 subscribe to (calendars), the JSON API (api)
 and its OpenAPI shapes (schemas), the guards on writes and headers (guard), answers kept and
-served again with their ETags (caching), the uvicorn server and its workers (server), and
-the static copy of the whole site (publish)."""
+served again with their ETags (caching), the language each request is answered in
+(speaking), the uvicorn server and its workers (server), and the static copy of the whole
+site (publish)."""

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from claimtrack.errors import ClaimtrackError
-from claimtrack.web import api, caching, calendars, feeds, guard, indexes, pages
+from claimtrack.web import api, caching, calendars, feeds, guard, indexes, pages, speaking
 from claimtrack.web.site import Site, message, problems, status_code, storable_query
 
 STATIC = Path(__file__).with_name("static")
@@ -79,6 +79,10 @@ def create_app(
             monotonic=monotonic,
             keep=site.config.web.cache,
         )
+    # Outermost: the cache keeps one answer per address and language.
+    app.add_middleware(
+        speaking.Speaking, offered=lambda: site.offered, default=lambda: site.language
+    )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(calendars.router)  # before indexes: /claimants/NAME/deadlines.ics

@@ -31,6 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from claimtrack.errors import ClaimtrackError
 from claimtrack.records import versions
+from claimtrack.web.speaking import language_of
 
 if TYPE_CHECKING:
     from claimtrack.web.site import Site
@@ -91,7 +92,7 @@ class Cache:
         if state is None:  # the database cannot be read: the application says so
             await self.app(scope, receive, send)
             return
-        key = (scope["path"], scope.get("query_string", b""))
+        key = (scope["path"], scope.get("query_string", b""), language_of(scope))
         entry = self.entries.get(key) if self.keep else None
         now = self.site.clock()
         if entry is None or entry.version != state.version or now >= entry.until:

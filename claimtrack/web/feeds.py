@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from claimtrack.errors import NotFound
 from claimtrack.formats import atom
+from claimtrack.language import gettext as _
 from claimtrack.records.changes import changes
 from claimtrack.records.models import Actor, Claim, ClaimTag
 from claimtrack.web.site import AsOfParam, SiteDep
@@ -40,7 +41,8 @@ def record_feed(request: Request, site: SiteDep, as_of: AsOfParam = None) -> Res
     moment = site.as_of(as_of)
     with site.database.read() as session:
         found = changes(session, moment)
-        return _answer(request, site, f"{site.name}: changes on the record", found, "/")
+        title = _("%(site)s: changes on the record") % {"site": site.name}
+        return _answer(request, site, title, found, "/")
 
 
 @router.get("/claimants/{name}/feed.atom")
@@ -66,4 +68,5 @@ def tag_feed(request: Request, site: SiteDep, tag: str, as_of: AsOfParam = None)
         ):
             raise NotFound("tag", f"no claim is tagged '{tag}'; see /tags")
         found = changes(session, moment, tag=tag)
-        return _answer(request, site, f"{site.name}: claims tagged {tag}", found, f"/tags/{tag}")
+        title = _("%(site)s: claims tagged %(tag)s") % {"site": site.name, "tag": tag}
+        return _answer(request, site, title, found, f"/tags/{tag}")

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from claimtrack.records import reading, scorecards
 from claimtrack.records.status import STATUSES
-from claimtrack.web.pages import PAGE_SIZE, meter, page, row
+from claimtrack.web.pages import PAGE_SIZE, kept, meter, page, row
 from claimtrack.web.site import AsOfParam, Offset, SiteDep
 
 router = APIRouter(include_in_schema=False)
@@ -28,7 +28,7 @@ def claimants_page(request: Request, site: SiteDep, as_of: AsOfParam = None) -> 
             (line, meter(line.counts), scorecards.days_left(line.term_end, moment))
             for line in found
         ],
-        keep={"as_of": as_of} if as_of else {},
+        keep=kept(request, as_of),
     )
 
 
@@ -46,7 +46,7 @@ def claimant_page(request: Request, site: SiteDep, name: str, as_of: AsOfParam =
             meter=meter(card.line.counts),
             groups=[(s, [row(c, s, moment) for c in claims]) for s, claims in card.claims.items()],
             days_left=scorecards.days_left(card.actor.term_end, moment),
-            keep={"as_of": as_of} if as_of else {},
+            keep=kept(request, as_of),
         )
 
 
@@ -61,7 +61,7 @@ def tags_page(request: Request, site: SiteDep, as_of: AsOfParam = None) -> Respo
         "tags.html",
         as_of=moment,
         lines=[(line, meter(line.counts)) for line in found],
-        keep={"as_of": as_of} if as_of else {},
+        keep=kept(request, as_of),
     )
 
 
@@ -90,5 +90,5 @@ def tag_page(
         older=offset + PAGE_SIZE if len(found) > PAGE_SIZE else None,
         newer=max(0, offset - PAGE_SIZE) if offset else None,
         statuses=STATUSES,
-        keep={"as_of": as_of} if as_of else {},
+        keep=kept(request, as_of),
     )

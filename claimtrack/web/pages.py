@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from claimtrack import language
 from claimtrack.deadlines.deadline import Deadline, days_left, days_overdue
 from claimtrack.records import claims, links, reading
 from claimtrack.records.claims import deadline_of
@@ -26,11 +27,18 @@ from claimtrack.records.status_sql import count_by_status
 from claimtrack.records.verdicts import days_late
 from claimtrack.reports import deadline_report
 from claimtrack.reports.prose import (
+    CAUSE_WORDS,
+    KIND_WORDS,
+    PRECISION_WORDS,
+    VERDICT_WORDS,
+    deadline_label,
     event_text,
     left_words,
     moment_text,
     overdue_words,
+    reading_words,
     status_words,
+    word_for,
 )
 from claimtrack.web.site import AsOfParam, ClaimId, Offset, SiteDep
 
@@ -69,6 +77,13 @@ def web_link(url: str | None) -> str | None:
 
 
 templates.env.filters["web_link"] = web_link
+templates.env.add_extension("jinja2.ext.i18n")
+templates.env.install_gettext_callables(  # type: ignore[attr-defined]
+    language.gettext, language.ngettext, newstyle=True
+)
+templates.env.globals["day"] = language.day
+templates.env.globals["number"] = language.number
+NAMES = {"en": "English", "fr": "Français"}  # each in its own language, for the switch
 
 
 @dataclass
@@ -84,13 +99,13 @@ class Row:
 def row(claim: Claim, status: str, as_of: AsOf) -> Row:
     deadline = deadline_of(claim)
     if deadline is None:
-        when = "no deadline"
+        when = language.gettext("no deadline")
     elif status == "due":
         when = overdue_words(days_overdue(deadline.date, as_of.day))
     elif deadline.date >= as_of.day and status in ("pending", "in_progress", "stalled"):
         when = left_words(days_left(deadline.date, as_of.day))
     else:
-        when = f"{deadline.kind} {deadline.date.isoformat()}"
+        when = reading_words(deadline.kind, deadline.date)
     return Row(claim, status, deadline, when)
 
 
@@ -114,7 +129,25 @@ def meter(counts: dict[str, int]) -> Meter:
 
 def page(request: Request, template: str, code: int = 200, **context: Any) -> Response:
     site = request.app.state.site
-    return templates.TemplateResponse(request, template, {"site": site, **context}, code)
+    spoken = language.current()
+    switch = [  # this page in each other language the site offers
+        (
+            code_,
+            NAMES[code_],
+            request.url.path + "?" + _query(**{**request.query_params, "lang": code_}),
+        )
+        for code_ in site.offered
+        if code_ != spoken
+    ]
+    shared = {"site": site, "lang": spoken, "switch": switch}
+    return templates.TemplateResponse(request, template, {**shared, **context}, code)
+
+
+def kept(request: Request, as_of: str | None) -> dict[str, str]:
+    """What the page's links carry over: the moment asked about, and a language chosen."""
+    keep = {"as_of": as_of} if as_of else {}
+    chosen = request.query_params.get("lang")
+    return {**keep, "lang": chosen} if chosen else keep
 
 
 def error_page(request: Request, status_code: int, text: str) -> Response:
@@ -149,7 +182,7 @@ def home(
     filters: dict[str, Any] = {"status": status, "by": by, "tag": tag, "q": q}
     if every:
         filters["every"] = 1
-    keep = {"as_of": as_of} if as_of else {}
+    keep = kept(request, as_of)
     with site.database.read() as session:
         if not any(filters.values()):
             report = deadline_report.build_report(session, moment, UPCOMING_DAYS, HOME_LIMIT)
@@ -223,7 +256,7 @@ def claim_page(
             links=links.related(claim),
             moved=_moved(session, claim),
             review=_review(request, session, claim, moment),
-            keep={"as_of": as_of} if as_of else {},
+            keep=kept(request, as_of),
         )
 
 
@@ -268,7 +301,7 @@ def corrections_page(request: Request, site: SiteDep, since: str | None = None) 
         as_of=site.as_of(None),
         entries=found,
         since=start,
-        keep={},
+        keep=kept(request, None),
     )
 
 
@@ -290,6 +323,14 @@ templates.env.filters["days_late"] = lambda verdict, deadline: days_late(
     verdict, deadline.date if deadline else None
 )
 templates.env.filters["words"] = status_words
+templates.env.filters["verdict_word"] = lambda code: word_for(code, VERDICT_WORDS)
+templates.env.filters["kind_word"] = lambda code: word_for(code, KIND_WORDS)
+templates.env.filters["precision_word"] = lambda code: word_for(code, PRECISION_WORDS)
+templates.env.filters["cause_word"] = lambda code: word_for(code, CAUSE_WORDS)
+templates.env.filters["deadline_label"] = lambda deadline: deadline_label(deadline.kind)
+templates.env.filters["deadline_reading"] = lambda deadline: reading_words(
+    deadline.kind, deadline.date
+)
 templates.env.filters["moment"] = moment_text
 templates.env.filters["event_text"] = event_text
 templates.env.filters["iso"] = iso

@@ -192,6 +192,7 @@ def _publish(
     if not publishing.claim_url:  # feeds and calendar entries link to the published page
         publishing = publishing.model_copy(update={"claim_url": f"{base_url}claims/{{id}}.html"})
     site = Site(db, config.model_copy(update={"publishing": publishing}), clock=lambda: moment)
+    site.languages = (site.language,)  # a static copy is in the site's language only
     app = create_app(site, cache=False)
     result = Published(directory)
     names = anyio.run(_crawl, app, base_url, directory, result)

@@ -18,6 +18,7 @@ from fastapi import Depends, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 
+from claimtrack import language
 from claimtrack.config import Config
 from claimtrack.deadlines.days import parse_moment
 from claimtrack.errors import (
@@ -55,6 +56,18 @@ class Site:
     config: Config = field(default_factory=Config)
     token: str | None = None
     clock: Callable[[], datetime] = _now
+    # The languages a reader may choose (?lang=, Accept-Language); None: every one
+    # claimtrack speaks. A static copy is in one language: the site's.
+    languages: tuple[str, ...] | None = None
+
+    @property
+    def language(self) -> str:
+        """The site's own language: $CLAIMTRACK_LANG, else [publishing] language."""
+        return language.from_environment(self.config.publishing.language)
+
+    @property
+    def offered(self) -> tuple[str, ...]:
+        return self.languages or language.LANGUAGES
 
     @property
     def tz(self) -> tzinfo:
@@ -193,3 +206,5 @@ def storable_query(request: Request) -> None:
     for key, value in request.query_params.multi_items():
         storable.check(key, "query")
         storable.check(value, key)
+        if key == "lang":
+            language.check(value, "lang")
