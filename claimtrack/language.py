@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date
+from datetime import date, datetime, tzinfo
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -114,6 +114,16 @@ def day(value: date) -> str:
     from babel.dates import format_date
 
     return format_date(value, format="long", locale=current())
+
+
+def moment(value: datetime, tz: tzinfo) -> str:
+    """An instant as the language writes it: ISO 8601 in English, as the record shows it;
+    "1 octobre 2026, 00:00:00 UTC" in French, in the tracker's zone ``tz``."""
+    if current() == DEFAULT:
+        return value.isoformat()
+    from babel.dates import format_datetime
+
+    return format_datetime(value, format="long", tzinfo=tz, locale=current())
 
 
 def negotiate(accept_language: str | None, default: str) -> str:

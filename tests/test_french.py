@@ -183,3 +183,14 @@ def test_a_french_digest_and_report_read_as_french(database, seeded, run, monkey
     assert "En attente de vérification — échéance passée, sans verdict (2) :" in printed
     assert "Déclarations par statut : en attente de vérification 2, sans échéance 1" in printed
     assert run("report", "--as-of", "2026-11-24", "--json").json()["counts"]["due"] == 2
+
+
+def test_a_language_not_spoken_in_the_environment_is_one_line_before_serving(run, monkeypatch):
+    monkeypatch.setenv("CLAIMTRACK_LANG", "es")
+    for command in (("serve", "--port", "0"), ("check",), ("export", "--format", "ics")):
+        done = run(*command)
+        assert done.code == 2, command
+        assert done.err == (
+            "claimtrack: error: CLAIMTRACK_LANG: 'es' is not a language claimtrack speaks; "
+            "use one of en, fr\n"
+        )

@@ -74,9 +74,16 @@ def test_every_command_of_the_tour_prints_what_the_readme_shows(db, backend, cap
     monkeypatch.setenv("CLAIMTRACK_USER", "desk")  # the reviewer the README shows
     for command, shown in sessions(README.read_text(encoding="utf-8")):
         words = shlex.split(command)
+        given = {}  # NAME=value before the command, as a shell reads it
+        while words and re.fullmatch(r"[A-Z_]+=.*", words[0]):
+            name, _, value = words.pop(0).partition("=")
+            given[name] = value
         assert words[0] == "claimtrack", command
         capsys.readouterr()
-        main(words[1:])
+        with monkeypatch.context() as scoped:
+            for name, value in given.items():
+                scoped.setenv(name, value)
+            main(words[1:])
         captured = capsys.readouterr()
         printed = (captured.out + captured.err).splitlines()
         assert matches(shown, printed), (

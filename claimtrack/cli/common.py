@@ -43,9 +43,12 @@ def env_zone() -> str | None:
 def settings(path: str | None = None) -> Config:
     """The configuration file (``--config``, $CLAIMTRACK_CONFIG or the default place), with
     $CLAIMTRACK_TZ, when set, overriding its time zone."""
-    from claimtrack import config
+    from claimtrack import config, language
 
     loaded = config.load(path)
+    # A $CLAIMTRACK_LANG claimtrack does not speak is refused here, in one line, rather
+    # than by every page the server renders or every pass the monitor makes.
+    language.from_environment(loaded.publishing.language)
     name = env_zone()
     return loaded.model_copy(update={"timezone": name}) if name else loaded
 

@@ -14,7 +14,7 @@ from icalendar import Calendar, Event, vText
 
 from claimtrack.config import Publishing
 from claimtrack.formats.document import ClaimRecord
-from claimtrack.language import day
+from claimtrack.language import day, ngettext
 from claimtrack.language import gettext as _
 from claimtrack.records.calendar_window import Nearest
 from claimtrack.records.moments import AsOf
@@ -104,12 +104,31 @@ def write(
 def window_description(chosen: Nearest, day: date) -> str:
     """What a served calendar holds, said in its description, so that a subscriber whose
     calendar shows only some deadlines knows it and knows where the rest are."""
+    from claimtrack.language import day as day_words
+    from claimtrack.language import number
+
     window = chosen.window
-    span = f"from {window.first.isoformat()} to {window.last.isoformat()}"
+    said = {
+        "first": day_words(window.first),
+        "last": day_words(window.last),
+        "day": day_words(day),
+        "shown": number(len(chosen.claim_ids)),
+        "held": number(chosen.in_window),
+        "num": chosen.in_window,
+    }
     if chosen.complete:
-        held = chosen.in_window
-        return f"Every deadline {span}: {held:,} deadline{'' if held == 1 else 's'}."
+        return (
+            ngettext(
+                "Every deadline from %(first)s to %(last)s: %(held)s deadline.",
+                "Every deadline from %(first)s to %(last)s: %(held)s deadlines.",
+                chosen.in_window,
+            )
+            % said
+        )
     return (
-        f"The {len(chosen.claim_ids):,} deadlines nearest to {day.isoformat()} of the "
-        f"{chosen.in_window:,} {span}; every deadline: claimtrack export --format ics."
+        _(
+            "The %(shown)s deadlines nearest to %(day)s of the %(held)s from %(first)s to "
+            "%(last)s; every deadline: claimtrack export --format ics."
+        )
+        % said
     )

@@ -109,6 +109,18 @@ CAUSE_WORDS = {
 }
 
 
+RELATION_WORDS = {  # a link as read from either side (records.links.related)
+    "supersedes": N_("supersedes"),
+    "superseded by": N_("superseded by"),
+    "contradicts": N_("contradicts"),
+    "contradicted by": N_("contradicted by"),
+    "repeats": N_("repeats"),
+    "repeated by": N_("repeated by"),
+    "part-of": N_("part of"),
+    "has as a part": N_("has as a part"),
+}
+
+
 def word_for(code: str, words: dict[str, str]) -> str:
     """A code of the record (a verdict, a kind, a precision, a cause) in the language in
     force; a code it does not know stays as it is."""

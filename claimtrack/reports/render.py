@@ -7,6 +7,7 @@ from datetime import UTC, tzinfo
 from typing import TYPE_CHECKING
 
 from claimtrack.deadlines.deadline import Deadline, term_text
+from claimtrack.language import day, ngettext
 from claimtrack.language import gettext as _
 from claimtrack.records.claims import deadline_of
 from claimtrack.records.links import related
@@ -149,16 +150,23 @@ def links_text(claim: Claim) -> list[str]:
 
 def moves_line(moves: Sequence[Move]) -> str:
     """ "deadline moved twice: by 2025-09-30 → by 2026-09-30 → …, by the statements of …"."""
-    times = {2: "once", 3: "twice"}.get(len(moves), f"{len(moves) - 1} times")
+    n = len(moves) - 1
+    times = {1: _("once"), 2: _("twice")}.get(n) or ngettext("%(num)d time", "%(num)d times", n) % {
+        "num": n
+    }
     steps = " → ".join(
-        f"{m.deadline.kind} {m.deadline.date.isoformat()}" if m.deadline else "no deadline"
+        reading_words(m.deadline.kind, m.deadline.date) if m.deadline else _("no deadline")
         for m in moves
     )
     said = ", ".join(
-        f"{m.stated_on.isoformat() if m.stated_on else 'a date not known'} (#{m.claim_id})"
+        f"{day(m.stated_on) if m.stated_on else _('a date not known')} (#{m.claim_id})"
         for m in moves
     )
-    return f"deadline moved {times}: {steps}, by the statements of {said}"
+    return _("deadline moved %(times)s: %(steps)s, by the statements of %(said)s") % {
+        "times": times,
+        "steps": steps,
+        "said": said,
+    }
 
 
 def claim_row(claim: Claim, status: str) -> str:

@@ -30,6 +30,7 @@ from claimtrack.reports.prose import (
     CAUSE_WORDS,
     KIND_WORDS,
     PRECISION_WORDS,
+    RELATION_WORDS,
     VERDICT_WORDS,
     deadline_label,
     event_text,
@@ -83,6 +84,7 @@ templates.env.install_gettext_callables(  # type: ignore[attr-defined]
 )
 templates.env.globals["day"] = language.day
 templates.env.globals["number"] = language.number
+templates.env.globals["instant"] = language.moment
 NAMES = {"en": "English", "fr": "Français"}  # each in its own language, for the switch
 
 
@@ -327,6 +329,7 @@ templates.env.filters["verdict_word"] = lambda code: word_for(code, VERDICT_WORD
 templates.env.filters["kind_word"] = lambda code: word_for(code, KIND_WORDS)
 templates.env.filters["precision_word"] = lambda code: word_for(code, PRECISION_WORDS)
 templates.env.filters["cause_word"] = lambda code: word_for(code, CAUSE_WORDS)
+templates.env.filters["relation_word"] = lambda words: word_for(words, RELATION_WORDS)
 templates.env.filters["deadline_label"] = lambda deadline: deadline_label(deadline.kind)
 templates.env.filters["deadline_reading"] = lambda deadline: reading_words(
     deadline.kind, deadline.date
