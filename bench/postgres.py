@@ -194,7 +194,10 @@ def main() -> None:
         info = run.database(args.folder, size) | {"claims": size}
         results[size] = measure(info, args.url, args.runs, args.folder, env, not args.skip_import)
     sizes = " ".join(map(str, args.sizes))
-    print(f"Taken {started}, `python bench/postgres.py --sizes {sizes} --runs {args.runs}`")
+    skipped = " --skip-import" if args.skip_import else ""
+    print(
+        f"Taken {started}, `python bench/postgres.py --sizes {sizes} --runs {args.runs}{skipped}`"
+    )
     print("\nSeconds, median of the runs (import: one run), each a fresh process:\n")
     header = " | ".join(f"{s:,} SQLite | {s:,} PostgreSQL | ×" for s in args.sizes)
     print(f"| command | {header} |")

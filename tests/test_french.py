@@ -194,3 +194,23 @@ def test_a_language_not_spoken_in_the_environment_is_one_line_before_serving(run
             "claimtrack: error: CLAIMTRACK_LANG: 'es' is not a language claimtrack speaks; "
             "use one of en, fr\n"
         )
+
+
+def test_the_feed_and_the_calendar_in_french(client, seeded):
+    import feedparser
+    import vobject
+
+    feed = feedparser.parse(client.get("/feed.atom", params={"lang": "fr"}).content)
+    assert feed.feed.title == "claimtrack : modifications du registre"
+    assert feed.feed.language == "fr"
+    titles = [e.title for e in feed.entries]
+    assert titles[0].startswith("Échéance passée : nº 2 La présence des forces"), titles
+    calendar = vobject.readOne(client.get("/deadlines.ics", params={"lang": "fr"}).text)
+    assert calendar.x_wr_calname.value == "Échéances"
+    assert calendar.x_wr_caldesc.value == (
+        "Toutes les échéances du 24 novembre 2025 au 23 novembre 2028 : 1 échéance."
+    )
+    [event] = calendar.vevent_list
+    assert "Échéance : au moins jusqu’en septembre 2026" not in event.description.value
+    assert "(au moins jusqu’au 30 septembre 2026)" in event.description.value
+    assert event.categories.value[0] == "due"  # a code, as in every language

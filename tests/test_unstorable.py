@@ -146,3 +146,24 @@ def test_the_clis_bounds_are_the_columns_and_the_readers():
 
     assert common.ID.high == models.MAX_ID
     assert common.MAX_DAYS == days.MAX_DAYS
+
+
+@pytest.mark.parametrize(
+    ("text", "may"),
+    [
+        (r'{"a": "\u0000"}', True),
+        (r'{"a": "\ud800"}', True),
+        (r'{"a": "\uDBFF"}', True),
+        (r'{"a": "\udc00"}', True),
+        (r'{"a": "\uDFFF"}', True),
+        ('{"a": "\x00"}', True),
+        (r'{"a": "\ud7ff \ue000 \u00e9 \u0001"}', False),
+        ('{"a": "é, « guillemets », 中文"}', False),
+    ],
+)
+def test_a_json_text_is_walked_only_when_it_may_hold_what_no_database_keeps(text, may):
+    """The import skips the walk over every string when the text holds no NUL and no escape
+    of one or of half a UTF-16 pair: it may skip only what could not be there."""
+    from claimtrack.records import storable
+
+    assert storable.json_may_hold(text) is may

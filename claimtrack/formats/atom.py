@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from claimtrack import language
 from claimtrack.records.changes import Change
 from claimtrack.records.models import Claim
 
@@ -40,6 +41,7 @@ def feed(
     generator.link(href=feed_url, rel="self")
     generator.updated(changes[0].at if changes else updated)
     generator.generator("claimtrack")
+    generator.language(language.current())  # the feed's xml:lang: its titles' language
     for change in reversed(changes):  # feedgen prepends: the newest ends first
         entry = generator.add_entry()
         page = link(change.claim)

@@ -16,6 +16,8 @@ from typing import Any
 from claimtrack.errors import BadInput
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# In JSON text, what can decode to one: \u0000 and the escapes of half a UTF-16 pair.
+_UNSTORABLE_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
 
 
 def problem(value: str) -> str | None:
@@ -54,6 +56,13 @@ def walk(data: Any, path: str = "") -> Iterator[tuple[str, str]]:
     elif isinstance(data, list):
         for index, value in enumerate(data):
             yield from walk(value, f"{path}[{index}]")
+
+
+def json_may_hold(text: str) -> bool:
+    """Whether JSON ``text`` may decode to a string no database can keep. When it cannot,
+    the walk over every parsed string is skipped: one scan of the text (0.1 s for 94 MB)
+    instead of a call per string (1.8 s for 100,000 claims, bench/importing.py)."""
+    return bool(_UNSTORABLE.search(text) or _UNSTORABLE_ESCAPE.search(text))
 
 
 def check_all(data: Any, where: str) -> None:

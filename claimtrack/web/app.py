@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from claimtrack import language
 from claimtrack.errors import ClaimtrackError
 from claimtrack.web import api, caching, calendars, feeds, guard, indexes, pages, speaking
 from claimtrack.web.site import Site, message, problems, status_code, storable_query
@@ -103,7 +104,9 @@ def create_app(
         if _is_api(request):
             return await http_exception_handler(request, error)
         text = (
-            "There is no page at this address; it may be mistyped, or the page may have moved."
+            language.gettext(
+                "There is no page at this address; it may be mistyped, or the page may have moved."
+            )
             if error.status_code == 404
             else str(error.detail)
         )
