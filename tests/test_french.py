@@ -214,3 +214,15 @@ def test_the_feed_and_the_calendar_in_french(client, seeded):
     assert "Échéance : au moins jusqu’en septembre 2026" not in event.description.value
     assert "(au moins jusqu’au 30 septembre 2026)" in event.description.value
     assert event.categories.value[0] == "due"  # a code, as in every language
+
+
+def test_a_missing_page_says_so_in_french(client, seeded):
+    missing = client.get("/claims/99", params={"lang": "fr"})
+    assert missing.status_code == 404
+    page = html.unescape(missing.text)
+    assert "<h1>Introuvable</h1>" in page
+    assert "claim: aucune déclaration ne porte le numéro 99" in page
+    nowhere = html.unescape(client.get("/nowhere", headers=FRENCH).text)
+    assert "Il n’y a pas de page à cette adresse" in nowhere
+    unknown = html.unescape(client.get("/tags/nothing", params={"lang": "fr"}).text)
+    assert "aucune déclaration n’a le thème « nothing » ; voir /tags" in unknown

@@ -190,3 +190,16 @@ def test_an_empty_db_option_is_refused_not_taken_for_the_default(run, db):
     result = run("list", "--db", "")
     assert result.code == 2
     assert "--db: is empty; give a file path or a database URL" in result.err
+
+
+def test_a_bulk_insert_that_breaks_a_unique_key_is_a_conflict(database, seeded):
+    """On PostgreSQL the rows go by COPY, outside SQLAlchemy's statements; its errors are
+    wrapped as a statement's, so a concurrent import's row becomes a Conflict (one line,
+    exit 3) and not a driver's exception (tests/test_concurrency.py)."""
+    from claimtrack.errors import Conflict
+    from claimtrack.records.models import ClaimTag
+    from claimtrack.records.sql import bulk_insert
+
+    existing = {"claim_id": 1, "tag": seeded[0]["tags"][0]}
+    with pytest.raises(Conflict), database.write() as session:
+        bulk_insert(session, ClaimTag.__table__, [existing])

@@ -19,6 +19,7 @@ from claimtrack.deadlines.deadline import Deadline, Term
 from claimtrack.deadlines.hand import HandReading, read_by_hand
 from claimtrack.deadlines.reader import parse_deadline
 from claimtrack.errors import BadInput, NotFound, Removed
+from claimtrack.language import gettext as _
 from claimtrack.records import search
 from claimtrack.records.attribution import (
     Citation,
@@ -230,12 +231,17 @@ def get_claim(session: Session, claim_id: int | None, *, removed: bool = False) 
     restoring or purging it), else it is refused as :class:`Removed`."""
     claim = session.get(Claim, claim_id) if claim_id is not None else None
     if claim is None:
-        raise NotFound("claim", f"no claim with id {claim_id}", "list them with: claimtrack list")
+        said = _("no claim with id %(id)s") % {"id": claim_id}
+        raise NotFound("claim", said, "list them with: claimtrack list")
     if claim.removed_at is not None and not removed:
         raise Removed(
             "claim",
-            f"claim {claim_id} was removed on {claim.removed_at.date().isoformat()} "
-            f"({claim.removal_reason})",
+            _("claim %(id)s was removed on %(day)s (%(reason)s)")
+            % {
+                "id": claim_id,
+                "day": claim.removed_at.date().isoformat(),
+                "reason": claim.removal_reason,
+            },
             f"bring it back with: claimtrack restore {claim_id}",
         )
     return claim

@@ -9,6 +9,7 @@ from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import cast, func, insert, select
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 
@@ -84,17 +85,21 @@ def _tuples(connection: Any, table: Any, order: list[str], rows: list[dict[str, 
 
 
 def _copy(connection: Any, table: Any, rows: list[dict[str, Any]]) -> None:
-    """``COPY`` the rows into ``table`` inside the session's transaction."""
+    """``COPY`` the rows into ``table`` inside the session's transaction. The driver's
+    errors are wrapped as SQLAlchemy wraps a statement's (a unique violation becomes an
+    IntegrityError), so a concurrent writer's row is a Conflict here as everywhere."""
     order = list(rows[0])
     quote = connection.dialect.identifier_preparer.quote
     columns = ", ".join(quote(name) for name in order)
+    statement = f"COPY {quote(table.name)} ({columns}) FROM STDIN"
     driver = connection.connection.driver_connection  # psycopg's, in this transaction
-    with (
-        driver.cursor() as cursor,
-        cursor.copy(f"COPY {quote(table.name)} ({columns}) FROM STDIN") as copy,
-    ):
-        for row in _tuples(connection, table, order, rows):
-            copy.write_row(row)
+    dbapi = connection.dialect.loaded_dbapi
+    try:
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in _tuples(connection, table, order, rows):
+                copy.write_row(row)
+    except dbapi.Error as error:
+        raise DBAPIError.instance(statement, None, error, dbapi.Error) from error
 
 
 def _sequence(table: Any) -> Any:

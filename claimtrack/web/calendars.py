@@ -20,6 +20,7 @@ from sqlmodel import select
 from claimtrack.deadlines.days import parse_date
 from claimtrack.errors import NotFound
 from claimtrack.formats import collect, export, ics
+from claimtrack.language import gettext as _
 from claimtrack.records.calendar_window import Window, nearest_deadlines
 from claimtrack.records.models import Actor, ClaimTag
 from claimtrack.web.api import READ
@@ -59,13 +60,16 @@ def _calendar(
             claimant is not None
             and session.exec(select(Actor.id).where(Actor.name == claimant)).first() is None
         ):
-            raise NotFound("claimant", f"no claimant is named '{claimant}'; see /claimants")
+            raise NotFound(
+                "claimant",
+                _("no claimant is named '%(name)s'; see /claimants") % {"name": claimant},
+            )
         if (
             tag is not None
             and session.exec(select(ClaimTag.claim_id).where(ClaimTag.tag == tag.lower())).first()
             is None
         ):
-            raise NotFound("tag", f"no claim is tagged '{tag}'; see /tags")
+            raise NotFound("tag", _("no claim is tagged '%(tag)s'; see /tags") % {"tag": tag})
         chosen = nearest_deadlines(session, moment, window, claimant=claimant, tag=tag)
         found = collect.claims_by_id(
             session, chosen.claim_ids, collect.source_keys(session, chosen.claim_ids)

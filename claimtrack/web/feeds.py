@@ -51,7 +51,9 @@ def claimant_feed(request: Request, site: SiteDep, name: str, as_of: AsOfParam =
     moment = site.as_of(as_of)
     with site.database.read() as session:
         if session.exec(select(Actor.id).where(Actor.name == name)).first() is None:
-            raise NotFound("claimant", f"no claimant is named '{name}'; see /claimants")
+            raise NotFound(
+                "claimant", _("no claimant is named '%(name)s'; see /claimants") % {"name": name}
+            )
         found = changes(session, moment, claimant=name)
         title = f"{site.name}: {name}"
         return _answer(request, site, title, found, f"/claimants/{name}")
@@ -66,7 +68,7 @@ def tag_feed(request: Request, site: SiteDep, tag: str, as_of: AsOfParam = None)
             session.exec(select(ClaimTag.claim_id).where(ClaimTag.tag == tag.lower())).first()
             is None
         ):
-            raise NotFound("tag", f"no claim is tagged '{tag}'; see /tags")
+            raise NotFound("tag", _("no claim is tagged '%(tag)s'; see /tags") % {"tag": tag})
         found = changes(session, moment, tag=tag)
         title = _("%(site)s: claims tagged %(tag)s") % {"site": site.name, "tag": tag}
         return _answer(request, site, title, found, f"/tags/{tag}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from claimtrack.language import gettext as _
 from claimtrack.records import reading, scorecards
 from claimtrack.records.status import STATUSES
 from claimtrack.web.pages import PAGE_SIZE, kept, meter, page, row
@@ -78,7 +79,7 @@ def tag_page(
     if not found and not offset and not counts:
         from claimtrack.errors import NotFound
 
-        raise NotFound("tag", f"no claim is tagged '{tag}'; see the tags at /tags")
+        raise NotFound("tag", _("no claim is tagged '%(tag)s'; see /tags") % {"tag": tag})
     return page(
         request,
         "tag.html",
