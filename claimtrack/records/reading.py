@@ -73,11 +73,13 @@ def list_claims(
     if matching is not None:  # words to search for, which the search refuses if it has none
         query = query.where(col(Claim.id).in_(search.matching(session, matching)))
     if claimant:
+        # The claimants whose name holds the words first (a scan of the claimants, a few
+        # thousand), then their claims by the actor_id index: joined the other way round,
+        # SQLite read every claim's claimants (80 ms a page at 100k claims).
+        named = select(Actor.id).where(func.lower(Actor.name).contains(claimant.strip().lower()))
         query = query.where(
             col(Claim.id).in_(
-                select(ClaimActor.claim_id)
-                .join(Actor)
-                .where(func.lower(Actor.name).contains(claimant.strip().lower()))
+                select(ClaimActor.claim_id).where(col(ClaimActor.actor_id).in_(named))
             )
         )
     if tag:

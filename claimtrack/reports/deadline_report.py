@@ -198,8 +198,7 @@ def claim_block(claim: Claim, headline: str) -> list[str]:
         f"  #{claim.id}  {headline} · {who(claim)}",
         *WRAP.wrap(f"“{claim.text}”"),
         "      "
-        + _("%(label)s: %(deadline)s")
-        % {"label": _label(claim), "deadline": claim_deadline(claim)},
+        + _("%(label)s: %(value)s") % {"label": _label(claim), "value": claim_deadline(claim)},
     ]
 
 
