@@ -226,3 +226,14 @@ def test_a_missing_page_says_so_in_french(client, seeded):
     assert "Il n’y a pas de page à cette adresse" in nowhere
     unknown = html.unescape(client.get("/tags/nothing", params={"lang": "fr"}).text)
     assert "aucune déclaration n’a le thème « nothing » ; voir /tags" in unknown
+
+
+def test_a_bad_filter_or_moment_is_refused_in_french_on_a_french_page(client, seeded):
+    bad_day = client.get("/", params={"lang": "fr", "as_of": "2026-02-30"})
+    assert bad_day.status_code == 422
+    said = html.unescape(bad_day.text)
+    assert "as_of: « 2026-02-30 » n’est pas une date qui existe ; écrivez AAAA-MM-JJ" in said
+    bad_status = client.get("/", params={"lang": "fr", "status": "kaput"})
+    assert "« kaput » n’est pas l’une des valeurs pending, due" in html.unescape(bad_status.text)
+    english = client.get("/api/claims", params={"status": "kaput"}).json()["detail"]
+    assert english.startswith("status: 'kaput' is not one of pending, due")

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from claimtrack.deadlines.deadline import due_moment
 from claimtrack.errors import BadInput
+from claimtrack.language import gettext as _
 
 # The years a date or moment typed by a user may fall in. Far enough either way for any
 # record, and far enough from Python's year 1 and 9999 that a report's window around it
@@ -18,24 +19,24 @@ MAX_DAYS = 36_600  # a report's window: a hundred years
 
 def _in_range(moment: date, text: str, field: str) -> None:
     if not FIRST_YEAR <= moment.year <= LAST_YEAR:
-        raise BadInput(
-            field,
-            f"'{text}' is outside the years {FIRST_YEAR} to {LAST_YEAR} that claimtrack takes; "
-            "give a date such as 2025-10-01",
+        said = _(
+            "'%(text)s' is outside the years %(first)s to %(last)s that claimtrack takes; "
+            "give a date such as 2025-10-01"
         )
+        raise BadInput(field, said % {"text": text, "first": FIRST_YEAR, "last": LAST_YEAR})
 
 
 def parse_date(text: str, field: str) -> date:
     """A calendar date typed by a user (YYYY-MM-DD): refuses impossible dates such as 2024-13-45."""
     value = text.strip()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value, re.ASCII):
-        raise BadInput(field, f"'{text}' is not a date; use YYYY-MM-DD, e.g. 2024-09-27")
+        said = _("'%(text)s' is not a date; use YYYY-MM-DD, e.g. 2024-09-27")
+        raise BadInput(field, said % {"text": text})
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        raise BadInput(
-            field, f"'{text}' is not a real date; use YYYY-MM-DD, e.g. 2024-09-27"
-        ) from None
+        said = _("'%(text)s' is not a real date; use YYYY-MM-DD, e.g. 2024-09-27")
+        raise BadInput(field, said % {"text": text}) from None
     _in_range(day, text, field)
     return day
 
@@ -59,11 +60,11 @@ def parse_moment(text: str, field: str, tz: tzinfo = UTC) -> datetime:
         moment = datetime.fromisoformat(value)
         _in_range(moment, text, field)
     except ValueError:
-        raise BadInput(
-            field,
-            f"'{text}' is not a date or date-time; use YYYY-MM-DD or YYYY-MM-DDTHH:MM[+HH:MM], "
-            "e.g. 2025-10-01 or 2025-10-01T09:30+02:00",
-        ) from None
+        said = _(
+            "'%(text)s' is not a date or date-time; use YYYY-MM-DD or YYYY-MM-DDTHH:MM[+HH:MM], "
+            "e.g. 2025-10-01 or 2025-10-01T09:30+02:00"
+        )
+        raise BadInput(field, said % {"text": text}) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)
     return moment.astimezone(UTC)

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from claimtrack.deadlines.deadline import Deadline
 from claimtrack.errors import BadInput
+from claimtrack.language import gettext as _
 from claimtrack.records import search
 from claimtrack.records.models import (
     ALL_VERDICTS,
@@ -59,7 +60,8 @@ def check_url(url: str, field: str) -> str:
 
 def check_choice(value: str, choices: Sequence[str], field: str) -> str:
     if value not in choices:
-        raise BadInput(field, f"'{value}' is not one of {', '.join(choices)}")
+        said = _("'%(value)s' is not one of %(choices)s")
+        raise BadInput(field, said % {"value": value, "choices": ", ".join(choices)})
     return value
 
 
