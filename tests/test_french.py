@@ -237,3 +237,10 @@ def test_a_bad_filter_or_moment_is_refused_in_french_on_a_french_page(client, se
     assert "« kaput » n’est pas l’une des valeurs pending, due" in html.unescape(bad_status.text)
     english = client.get("/api/claims", params={"status": "kaput"}).json()["detail"]
     assert english.startswith("status: 'kaput' is not one of pending, due")
+
+
+def test_a_language_given_twice_is_read_once_for_the_page_and_its_links(client, seeded):
+    page = client.get("/?lang=fr&lang=en").text
+    assert '<html lang="fr">' in page
+    assert "/claims/1?lang=fr" in page
+    assert "/claims/1?lang=en" not in page

@@ -42,6 +42,7 @@ from claimtrack.reports.prose import (
     word_for,
 )
 from claimtrack.web.site import AsOfParam, ClaimId, Offset, SiteDep
+from claimtrack.web.speaking import chosen_language
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
@@ -148,7 +149,7 @@ def page(request: Request, template: str, code: int = 200, **context: Any) -> Re
 def kept(request: Request, as_of: str | None) -> dict[str, str]:
     """What the page's links carry over: the moment asked about, and a language chosen."""
     keep = {"as_of": as_of} if as_of else {}
-    chosen = request.query_params.get("lang")
+    chosen = chosen_language(request.scope)  # as web/speaking.py read it for the page
     return {**keep, "lang": chosen} if chosen else keep
 
 
