@@ -67,11 +67,6 @@ class Deadline:
     def by_hand(self) -> bool:
         return self.read_by == "hand"
 
-    @property
-    def label(self) -> str:
-        """What to call it: a ``from`` reading is a start, not a deadline."""
-        return "Start" if self.kind == "from" else "Deadline"
-
     def due_at(self, tz: tzinfo = UTC) -> datetime:
         """The first instant after ``date`` in the tracker's zone, in UTC: when the check is due."""
         return due_moment(self.date, tz)

@@ -14,7 +14,7 @@ from icalendar import Calendar, Event, vText
 
 from claimtrack.config import Publishing
 from claimtrack.formats.document import ClaimRecord
-from claimtrack.language import day, ngettext
+from claimtrack.language import day, ngettext, number
 from claimtrack.language import gettext as _
 from claimtrack.records.calendar_window import Nearest
 from claimtrack.records.moments import AsOf
@@ -101,17 +101,14 @@ def write(
     return count
 
 
-def window_description(chosen: Nearest, day: date) -> str:
+def window_description(chosen: Nearest, today: date) -> str:
     """What a served calendar holds, said in its description, so that a subscriber whose
     calendar shows only some deadlines knows it and knows where the rest are."""
-    from claimtrack.language import day as day_words
-    from claimtrack.language import number
-
     window = chosen.window
     said = {
-        "first": day_words(window.first),
-        "last": day_words(window.last),
-        "day": day_words(day),
+        "first": day(window.first),
+        "last": day(window.last),
+        "day": day(today),
         "shown": number(len(chosen.claim_ids)),
         "held": number(chosen.in_window),
         "num": chosen.in_window,

@@ -33,6 +33,7 @@ from claimtrack.records.status_sql import (
 from claimtrack.reports.prose import (
     VERDICT_WORDS,
     days_words,
+    deadline_label,
     left_words,
     overdue_words,
     status_words,
@@ -188,8 +189,7 @@ WRAP = textwrap.TextWrapper(width=88, initial_indent="      ", subsequent_indent
 
 
 def _label(claim: Claim) -> str:
-    """ "start" for a reading of kind from (it is not a deadline), else "deadline"."""
-    return _("start") if claim.deadline_kind == "from" else _("deadline")
+    return deadline_label(claim.deadline_kind).lower()
 
 
 def claim_block(claim: Claim, headline: str) -> list[str]:

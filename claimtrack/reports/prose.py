@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import date, datetime, tzinfo
 from typing import Any
 
+from claimtrack.language import day, ngettext
 from claimtrack.language import gettext as _
-from claimtrack.language import ngettext
 from claimtrack.records.models import Event
 
 
@@ -60,7 +60,7 @@ def left_words(days: int) -> str:
     return ngettext("%(num)d day left", "%(num)d days left", days) % {"num": days}
 
 
-def deadline_label(kind: str) -> str:
+def deadline_label(kind: str | None) -> str:
     """What to call a deadline in prose: a ``from`` reading is a start."""
     return _("Start") if kind == "from" else _("Deadline")
 
@@ -130,8 +130,6 @@ def word_for(code: str, words: dict[str, str]) -> str:
 def reading_words(kind: str, last_day: date) -> str:
     """ "by 2025-09-30" in English; "au plus tard le 30 septembre 2025" in French. The kind
     stays a code in data; here it is prose."""
-    from claimtrack.language import day
-
     return _(READINGS.get(kind, kind + " %(day)s")) % {"day": day(last_day)}
 
 

@@ -18,6 +18,7 @@ from claimtrack.records.scorecards import days_left
 from claimtrack.records.verdicts import days_late
 from claimtrack.reports.prose import (
     PRECISION_WORDS,
+    deadline_label,
     event_line,
     plural,
     reading_words,
@@ -83,7 +84,7 @@ def claim_text(
     lines.append(f"  claimants: {', '.join(claim.claimants)}")
     lines.append(f"  stated: {claim.stated_on.isoformat() if claim.stated_on else 'unknown'}")
     deadline = deadline_of(claim)
-    label = deadline.label.lower() if deadline else "deadline"
+    label = deadline_label(deadline.kind if deadline else None).lower()
     lines.append(f"  {label}: {deadline_line(deadline, tz)}")
     for label, value in (("criteria", claim.criteria), ("context", claim.context)):
         if value:

@@ -15,15 +15,12 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from sqlmodel import select
 
 from claimtrack.deadlines.days import parse_date
-from claimtrack.errors import NotFound
 from claimtrack.formats import collect, export, ics
-from claimtrack.language import gettext as _
 from claimtrack.records.calendar_window import Window, nearest_deadlines
-from claimtrack.records.models import Actor, ClaimTag
 from claimtrack.web.api import READ
+from claimtrack.web.feeds import require_scope
 from claimtrack.web.site import DATE, AsOfParam, Site, SiteDep, declared
 
 router = APIRouter(tags=["calendar"])
@@ -56,20 +53,7 @@ def _calendar(
     window = _window(site, moment.day, first, last)
     out = io.StringIO()
     with site.database.read() as session:
-        if (
-            claimant is not None
-            and session.exec(select(Actor.id).where(Actor.name == claimant)).first() is None
-        ):
-            raise NotFound(
-                "claimant",
-                _("no claimant is named '%(name)s'; see /claimants") % {"name": claimant},
-            )
-        if (
-            tag is not None
-            and session.exec(select(ClaimTag.claim_id).where(ClaimTag.tag == tag.lower())).first()
-            is None
-        ):
-            raise NotFound("tag", _("no claim is tagged '%(tag)s'; see /tags") % {"tag": tag})
+        require_scope(session, claimant=claimant, tag=tag)
         chosen = nearest_deadlines(session, moment, window, claimant=claimant, tag=tag)
         found = collect.claims_by_id(
             session, chosen.claim_ids, collect.source_keys(session, chosen.claim_ids)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from claimtrack.errors import NotFound
 from claimtrack.formats import atom
@@ -15,6 +15,23 @@ from claimtrack.web.site import AsOfParam, SiteDep
 
 router = APIRouter(include_in_schema=False)
 ATOM = "application/atom+xml; charset=utf-8"
+
+
+def require_scope(session: Session, *, claimant: str | None = None, tag: str | None = None) -> None:
+    """404 for a claimant no claim names or a tag no claim carries: a feed or a calendar of
+    one (web/calendars.py) is refused rather than served empty."""
+    if (
+        claimant is not None
+        and session.exec(select(Actor.id).where(Actor.name == claimant)).first() is None
+    ):
+        said = _("no claimant is named '%(name)s'; see /claimants") % {"name": claimant}
+        raise NotFound("claimant", said)
+    if (
+        tag is not None
+        and session.exec(select(ClaimTag.claim_id).where(ClaimTag.tag == tag.lower())).first()
+        is None
+    ):
+        raise NotFound("tag", _("no claim is tagged '%(tag)s'; see /tags") % {"tag": tag})
 
 
 def _answer(request: Request, site: SiteDep, title: str, found: list, page: str) -> Response:
@@ -50,10 +67,7 @@ def claimant_feed(request: Request, site: SiteDep, name: str, as_of: AsOfParam =
     """The latest changes on one claimant's claims."""
     moment = site.as_of(as_of)
     with site.database.read() as session:
-        if session.exec(select(Actor.id).where(Actor.name == name)).first() is None:
-            raise NotFound(
-                "claimant", _("no claimant is named '%(name)s'; see /claimants") % {"name": name}
-            )
+        require_scope(session, claimant=name)
         found = changes(session, moment, claimant=name)
         title = f"{site.name}: {name}"
         return _answer(request, site, title, found, f"/claimants/{name}")
@@ -64,11 +78,7 @@ def tag_feed(request: Request, site: SiteDep, tag: str, as_of: AsOfParam = None)
     """The latest changes on one tag's claims."""
     moment = site.as_of(as_of)
     with site.database.read() as session:
-        if (
-            session.exec(select(ClaimTag.claim_id).where(ClaimTag.tag == tag.lower())).first()
-            is None
-        ):
-            raise NotFound("tag", _("no claim is tagged '%(tag)s'; see /tags") % {"tag": tag})
+        require_scope(session, tag=tag)
         found = changes(session, moment, tag=tag)
         title = _("%(site)s: claims tagged %(tag)s") % {"site": site.name, "tag": tag}
         return _answer(request, site, title, found, f"/tags/{tag}")
