@@ -203,3 +203,29 @@ def test_a_bulk_insert_that_breaks_a_unique_key_is_a_conflict(database, seeded):
     existing = {"claim_id": 1, "tag": seeded[0]["tags"][0]}
     with pytest.raises(Conflict), database.write() as session:
         bulk_insert(session, ClaimTag.__table__, [existing])
+
+
+def test_a_bulk_update_sets_each_row_to_its_own_values_nulls_included(database, seeded):
+    """The monitor's pass updates a batch of claims and alerts in one statement on
+    PostgreSQL (UPDATE … FROM (VALUES …)); each row gets its own value, a NULL among them,
+    and rows not named are left alone."""
+    from sqlmodel import select
+
+    from claimtrack.records.sql import bulk_update
+
+    later = datetime(2031, 5, 6, 7, 8, 9, tzinfo=UTC)
+    with database.read() as session:
+        before = dict(session.execute(select(Claim.id, Claim.watch_at)).all())
+    with database.write() as session:
+        bulk_update(
+            session,
+            Claim.__table__,
+            [{"id": 1, "watch_at": later}, {"id": 2, "watch_at": None}],
+        )
+        bulk_update(session, Claim.__table__, [{"id": 3, "watch_at": None}])  # NULLs alone
+    with database.read() as session:
+        after = dict(session.execute(select(Claim.id, Claim.watch_at)).all())
+    assert after[1] == later
+    assert after[2] is None
+    assert after[3] is None
+    assert {k: v for k, v in after.items() if k > 3} == {k: v for k, v in before.items() if k > 3}

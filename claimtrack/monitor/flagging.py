@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from claimtrack.config import Config
@@ -20,7 +20,7 @@ from claimtrack.records.models import (
     Event,
     MonitorState,
 )
-from claimtrack.records.sql import insert_skipping_existing
+from claimtrack.records.sql import bulk_insert, bulk_update, insert_skipping_existing
 from claimtrack.records.store import Database
 
 BATCH = 500  # claims looked at per transaction: short write locks, flat memory
@@ -113,7 +113,7 @@ def flag(db: Database, now: datetime, config: Config, batch: int = BATCH) -> lis
             watch: list[dict[str, Any]] = []
             for looked in looked_at:
                 planned = looked.plan(config, now)
-                watch.append({"claim": looked.claim_id, "watch": planned.watch_at})
+                watch.append({"id": looked.claim_id, "watch_at": planned.watch_at})
                 rows += [
                     {
                         "claim_id": looked.claim_id,
@@ -129,14 +129,8 @@ def flag(db: Database, now: datetime, config: Config, batch: int = BATCH) -> lis
                     for alert in planned.alerts
                 ]
             new = _insert_if_absent(session, rows) if rows else []
-            if new:
-                session.execute(insert(Event), [_flag_event(alert, now) for alert in new])
-            session.execute(
-                update(table)
-                .where(table.c.id == bindparam("claim"))
-                .values(watch_at=bindparam("watch")),
-                watch,
-            )
+            bulk_insert(session, Event.__table__, [_flag_event(alert, now) for alert in new])  # type: ignore[attr-defined]
+            bulk_update(session, table, watch)
         flagged += new
         if len(looked_at) < batch:
             break

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, update
+from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from claimtrack.config import Config
@@ -31,7 +31,7 @@ from claimtrack.records.models import (
 )
 from claimtrack.records.moments import AsOf
 from claimtrack.records.silences import HELD, held_by, holding
-from claimtrack.records.sql import insert_skipping_existing
+from claimtrack.records.sql import bulk_insert, bulk_update, chunks, insert_skipping_existing
 from claimtrack.records.store import Database
 
 log = logging.getLogger("claimtrack.monitor")
@@ -61,7 +61,7 @@ def _lease(
     ``repeats``: True for only repeats (the digest's), False for all but repeats."""
     with db.write() as session:
         query = (
-            select(Alert)
+            select(Alert.id)
             .where(col(Alert.next_attempt_at) <= now)
             .order_by(col(Alert.next_attempt_at), col(Alert.id))  # the index order: no scan
             .limit(limit)
@@ -70,11 +70,18 @@ def _lease(
         if repeats is not None:
             kind = col(Alert.kind)
             query = query.where(kind == "repeat" if repeats else kind != "repeat")
-        alerts = session.exec(query).all()
-        for alert in alerts:
-            alert.attempts += 1
-            alert.next_attempt_at = now + timedelta(seconds=config.lease)
-        return [alert.id for alert in alerts if alert.id is not None]
+        taken = [alert_id for alert_id in session.exec(query).all() if alert_id is not None]
+        for chunk in chunks(taken):  # one statement, not a round trip per alert
+            session.execute(
+                update(Alert)
+                .where(col(Alert.id).in_(chunk))
+                .values(
+                    attempts=col(Alert.attempts) + 1,
+                    next_attempt_at=now + timedelta(seconds=config.lease),
+                )
+                .execution_options(synchronize_session=False)
+            )
+        return taken
 
 
 def backoff(attempts: int, config: Config) -> timedelta:
@@ -197,15 +204,15 @@ def _record(
     held: dict[int, Silence] | None = None,
 ) -> None:
     """One transaction: what each channel took, and each alert delivered or set to retry.
-    Statements go by the batch (executemany), not one ORM round trip per alert."""
+    Statements go by the batch (bulk inserts and updates), not one round trip per alert."""
     names = [sender.name for sender in senders]
     with db.write() as session:
         note_health(session, now, result)
-        if taken:
-            session.execute(
-                insert(Delivery),
-                [{"alert_id": a, "channel": c, "delivered_at": now} for a, c in sorted(taken)],
-            )
+        bulk_insert(
+            session,
+            Delivery.__table__,  # type: ignore[attr-defined]
+            [{"alert_id": a, "channel": c, "delivered_at": now} for a, c in sorted(taken)],
+        )
         current = session.exec(
             select(Alert.id, Alert.claim_id, Alert.attempts)
             .where(col(Alert.id).in_(ids))
@@ -247,17 +254,15 @@ def _record(
                     }
                 )
                 result.failed.append(alert_id)
-        if result.delivered:
-            table = Alert.__table__  # type: ignore[attr-defined]
+        for chunk in chunks(result.delivered):
             session.execute(
-                update(table)
-                .where(table.c.id == bindparam("alert"))
-                .values(delivered_at=now, next_attempt_at=None, last_error=None),
-                [{"alert": alert_id} for alert_id in result.delivered],
+                update(Alert)
+                .where(col(Alert.id).in_(chunk))
+                .values(delivered_at=now, next_attempt_at=None, last_error=None)
+                .execution_options(synchronize_session=False)
             )
-            session.execute(insert(Event), events)
-        if retry:
-            session.execute(update(Alert), retry)  # ORM bulk UPDATE by primary key
+        bulk_insert(session, Event.__table__, events)  # type: ignore[attr-defined]
+        bulk_update(session, Alert.__table__, retry)  # type: ignore[attr-defined]
 
 
 def note_health(session: Session, now: datetime, result: Delivered) -> None:

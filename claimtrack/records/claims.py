@@ -231,20 +231,37 @@ def get_claim(session: Session, claim_id: int | None, *, removed: bool = False) 
     restoring or purging it), else it is refused as :class:`Removed`."""
     claim = session.get(Claim, claim_id) if claim_id is not None else None
     if claim is None:
-        said = _("no claim with id %(id)s") % {"id": claim_id}
-        raise NotFound("claim", said, "list them with: claimtrack list")
+        raise _not_found(claim_id)
     if claim.removed_at is not None and not removed:
-        raise Removed(
-            "claim",
-            _("claim %(id)s was removed on %(day)s (%(reason)s)")
-            % {
-                "id": claim_id,
-                "day": claim.removed_at.date().isoformat(),
-                "reason": claim.removal_reason,
-            },
-            f"bring it back with: claimtrack restore {claim_id}",
-        )
+        raise _removed(claim_id, claim.removed_at, claim.removal_reason)
     return claim
+
+
+def check_claim(session: Session, claim_id: int, *, removed: bool = False) -> None:
+    """Refuses as :func:`get_claim` does, reading one row's two columns: loading a claim
+    loads its claimants, sources, verdicts and links too (a dozen queries), which an
+    answer that only needs to know the claim is there (its history) should not pay."""
+    found = session.exec(
+        select(Claim.removed_at, Claim.removal_reason).where(Claim.id == claim_id)
+    ).first()
+    if found is None:
+        raise _not_found(claim_id)
+    if found[0] is not None and not removed:
+        raise _removed(claim_id, found[0], found[1])
+
+
+def _not_found(claim_id: int | None) -> NotFound:
+    said = _("no claim with id %(id)s") % {"id": claim_id}
+    return NotFound("claim", said, "list them with: claimtrack list")
+
+
+def _removed(claim_id: int | None, removed_at: datetime, reason: str | None) -> Removed:
+    return Removed(
+        "claim",
+        _("claim %(id)s was removed on %(day)s (%(reason)s)")
+        % {"id": claim_id, "day": removed_at.date().isoformat(), "reason": reason},
+        f"bring it back with: claimtrack restore {claim_id}",
+    )
 
 
 def add_source(

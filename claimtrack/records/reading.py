@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from claimtrack.records import search
-from claimtrack.records.claims import get_claim
+from claimtrack.records.claims import check_claim, get_claim
 from claimtrack.records.models import (
     Actor,
     Claim,
@@ -115,7 +115,7 @@ def search_claims(session: Session, query: str, *, limit: int = 50) -> list[Clai
 
 def history(session: Session, claim_id: int) -> list[Event]:
     """Every change to the claim, oldest first; a removed claim's too (its removal is one)."""
-    get_claim(session, claim_id, removed=True)
+    check_claim(session, claim_id, removed=True)
     return list(
         session.exec(
             select(Event).where(Event.claim_id == claim_id).order_by(col(Event.at), col(Event.id))

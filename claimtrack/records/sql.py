@@ -1,5 +1,5 @@
 """SQL that works alike on SQLite and PostgreSQL: inserts that skip what exists, counts,
-batches, bulk inserts and the ids they take.
+batches, bulk inserts and updates, and the ids they take.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import cast, func, insert, select
+from sqlalchemy import bindparam, cast, column, func, insert, select, update, values
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
@@ -66,6 +66,40 @@ def bulk_insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> Non
     # Neither the driver's executemany nor COPY passes through SQLAlchemy's before_execute,
     # where the data version's watch looks: it is told here.
     versions.mark_changed(connection, table.name)
+
+
+def bulk_update(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    """``UPDATE`` many rows by ``id``, each to its own values (all rows with the same keys).
+
+    On PostgreSQL it is one statement, ``UPDATE … FROM (VALUES …)``: an executemany is a
+    round trip and a plan per row there, which made the monitor's pass twice as slow as on
+    SQLite (docs/benchmarks.md). SQLite has no column names for a ``VALUES`` table, and
+    its executemany stays in the process, so it keeps that."""
+    if not rows:
+        return
+    names = [name for name in rows[0] if name != "id"]
+    if is_postgres(session):
+        given = values(
+            column("id", table.c.id.type),
+            *(column(name, table.c[name].type) for name in names),
+            name="given",
+        ).data([(row["id"], *(row[name] for name in names)) for row in rows])
+        statement = (
+            update(table)
+            .where(table.c.id == given.c.id)
+            # cast: a column of NULLs in VALUES is text to PostgreSQL
+            .values({name: cast(given.c[name], table.c[name].type) for name in names})
+        )
+        session.execute(statement)
+    else:
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("_id"))
+            .values({name: bindparam(f"_{name}") for name in names})
+        )
+        session.execute(
+            statement, [{f"_{key}": value for key, value in row.items()} for row in rows]
+        )
 
 
 def _tuples(connection: Any, table: Any, order: list[str], rows: list[dict[str, Any]]) -> Any:

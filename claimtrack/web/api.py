@@ -177,7 +177,7 @@ def claim_history(site: SiteDep, claim_id: ClaimId) -> Response:
     """Every change made to the claim, oldest first: `claimtrack history ID --json`. A
     removed claim's answers 410, as its other addresses do."""
     with site.database.read() as session:
-        claims.get_claim(session, claim_id)  # refuses a removed claim
+        claims.check_claim(session, claim_id)  # refuses a removed claim
         return _json([shapes.event_json(e) for e in reading.history(session, claim_id)])
 
 

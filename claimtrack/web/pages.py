@@ -23,7 +23,6 @@ from claimtrack.records.models import Claim
 from claimtrack.records.moments import AsOf
 from claimtrack.records.reading import evidence_by_verdict
 from claimtrack.records.status import STATUSES
-from claimtrack.records.status_sql import count_by_status
 from claimtrack.records.verdicts import days_late
 from claimtrack.reports import deadline_report
 from claimtrack.reports.prose import (
@@ -213,7 +212,7 @@ def home(
             limit=PAGE_SIZE + 1,
             offset=offset,
         )
-        counts = count_by_status(session, moment.moment, moment.day)
+        counts = site.counts(session, moment)
     rows = [row(c, s, moment) for c, s in found[:PAGE_SIZE]]
     later = len(found) > PAGE_SIZE
     return page(

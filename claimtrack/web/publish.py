@@ -193,6 +193,7 @@ def _publish(
         publishing = publishing.model_copy(update={"claim_url": f"{base_url}claims/{{id}}.html"})
     site = Site(db, config.model_copy(update={"publishing": publishing}), clock=lambda: moment)
     site.languages = (site.language,)  # a static copy is in the site's language only
+    site.counts_once = {}
     app = create_app(site, cache=False)
     result = Published(directory)
     names = anyio.run(_crawl, app, base_url, directory, result)
