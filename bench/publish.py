@@ -2,6 +2,13 @@
 folder, then a run after one verdict (what it rewrites), each timed as a fresh process.
 
     python bench/publish.py --sizes 10000 100000
+    python bench/publish.py --sizes 1000000 --sample 200
+
+With ``--sample N`` it does not publish the whole site (at a million claims that is hours):
+it counts how many files of each kind the site has at that size (claim pages, their JSON,
+list pages, claimant pages…), times N of each kind through the publish's own steps (the
+application answering in process, the links rewritten, the file written), and gives the
+time the whole run would take at those costs.
 
 Prints a Markdown table for docs/benchmarks.md. No test asserts a time.
 """
@@ -38,17 +45,140 @@ def _claimtrack(*args: str, env: dict[str, str]) -> tuple[float, dict[str, Any]]
     return elapsed, json.loads(done.stdout) if done.stdout.strip() else {}
 
 
-def measure(info: dict[str, Any], folder: Path, env: dict[str, str]) -> dict[str, Any]:
+def measure(
+    info: dict[str, Any], folder: Path, env: dict[str, str], workers: int = 1
+) -> dict[str, Any]:
     db = run.working_copy(info, "publish")
     out = folder / f"site-{info['claims']}"
     shutil.rmtree(out, ignore_errors=True)
-    first_s, first = _claimtrack("publish", str(out), "--base-url", BASE, "--db", str(db), env=env)
+    publish = ("publish", str(out), "--base-url", BASE, "--db", str(db), "--workers", str(workers))
+    first_s, first = _claimtrack(*publish, env=env)
     _, due = _claimtrack("list", "--status", "due", "--limit", "1", "--db", str(db), env=env)
     claim = str(due[0]["id"])  # a claim awaiting a check gets its verdict
     verdict = ("verdict", claim, "broken", "--note", "Bench.", "--checked-on", "2026-01-15")
     _claimtrack(*verdict, "--db", str(db), env=env)
-    again_s, again = _claimtrack("publish", str(out), "--base-url", BASE, "--db", str(db), env=env)
+    again_s, again = _claimtrack(*publish, env=env)
     return {"first_s": first_s, "first": first, "again_s": again_s, "again": again}
+
+
+def site_files(db_path: Path, as_of: str) -> dict[str, list[str]]:
+    """Every address of the published site, by kind, as the crawl would reach them: each
+    claim's page, JSON and history; the lists by status, by status and claimant, by status
+    and tag, and of every claim, page by page; each claimant's and tag's pages, feed and
+    calendar. Counted from the database (the statuses as of ``as_of``)."""
+    from datetime import UTC, datetime
+    from urllib.parse import quote, urlencode
+
+    from sqlmodel import func, select
+
+    from claimtrack.records.models import Actor, Claim, ClaimActor, ClaimTag
+    from claimtrack.records.moments import AsOf
+    from claimtrack.records.status_sql import live, status_of_row
+    from claimtrack.records.store import open_database
+    from claimtrack.web.pages import PAGE_SIZE
+
+    moment = AsOf(datetime.fromisoformat(as_of).replace(hour=23, minute=59, tzinfo=UTC), UTC)
+    status = status_of_row(moment.moment, moment.day).label("status")
+    db = open_database(str(db_path))
+    kinds: dict[str, list[str]] = {}
+
+    def pages(kind: str, base: str, count: int) -> None:
+        for offset in range(0, count, PAGE_SIZE):
+            kinds.setdefault(kind, []).append(base + (f"&offset={offset}" if offset else ""))
+
+    with db.read() as session:
+        ids = [i for (i,) in session.execute(select(Claim.id).where(live()).order_by(Claim.id))]
+        kinds["claim page"] = [f"/claims/{i}" for i in ids]
+        kinds["claim JSON"] = [f"/api/claims/{i}" for i in ids]
+        kinds["claim history JSON"] = [f"/api/claims/{i}/history" for i in ids]
+        pages("list of every claim", "/?every=1", len(ids))
+        by_status = select(status, func.count()).where(live()).group_by(status)
+        for name, n in session.execute(by_status):
+            pages("list by status", "/?" + urlencode({"status": name}), n)
+        tagged = (
+            select(ClaimTag.tag, status, func.count())
+            .join(Claim, Claim.id == ClaimTag.claim_id)
+            .where(live())
+            .group_by(ClaimTag.tag, status)
+        )
+        tags: dict[str, int] = {}
+        for tag, name, n in session.execute(tagged):
+            pages("list by status and tag", "/?" + urlencode({"status": name, "tag": tag}), n)
+            tags[tag] = tags.get(tag, 0) + n
+        for tag, n in tags.items():
+            pages("tag page", f"/tags/{quote(tag)}?x=1", n)
+            kinds.setdefault("tag feed and calendar", []).extend(
+                [f"/tags/{quote(tag)}/feed.atom", f"/tags/{quote(tag)}/deadlines.ics"]
+            )
+        named = (
+            select(Actor.name, status, func.count())
+            .join(ClaimActor, ClaimActor.actor_id == Actor.id)
+            .join(Claim, Claim.id == ClaimActor.claim_id)
+            .where(live())
+            .group_by(Actor.name, status)
+        )
+        claimants: set[str] = set()
+        for actor, name, n in session.execute(named):
+            pages("list by status and claimant", "/?" + urlencode({"status": name, "by": actor}), n)
+            claimants.add(actor)
+        for actor in sorted(claimants):
+            kinds.setdefault("claimant page", []).append(f"/claimants/{quote(actor)}")
+            kinds.setdefault("claimant feed and calendar", []).extend(
+                [f"/claimants/{quote(actor)}/feed.atom", f"/claimants/{quote(actor)}/deadlines.ics"]
+            )
+    db.dispose()
+    return kinds
+
+
+def sample(db_path: Path, count: int, out: Path) -> list[tuple[str, int, float]]:
+    """Each kind's files at this size and the mean ms of ``count`` of them, published."""
+    import random
+    from datetime import UTC, datetime
+
+    import anyio
+
+    from claimtrack.config import Config
+    from claimtrack.records.store import open_database
+    from claimtrack.web import publish
+    from claimtrack.web.app import create_app
+    from claimtrack.web.site import Site
+
+    kinds = site_files(db_path, run.AS_OF)
+    now = datetime.fromisoformat(run.AS_OF).replace(hour=23, minute=59, tzinfo=UTC)
+    site = Site(open_database(str(db_path)), Config(), clock=lambda: now)
+    site.languages = (site.language,)
+    site.counts_once = {}
+    app = create_app(site, cache=False)
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    rng = random.Random(7)
+
+    async def one(address: str) -> None:
+        path, _, query = address.partition("?")
+        query = "&".join(part for part in query.split("&") if part != "x=1")
+        status, content_type, body = await publish._get(app, BASE, path, query)
+        if status != 200:
+            raise SystemExit(f"{address}: {status}")
+        name = publish.file_for(path, query)
+        if content_type.startswith("text/html"):
+            body, _ = publish._rewrite_page(body, address, name, BASE)
+        publish._write(out, name, body)
+
+    async def timed() -> list[tuple[str, int, float]]:
+        await one("/?every=1")  # templates compiled, the counts taken, as in a real run
+        found = []
+        for kind, addresses in kinds.items():
+            chosen = rng.sample(addresses, min(count, len(addresses)))
+            started = time.perf_counter()
+            for address in chosen:
+                await one(address)
+            found.append(
+                (kind, len(addresses), 1000 * (time.perf_counter() - started) / len(chosen))
+            )
+            print(f"  {found[-1]}", file=sys.stderr)
+        return found
+
+    return anyio.run(timed)
 
 
 def main() -> None:
@@ -57,18 +187,36 @@ def main() -> None:
     parser.add_argument(
         "--folder", type=Path, default=Path(tempfile.gettempdir()) / "claimtrack-bench"
     )
+    parser.add_argument("--sample", type=int, help="time N files of each kind, not a whole run")
+    parser.add_argument("--workers", type=int, default=1, help="claimtrack publish --workers")
     args = parser.parse_args()
     args.folder.mkdir(parents=True, exist_ok=True)
     env = run.environment(args.folder)
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    if args.sample:
+        for size in args.sizes:
+            info = run.database(args.folder, size) | {"claims": size}
+            found = sample(Path(info["path"]), args.sample, args.folder / f"sampled-{size}")
+            total_files = sum(n for _, n, _ in found)
+            total_s = sum(n * ms / 1000 for _, n, ms in found)
+            command = f"python bench/publish.py --sizes {size} --sample {args.sample}"
+            print(f"Taken {started}, `{command}`\n")
+            print("| kind of file | files | ms each (mean) | whole run (s) |")
+            print("|---|---:|---:|---:|")
+            for kind, n, ms in found:
+                print(f"| {kind} | {n:,} | {ms:.1f} | {n * ms / 1000:,.0f} |")
+            hours = f"{total_s:,.0f}** ({total_s / 3600:.1f} h)"
+            print(f"| **all** | **{total_files:,}** | | **{hours} |\n")
+        return
     rows = []
     for size in args.sizes:
         print(f"{size:,} claims: setting up", file=sys.stderr)
         info = run.database(args.folder, size) | {"claims": size}
-        found = measure(info, args.folder, env)
+        found = measure(info, args.folder, env, args.workers)
         print(f"  {found}", file=sys.stderr)
         rows.append((size, found))
-    print(f"Taken {started}, `python bench/publish.py --sizes {' '.join(map(str, args.sizes))}`\n")
+    sizes = " ".join(map(str, args.sizes))
+    print(f"Taken {started}, `python bench/publish.py --sizes {sizes} --workers {args.workers}`\n")
     print("| claims | first run (s) | files | MB | after one verdict (s) | files rewritten |")
     print("|---:|---:|---:|---:|---:|---:|")
     for size, f in rows:

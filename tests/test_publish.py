@@ -125,6 +125,36 @@ def test_a_run_after_one_verdict_rewrites_only_what_changed(run, seeded, tmp_pat
     assert "Still there." in (www / "claims" / "1.html").read_text()
 
 
+def test_several_workers_publish_the_same_site_byte_for_byte(run, seeded, tmp_path):
+    """--workers N answers the addresses in N processes; the files, the summary and the
+    manifest are the one process's, and a second run by workers rewrites nothing."""
+    alone, together = tmp_path / "alone", tmp_path / "together"
+    one = published(run, alone)
+    two = published(run, together, "--workers", "2")
+    assert {k: v for k, v in two.items() if k != "directory"} == {
+        k: v for k, v in one.items() if k != "directory"
+    }
+
+    def tree(root: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()
+        }
+
+    assert tree(together) == tree(alone)
+    again = published(run, together, "--workers", "2")
+    assert (again["written"], again["removed"]) == (0, 0)
+
+
+def test_a_broken_link_is_named_with_its_page_by_workers_too(run, seeded, tmp_path, monkeypatch):
+    """A link to an address that answers an error is reported, the page naming it, and
+    the command fails, however many processes answered."""
+    for workers in ("1", "2"):
+        monkeypatch.setattr(publish, "SEEDS", (*publish.SEEDS, "/claims/999"))
+        result = run("publish", str(tmp_path / workers), "--base-url", BASE, "--workers", workers)
+        assert result.code == 1
+        assert "/claims/999 answered 404" in result.err
+
+
 def test_a_removed_claim_loses_its_files(run, seeded, tmp_path):
     www = tmp_path / "www"
     published(run, www)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -21,16 +22,17 @@ from claimtrack.cli.common import (
 )
 
 
+def workers_option(said: str) -> Any:
+    """--workers: how many processes share the work, one per core at most."""
+    return click.option(
+        "--workers", type=click.IntRange(1, 64), default=1, show_default=True, help=said
+    )
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-@click.option(
-    "--workers",
-    type=click.IntRange(1, 64),
-    default=1,
-    show_default=True,
-    help="Processes serving the same port (a CPU core each; each keeps its own cache).",
-)
+@workers_option("Processes serving the same port (a CPU core each; each keeps its own cache).")
 @config_option
 @db_option
 def serve(host: str, port: int, workers: int, config_path: str | None, db: str | None) -> None:
@@ -69,6 +71,7 @@ def serve(host: str, port: int, workers: int, config_path: str | None, db: str |
     "(default: [publishing] url).",
 )
 @click.option("--list", "list_files", is_flag=True, help="Name every file written and removed.")
+@workers_option("Processes that render the pages at once (up to the machine's cores).")
 @as_of_option
 @json_option
 @config_option
@@ -77,6 +80,7 @@ def publish_command(
     directory: Path,
     base_url: str | None,
     list_files: bool,
+    workers: int,
     as_of: str | None,
     as_json: bool,
     config_path: str | None,
@@ -91,7 +95,10 @@ def publish_command(
     base = publish.base_url_of(base_url, cfg)
     with database(db) as opened:
         moment = moment_of(as_of, cfg.tz).moment
-        result = publish.publish(opened, cfg, directory, base, moment, as_given=as_of is not None)
+        given = as_of is not None
+        result = publish.publish(
+            opened, cfg, directory, base, moment, as_given=given, workers=workers
+        )
     if as_json:
         data = result.to_json()
         if list_files:
