@@ -61,11 +61,15 @@ def measure(
     return {"first_s": first_s, "first": first, "again_s": again_s, "again": again}
 
 
-def site_files(db_path: Path, as_of: str) -> dict[str, list[str]]:
-    """Every address of the published site, by kind, as the crawl would reach them: each
-    claim's page, JSON and history; the lists by status, by status and claimant, by status
-    and tag, and of every claim, page by page; each claimant's and tag's pages, feed and
-    calendar. Counted from the database (the statuses as of ``as_of``)."""
+def site_files(db_path: Path, as_of: str, picks: int = 2000) -> dict[str, tuple[int, list[str]]]:
+    """How many files of each kind the published site has, as the crawl would reach them,
+    and addresses of that kind to time: each claim's page, JSON and history; the lists of
+    every claim, by status, by status and tag, by status and claimant, and each tag's list,
+    page by page; each claimant's page, each claimant's and tag's feed and calendar.
+    Counted from the database (the statuses as of ``as_of``). The list pages to time start
+    after ``picks`` claims drawn at random, so they lie at every depth of every list, as
+    many in a list as it has pages."""
+    from collections import Counter
     from datetime import UTC, datetime
     from urllib.parse import quote, urlencode
 
@@ -80,20 +84,29 @@ def site_files(db_path: Path, as_of: str) -> dict[str, list[str]]:
     moment = AsOf(datetime.fromisoformat(as_of).replace(hour=23, minute=59, tzinfo=UTC), UTC)
     status = status_of_row(moment.moment, moment.day).label("status")
     db = open_database(str(db_path))
-    kinds: dict[str, list[str]] = {}
+    counts: Counter[str] = Counter()
+    addresses: dict[str, list[str]] = {}
 
-    def pages(kind: str, base: str, count: int) -> None:
-        for offset in range(0, count, PAGE_SIZE):
-            kinds.setdefault(kind, []).append(base + (f"&offset={offset}" if offset else ""))
+    def files(kind: str, number: int, *some: str) -> None:
+        counts[kind] += number
+        addresses.setdefault(kind, []).extend(some)
+
+    def pages(kind: str, first: str, claims: int) -> None:
+        files(kind, -(-claims // PAGE_SIZE), first)
 
     with db.read() as session:
-        ids = [i for (i,) in session.execute(select(Claim.id).where(live()).order_by(Claim.id))]
-        kinds["claim page"] = [f"/claims/{i}" for i in ids]
-        kinds["claim JSON"] = [f"/api/claims/{i}" for i in ids]
-        kinds["claim history JSON"] = [f"/api/claims/{i}/history" for i in ids]
+        ids = [i for (i,) in session.execute(select(Claim.id).where(live()))]
+        files("claim page", len(ids), *(f"/claims/{i}" for i in ids[:: max(1, len(ids) // picks)]))
+        files(
+            "claim JSON", len(ids), *(f"/api/claims/{i}" for i in ids[:: max(1, len(ids) // picks)])
+        )
+        files(
+            "claim history JSON",
+            len(ids),
+            *(f"/api/claims/{i}/history" for i in ids[:: max(1, len(ids) // picks)]),
+        )
         pages("list of every claim", "/?every=1", len(ids))
-        by_status = select(status, func.count()).where(live()).group_by(status)
-        for name, n in session.execute(by_status):
+        for name, n in session.execute(select(status, func.count()).where(live()).group_by(status)):
             pages("list by status", "/?" + urlencode({"status": name}), n)
         tagged = (
             select(ClaimTag.tag, status, func.count())
@@ -101,14 +114,17 @@ def site_files(db_path: Path, as_of: str) -> dict[str, list[str]]:
             .where(live())
             .group_by(ClaimTag.tag, status)
         )
-        tags: dict[str, int] = {}
+        tags: Counter[str] = Counter()
         for tag, name, n in session.execute(tagged):
             pages("list by status and tag", "/?" + urlencode({"status": name, "tag": tag}), n)
-            tags[tag] = tags.get(tag, 0) + n
+            tags[tag] += n
         for tag, n in tags.items():
-            pages("tag page", f"/tags/{quote(tag)}?x=1", n)
-            kinds.setdefault("tag feed and calendar", []).extend(
-                [f"/tags/{quote(tag)}/feed.atom", f"/tags/{quote(tag)}/deadlines.ics"]
+            pages("tag page", f"/tags/{quote(tag)}", n)
+            files(
+                "tag feed and calendar",
+                2,
+                f"/tags/{quote(tag)}/feed.atom",
+                f"/tags/{quote(tag)}/deadlines.ics",
             )
         named = (
             select(Actor.name, status, func.count())
@@ -122,12 +138,29 @@ def site_files(db_path: Path, as_of: str) -> dict[str, list[str]]:
             pages("list by status and claimant", "/?" + urlencode({"status": name, "by": actor}), n)
             claimants.add(actor)
         for actor in sorted(claimants):
-            kinds.setdefault("claimant page", []).append(f"/claimants/{quote(actor)}")
-            kinds.setdefault("claimant feed and calendar", []).extend(
-                [f"/claimants/{quote(actor)}/feed.atom", f"/claimants/{quote(actor)}/deadlines.ics"]
-            )
+            files("claimant page", 1, f"/claimants/{quote(actor)}")
+            feeds = [
+                f"/claimants/{quote(actor)}/feed.atom",
+                f"/claimants/{quote(actor)}/deadlines.ics",
+            ]
+            files("claimant feed and calendar", 2, *feeds)
+        drawn = (
+            select(Claim.id, status, Actor.name, ClaimTag.tag)
+            .join(ClaimActor, (ClaimActor.claim_id == Claim.id) & (ClaimActor.position == 0))
+            .join(Actor, Actor.id == ClaimActor.actor_id)
+            .join(ClaimTag, ClaimTag.claim_id == Claim.id)
+            .where(live(), Claim.id.in_(ids[:: max(1, len(ids) // picks)]))
+        )
+        for claim, name, actor, tag in session.execute(drawn):  # a page after each
+            files("list of every claim", 0, f"/?every=1&after={claim}")
+            files("list by status", 0, "/?" + urlencode({"status": name, "after": claim}))
+            query = urlencode({"status": name, "tag": tag, "after": claim})
+            files("list by status and tag", 0, f"/?{query}")
+            files("tag page", 0, f"/tags/{quote(tag)}?after={claim}")
+            query = urlencode({"status": name, "by": actor, "after": claim})
+            files("list by status and claimant", 0, f"/?{query}")
     db.dispose()
-    return kinds
+    return {kind: (counts[kind], addresses[kind]) for kind in counts}
 
 
 def sample(db_path: Path, count: int, out: Path) -> list[tuple[str, int, float]]:
@@ -155,7 +188,6 @@ def sample(db_path: Path, count: int, out: Path) -> list[tuple[str, int, float]]
 
     async def one(address: str) -> None:
         path, _, query = address.partition("?")
-        query = "&".join(part for part in query.split("&") if part != "x=1")
         status, content_type, body = await publish._get(app, BASE, path, query)
         if status != 200:
             raise SystemExit(f"{address}: {status}")
@@ -167,14 +199,12 @@ def sample(db_path: Path, count: int, out: Path) -> list[tuple[str, int, float]]
     async def timed() -> list[tuple[str, int, float]]:
         await one("/?every=1")  # templates compiled, the counts taken, as in a real run
         found = []
-        for kind, addresses in kinds.items():
+        for kind, (files, addresses) in kinds.items():
             chosen = rng.sample(addresses, min(count, len(addresses)))
             started = time.perf_counter()
             for address in chosen:
                 await one(address)
-            found.append(
-                (kind, len(addresses), 1000 * (time.perf_counter() - started) / len(chosen))
-            )
+            found.append((kind, files, 1000 * (time.perf_counter() - started) / len(chosen)))
             print(f"  {found[-1]}", file=sys.stderr)
         return found
 

@@ -128,23 +128,17 @@ def test_verdicts_recorded_by_the_cli_and_by_import_keep_the_standing(run, seede
         opened.dispose()
 
 
-def test_the_sql_status_filter_agrees_with_derive_status(database):
-    """`list --status S` and the report's counts work in SQL, from each claim's stored
-    standing, or from its verdicts for a moment before its latest check; on varied claims
-    and moments they must agree with the derived statuses (ties of check day and record
-    time included)."""
+def _varied_claims(database) -> tuple[list[date], list[datetime], set[int]]:
+    """400 claims: deadlines on 30 days (many sharing one) or none, 0 to 3 verdicts each,
+    some retracted, 20 claims removed. Returns the days, the record moments, the removed."""
     import random
     import uuid
-    from collections import Counter
     from datetime import timedelta
 
-    from sqlalchemy import func, insert
+    from sqlalchemy import insert
 
-    from claimtrack.records import reading, verdicts
+    from claimtrack.records import verdicts
     from claimtrack.records.models import Claim, Verdict
-    from claimtrack.records.moments import AsOf
-    from claimtrack.records.status import STATUSES
-    from claimtrack.reports import deadline_report
 
     rng = random.Random(5)
     start = date(2025, 1, 1)
@@ -189,6 +183,25 @@ def test_the_sql_status_filter_agrees_with_derive_status(database):
         session.execute(insert(Claim), claim_rows)
         session.execute(insert(Verdict), verdict_rows)
         verdicts.restand(session, [row["id"] for row in claim_rows])  # as every writer does
+    return days, stamps, removed
+
+
+def test_the_sql_status_filter_agrees_with_derive_status(database):
+    """`list --status S` and the report's counts work in SQL, from each claim's stored
+    standing, or from its verdicts for a moment before its latest check; on varied claims
+    and moments they must agree with the derived statuses (ties of check day and record
+    time included)."""
+    from collections import Counter
+
+    from sqlalchemy import func
+
+    from claimtrack.records import reading
+    from claimtrack.records.models import Verdict
+    from claimtrack.records.moments import AsOf
+    from claimtrack.records.status import STATUSES
+    from claimtrack.reports import deadline_report
+
+    days, stamps, removed = _varied_claims(database)
     with database.read() as session:
         everything = reading.list_claims(session, AsOf(stamps[0]))
         assert len(everything) == 380
@@ -214,3 +227,39 @@ def test_the_sql_status_filter_agrees_with_derive_status(database):
             select(func.count()).where(Verdict.retracted_at.is_not(None))
         ).scalar_one()
         assert retracted > 50  # the retractions were really exercised
+
+
+def test_a_list_walked_page_by_page_either_way_is_the_list_in_order(database):
+    """The pages' links name the claim a page starts after (ends before), so a page deep in
+    a large list is read from the index where it starts: walking the whole list, or one
+    status's, by those links, forwards or back, gives every claim once, in the list's order
+    (deadline, then id for a shared deadline, then the claims without one)."""
+    from claimtrack.errors import NotFound
+    from claimtrack.records import reading
+    from claimtrack.records.moments import AsOf
+
+    _, _, removed = _varied_claims(database)
+    as_of = AsOf(datetime(2025, 7, 1, 12, tzinfo=UTC))
+    with database.read() as session:
+        for status in (None, "due", "pending", "unrated"):
+            whole = [c.id for c, _ in reading.list_claims(session, as_of, status=status)]
+            assert len(whole) > 6  # pages of 3: three pages at least
+            forwards, page = [], reading.list_claims(session, as_of, status=status, limit=3)
+            while page:
+                forwards += [c.id for c, _ in page]
+                last = page[-1][0].id
+                page = reading.list_claims(session, as_of, status=status, limit=3, after=last)
+            assert forwards == whole
+            backwards, first = [], whole[-1]
+            page = reading.list_claims(session, as_of, status=status, limit=3, before=first)
+            while page:
+                backwards = [c.id for c, _ in page] + backwards
+                first = page[0][0].id
+                page = reading.list_claims(session, as_of, status=status, limit=3, before=first)
+            assert [*backwards, whole[-1]] == whole
+        # a removed claim still marks its place; a claim never recorded is refused
+        gone = min(removed)
+        after = reading.list_claims(session, as_of, limit=3, after=gone)
+        assert all(c.id not in removed for c, _ in after)
+        with pytest.raises(NotFound, match="after: no claim 999999 to page from"):
+            reading.list_claims(session, as_of, limit=3, after=999999)

@@ -74,15 +74,33 @@ def test_filters_and_search_narrow_the_list(client, seeded, query, ids):
 @pytest.mark.sqlite_only
 def test_a_long_list_comes_in_pages(client, run, seeded):
     for n in range(60):
-        assert run("add", f"Promise {n}", "--by", "Mayor", "--due", "2030-01-01").code == 0
+        added = run("add", f"Promise {n}", "--by", "Mayor", "--due", "2030-01-01", "--tag", "city")
+        assert added.code == 0
     first = client.get("/", params={"by": "mayor"}).text
-    assert len(_claim_ids(first)) == 50
-    assert 'href="/?by=mayor&amp;offset=50" rel="next"' in first
-    second = client.get("/", params={"by": "mayor", "offset": 50}).text
+    ids = _claim_ids(first)
+    assert len(ids) == 50
+    assert 'rel="prev"' not in first
+    # the next page starts after the page's last claim: read from there, however deep
+    assert f'href="/?by=mayor&amp;after={ids[-1]}" rel="next"' in first
+    second = client.get("/", params={"by": "mayor", "after": ids[-1]}).text
     assert len(_claim_ids(second)) == 10
-    assert set(_claim_ids(first)).isdisjoint(_claim_ids(second))
-    assert 'rel="prev"' in second
+    assert set(ids).isdisjoint(_claim_ids(second))
     assert 'rel="next"' not in second
+    back = f'href="/?by=mayor&amp;before={_claim_ids(second)[0]}" rel="prev"'
+    assert back in second
+    again = client.get("/", params={"by": "mayor", "before": _claim_ids(second)[0]}).text
+    assert _claim_ids(again) == ids
+    offset = client.get("/", params={"by": "mayor", "offset": 50}).text
+    assert _claim_ids(offset) == _claim_ids(second)  # an older address still gives its page
+    tagged = client.get("/tags/city").text  # a tag's page goes by the same links
+    assert _claim_ids(tagged) == ids
+    assert f'href="?after={ids[-1]}" rel="next"' in tagged
+    assert _claim_ids(client.get("/tags/city", params={"after": ids[-1]}).text) == _claim_ids(
+        second
+    )
+    gone = client.get("/", params={"by": "mayor", "after": 999999})
+    assert gone.status_code == 404
+    assert "after: no claim 999999 to page from" in gone.text
 
 
 @pytest.mark.sqlite_only

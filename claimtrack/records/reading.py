@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
+from claimtrack.errors import NotFound
+from claimtrack.language import gettext as _
 from claimtrack.records import search
 from claimtrack.records.claims import check_claim, get_claim
 from claimtrack.records.models import (
@@ -64,9 +67,12 @@ def list_claims(
     matching: str | None = None,
     limit: int | None = None,
     offset: int = 0,
+    after: int | None = None,
+    before: int | None = None,
 ) -> list[tuple[Claim, str]]:
     """Claims with their status at ``as_of``, filtered (``matching``: words to search for),
-    soonest deadline first."""
+    soonest deadline first; those after (or before) the claim ``after`` (``before``) in that
+    order, when given, instead of from ``offset``."""
     if status is not None:
         check_choice(status, STATUSES, "--status")
     query = select(Claim).where(live())
@@ -90,6 +96,10 @@ def list_claims(
         query = query.where(col(Claim.deadline_date) < due_before)
     if status is not None:  # in SQL: only the page asked for is read, whatever the size
         query = query.where(has_status(status, as_of.moment, as_of.day))
+    if after is not None or before is not None:
+        return [
+            (c, status_of(c, as_of)) for c in _from_cursor(session, query, after, before, limit)
+        ]
     # Soonest deadline first, claims without one last: two queries, each in the order of an
     # index, rather than one that sorts every claim to put NULLs last.
     dated = query.where(col(Claim.due_at).is_not(None)).order_by(col(Claim.due_at), col(Claim.id))
@@ -101,6 +111,44 @@ def list_claims(
         rest = None if limit is None else limit - len(found)
         found += session.exec(undated.offset(max(0, offset - before)).limit(rest))
     return [(claim, status_of(claim, as_of)) for claim in found]
+
+
+def _from_cursor(
+    session: Session, query: Any, after: int | None, before: int | None, limit: int | None
+) -> list[Claim]:
+    """The page of ``query`` that follows the claim ``after`` (or precedes ``before``) in
+    the lists' order (deadline, then id; claims without a deadline last), read from the
+    ``due_at`` index where that claim stands: the cost of a page, however deep. An offset
+    makes the database step over every claim before the page: a second a page, deep in the
+    list of every claim at a million claims (docs/benchmarks.md)."""
+    cursor = after if after is not None else before
+    name = "after" if after is not None else "before"
+    due_at, id_ = col(Claim.due_at), col(Claim.id)
+    found = session.exec(select(Claim.id, Claim.due_at).where(id_ == cursor)).first()
+    if found is None:
+        said = _("no claim %(id)s to page from; start again from the list's first page")
+        raise NotFound(name, said % {"id": cursor})
+    at = found[1]  # the cursor claim's deadline, None for one without
+    dated, undated = query.where(due_at.is_not(None)), query.where(due_at.is_(None))
+    if after is not None:
+        first = (
+            None if at is None else dated.where(or_(due_at > at, and_(due_at == at, id_ > after)))
+        )
+        then = undated.where(id_ > after) if at is None else undated
+        parts = [(first, (due_at, id_)), (then, (id_,))]
+    else:
+        first = undated.where(id_ < before) if at is None else None
+        then = (
+            dated if at is None else dated.where(or_(due_at < at, and_(due_at == at, id_ < before)))
+        )
+        parts = [(first, (id_.desc(),)), (then, (due_at.desc(), id_.desc()))]
+    rows: list[Claim] = []
+    for part, order in parts:
+        if part is None or (limit is not None and len(rows) >= limit):
+            continue
+        wanted = None if limit is None else limit - len(rows)
+        rows += session.exec(part.order_by(*order).limit(wanted))
+    return rows if after is not None else rows[::-1]
 
 
 def search_claims(session: Session, query: str, *, limit: int = 50) -> list[Claim]:

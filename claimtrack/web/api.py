@@ -38,6 +38,7 @@ from claimtrack.web.site import (
     ENV_TOKEN,
     AsOfParam,
     ClaimId,
+    Cursor,
     Offset,
     Site,
     SiteDep,
@@ -100,7 +101,7 @@ def _claim_json(claim: Claim, moment: moments.AsOf, status_code: int = 200) -> J
     return _json(shapes.claim_json(claim, status, moment.tz, moment), status_code)
 
 
-@router.get("/api/claims", response_model=list[ClaimOut], responses=READ, tags=["claims"])
+@router.get("/api/claims", response_model=list[ClaimOut], responses=_answers(404), tags=["claims"])
 def list_claims(
     site: SiteDep,
     as_of: AsOfParam = None,
@@ -139,10 +140,14 @@ def list_claims(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Offset = 0,
+    after: Cursor = None,
+    before: Cursor = None,
 ) -> Response:
-    """Claims with their status, soonest deadline first: `claimtrack list --json`."""
+    """Claims with their status, soonest deadline first: `claimtrack list --json`. Deep in
+    a large list, page with `after` (the last id of a page), not `offset`: it reads from
+    where the page starts."""
     moment = site.as_of(as_of)
-    before = parse_date(due_before, "due_before") if due_before is not None else None
+    day = parse_date(due_before, "due_before") if due_before is not None else None
     with site.database.read() as session:
         rows = reading.list_claims(
             session,
@@ -150,10 +155,12 @@ def list_claims(
             status=status,
             claimant=by,
             tag=tag,
-            due_before=before,
+            due_before=day,
             matching=q,
             limit=limit,
             offset=offset,
+            after=after,
+            before=before,
         )
         return _json([shapes.claim_json(c, s, moment.tz, moment) for c, s in rows])
 

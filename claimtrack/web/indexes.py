@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse, Response
 from claimtrack.language import gettext as _
 from claimtrack.records import reading, scorecards
 from claimtrack.records.status import STATUSES
-from claimtrack.web.pages import PAGE_SIZE, kept, meter, page, row
-from claimtrack.web.site import AsOfParam, Offset, SiteDep
+from claimtrack.web.pages import PAGE_SIZE, kept, meter, page, pages_of, row
+from claimtrack.web.site import AsOfParam, Cursor, Offset, SiteDep
 
 router = APIRouter(include_in_schema=False)
 
@@ -68,14 +68,29 @@ def tags_page(request: Request, site: SiteDep, as_of: AsOfParam = None) -> Respo
 
 @router.get("/tags/{tag}", response_class=HTMLResponse)
 def tag_page(
-    request: Request, site: SiteDep, tag: str, as_of: AsOfParam = None, offset: Offset = 0
+    request: Request,
+    site: SiteDep,
+    tag: str,
+    as_of: AsOfParam = None,
+    offset: Offset = 0,
+    after: Cursor = None,
+    before: Cursor = None,
 ) -> Response:
     """The claims of one tag, soonest deadline first, page by page."""
     moment = site.as_of(as_of)
     with site.database.read() as session:
-        found = reading.list_claims(session, moment, tag=tag, limit=PAGE_SIZE + 1, offset=offset)
+        found = reading.list_claims(
+            session,
+            moment,
+            tag=tag,
+            limit=PAGE_SIZE + 1,
+            offset=offset,
+            after=after,
+            before=before,
+        )
         lines = scorecards.tag_lines(session, moment, tag.strip().lower())
         counts = lines[0].counts if lines else {}
+    shown, newer, older = pages_of(found, offset, after, before)
     if not found and not offset and not counts:
         from claimtrack.errors import NotFound
 
@@ -86,10 +101,10 @@ def tag_page(
         as_of=moment,
         tag=tag,
         meter=meter(counts),
-        rows=[row(c, s, moment) for c, s in found[:PAGE_SIZE]],
+        rows=[row(c, s, moment) for c, s in shown],
         first=offset + 1,
-        older=offset + PAGE_SIZE if len(found) > PAGE_SIZE else None,
-        newer=max(0, offset - PAGE_SIZE) if offset else None,
+        older=older,
+        newer=newer,
         statuses=STATUSES,
         keep=kept(request, as_of),
     )

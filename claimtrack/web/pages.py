@@ -40,7 +40,7 @@ from claimtrack.reports.prose import (
     status_words,
     word_for,
 )
-from claimtrack.web.site import AsOfParam, ClaimId, Offset, SiteDep
+from claimtrack.web.site import AsOfParam, ClaimId, Cursor, Offset, SiteDep
 from claimtrack.web.speaking import chosen_language
 
 router = APIRouter(include_in_schema=False)
@@ -175,6 +175,8 @@ def home(
     q: str | None = None,
     offset: Offset = 0,
     every: bool = False,
+    after: Cursor = None,
+    before: Cursor = None,
 ) -> Response:
     """The meter, then the claims awaiting a check (most overdue first) and the deadlines to
     come; with a filter or a search (or ``every``: all claims), the claims that match, page
@@ -211,26 +213,43 @@ def home(
             matching=q,
             limit=PAGE_SIZE + 1,
             offset=offset,
+            after=after,
+            before=before,
         )
         counts = site.counts(session, moment)
-    rows = [row(c, s, moment) for c, s in found[:PAGE_SIZE]]
-    later = len(found) > PAGE_SIZE
+    shown, newer, older = pages_of(found, offset, after, before)
     return page(
         request,
         "home.html",
         as_of=moment,
         meter=meter(counts),
-        rows=rows,
+        rows=[row(c, s, moment) for c, s in shown],
         offset=offset,
         first=offset + 1,
-        newer="?" + _query(**filters, **keep, offset=max(0, offset - PAGE_SIZE))
-        if offset
-        else None,
-        older="?" + _query(**filters, **keep, offset=offset + PAGE_SIZE) if later else None,
+        newer="?" + _query(**filters, **keep, before=newer) if newer else None,
+        older="?" + _query(**filters, **keep, after=older) if older else None,
         filters=filters,
         statuses=STATUSES,
         keep=keep,
     )
+
+
+def pages_of(
+    found: list[tuple[Claim, str]], offset: int, after: int | None, before: int | None
+) -> tuple[list[tuple[Claim, str]], int | None, int | None]:
+    """A list page's claims out of the PAGE_SIZE + 1 read, and the claims its links to the
+    previous and the next page go before and after (None: no such page). Reading one claim
+    more than the page shows tells whether there is another page that way."""
+    more = len(found) > PAGE_SIZE
+    if before is not None:  # read backwards: the extra claim is at the start
+        shown = found[-PAGE_SIZE:]
+        earlier, later = more, True
+    else:
+        shown = found[:PAGE_SIZE]
+        earlier, later = after is not None or offset > 0, more
+    if not shown:
+        return shown, None, None
+    return shown, shown[0][0].id if earlier else None, shown[-1][0].id if later else None
 
 
 @router.get("/claims/{claim_id}", response_class=HTMLResponse)

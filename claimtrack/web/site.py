@@ -147,6 +147,12 @@ ClaimId = Annotated[
     int, PathParam(ge=1, le=MAX_ID, description="The claim's number, as the CLI shows it (#1).")
 ]
 Offset = Annotated[int, Query(ge=0, le=BIGGEST // 2)]
+# A page of a list that starts after (ends before) this claim: what the pages' links use,
+# since an offset deep in a large list costs the database every row before it.
+Cursor = Annotated[
+    int | None,
+    Query(ge=1, le=MAX_ID, description="The page after (before) this claim in the list."),
+]
 
 
 def check_token(token: str | None) -> str | None:
