@@ -180,7 +180,7 @@ def sample(db_path: Path, count: int, out: Path) -> list[tuple[str, int, float]]
     now = datetime.fromisoformat(run.AS_OF).replace(hour=23, minute=59, tzinfo=UTC)
     site = Site(open_database(str(db_path)), Config(), clock=lambda: now)
     site.languages = (site.language,)
-    site.counts_once = {}
+    site.taken_once = {}
     app = create_app(site, cache=False)
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)

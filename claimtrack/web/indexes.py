@@ -3,13 +3,15 @@ claimant (their scorecard) and per tag, at stable, readable addresses."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from claimtrack.language import gettext as _
 from claimtrack.records import reading, scorecards
 from claimtrack.records.status import STATUSES
-from claimtrack.web.pages import PAGE_SIZE, kept, meter, page, pages_of, row
+from claimtrack.web.pages import kept, meter, page, pages_of, row
 from claimtrack.web.site import AsOfParam, Cursor, Offset, SiteDep
 
 router = APIRouter(include_in_schema=False)
@@ -79,19 +81,14 @@ def tag_page(
     """The claims of one tag, soonest deadline first, page by page."""
     moment = site.as_of(as_of)
     with site.database.read() as session:
-        found = reading.list_claims(
-            session,
-            moment,
-            tag=tag,
-            limit=PAGE_SIZE + 1,
-            offset=offset,
-            after=after,
-            before=before,
+        listing = partial(reading.list_claims, session, moment, tag=tag)
+        shown, newer, older = pages_of(listing, offset, after, before)
+        named = tag.strip().lower()
+        lines = site.once(
+            ("tag", named, moment.moment), lambda: scorecards.tag_lines(session, moment, named)
         )
-        lines = scorecards.tag_lines(session, moment, tag.strip().lower())
         counts = lines[0].counts if lines else {}
-    shown, newer, older = pages_of(found, offset, after, before)
-    if not found and not offset and not counts:
+    if not shown and not offset and not counts:
         from claimtrack.errors import NotFound
 
         raise NotFound("tag", _("no claim is tagged '%(tag)s'; see /tags") % {"tag": tag})
@@ -104,7 +101,7 @@ def tag_page(
         rows=[row(c, s, moment) for c, s in shown],
         first=offset + 1,
         older=older,
-        newer=newer,
+        newer=newer,  # a Previous: after its claim, or the first page
         statuses=STATUSES,
         keep=kept(request, as_of),
     )

@@ -5,8 +5,10 @@ everything a claim holds goes through Jinja2's escaping.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -204,20 +206,11 @@ def home(
                 more_due="?" + _query(status="due", **keep),
                 keep=keep,
             )
-        found = reading.list_claims(
-            session,
-            moment,
-            status=status,
-            claimant=by,
-            tag=tag,
-            matching=q,
-            limit=PAGE_SIZE + 1,
-            offset=offset,
-            after=after,
-            before=before,
+        listing = partial(
+            reading.list_claims, session, moment, status=status, claimant=by, tag=tag, matching=q
         )
+        shown, newer, older = pages_of(listing, offset, after, before)
         counts = site.counts(session, moment)
-    shown, newer, older = pages_of(found, offset, after, before)
     return page(
         request,
         "home.html",
@@ -226,7 +219,7 @@ def home(
         rows=[row(c, s, moment) for c, s in shown],
         offset=offset,
         first=offset + 1,
-        newer="?" + _query(**filters, **keep, before=newer) if newer else None,
+        newer="?" + _query(**filters, **keep, after=newer.after) if newer else None,
         older="?" + _query(**filters, **keep, after=older) if older else None,
         filters=filters,
         statuses=STATUSES,
@@ -234,22 +227,39 @@ def home(
     )
 
 
+@dataclass(frozen=True)
+class Previous:
+    """Where a list page's link to the page before it goes: after that claim, or (None) to
+    the list's first page."""
+
+    after: int | None
+
+
 def pages_of(
-    found: list[tuple[Claim, str]], offset: int, after: int | None, before: int | None
-) -> tuple[list[tuple[Claim, str]], int | None, int | None]:
-    """A list page's claims out of the PAGE_SIZE + 1 read, and the claims its links to the
-    previous and the next page go before and after (None: no such page). Reading one claim
-    more than the page shows tells whether there is another page that way."""
-    more = len(found) > PAGE_SIZE
-    if before is not None:  # read backwards: the extra claim is at the start
-        shown = found[-PAGE_SIZE:]
-        earlier, later = more, True
+    listing: Callable[..., list[tuple[Claim, str]]],
+    offset: int,
+    after: int | None,
+    before: int | None,
+) -> tuple[list[tuple[Claim, str]], Previous | None, int | None]:
+    """A list page's claims, its link to the previous page (None: it is the first) and the
+    claim its next page starts after (None: it is the last).
+
+    Links only ever say ``after``, counted in whole pages from the start, so each page of a
+    list has one address however it was reached: a static copy holds it once. One claim
+    more than the page is read each way to tell whether there is a page beyond."""
+    found = listing(limit=PAGE_SIZE + 1, offset=offset, after=after, before=before)
+    if before is not None:
+        shown, later = found[-PAGE_SIZE:], True
     else:
-        shown = found[:PAGE_SIZE]
-        earlier, later = after is not None or offset > 0, more
+        shown, later = found[:PAGE_SIZE], len(found) > PAGE_SIZE
     if not shown:
         return shown, None, None
-    return shown, shown[0][0].id if earlier else None, shown[-1][0].id if later else None
+    previous = None
+    if after is not None or before is not None or offset:
+        earlier = listing(limit=PAGE_SIZE + 1, before=shown[0][0].id)
+        if earlier:
+            previous = Previous(earlier[0][0].id if len(earlier) > PAGE_SIZE else None)
+    return shown, previous, shown[-1][0].id if later else None
 
 
 @router.get("/claims/{claim_id}", response_class=HTMLResponse)

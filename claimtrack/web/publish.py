@@ -278,7 +278,7 @@ class _Answerer:
         configured = config.model_copy(update={"publishing": publishing})
         site = Site(db, configured, clock=lambda: moment)
         site.languages = (site.language,)  # a static copy is in the site's language only
-        site.counts_once = {}
+        site.taken_once = {}
         self.app = create_app(site, cache=False)
         self.base_url = base_url
         self.directory = directory

@@ -59,10 +59,11 @@ class Site:
     # The languages a reader may choose (?lang=, Accept-Language); None: every one
     # claimtrack speaks. A static copy is in one language: the site's.
     languages: tuple[str, ...] | None = None
-    # A publish reads the record as it stands and writes thousands of list pages, each
-    # with the site-wide meter: with this set, those counts are taken once per moment
-    # (30 ms each at a million claims). A served site leaves it None: its record changes.
-    counts_once: dict[datetime, dict[str, int]] | None = None
+    # A publish reads the record as it stands and writes thousands of list pages, each with
+    # the site-wide meter, and every page of a tag's list with the tag's: with this set,
+    # such counts are taken once per moment (30 ms for the site's at a million claims, 250
+    # for a large tag's). A served site leaves it None: its record changes.
+    taken_once: dict[tuple[Any, ...], Any] | None = None
 
     @property
     def language(self) -> str:
@@ -90,11 +91,17 @@ class Site:
         """The claims by status at ``as_of``, the whole site's (the meter's)."""
         from claimtrack.records.status_sql import count_by_status
 
-        if self.counts_once is None:
-            return count_by_status(session, as_of.moment, as_of.day)
-        if as_of.moment not in self.counts_once:
-            self.counts_once[as_of.moment] = count_by_status(session, as_of.moment, as_of.day)
-        return self.counts_once[as_of.moment]
+        return self.once(
+            ("counts", as_of.moment), lambda: count_by_status(session, as_of.moment, as_of.day)
+        )
+
+    def once(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """``compute()``, or what it gave for ``key`` earlier in a publish (``taken_once``)."""
+        if self.taken_once is None:
+            return compute()
+        if key not in self.taken_once:
+            self.taken_once[key] = compute()
+        return self.taken_once[key]
 
     def refusal(self, token: str | None) -> tuple[int, str, dict[str, str]] | None:
         """Why a write carrying ``token`` is refused (status, detail, headers), or None: no
