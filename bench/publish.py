@@ -172,7 +172,7 @@ def sample(db_path: Path, count: int, out: Path) -> list[tuple[str, int, float]]
 
     from claimtrack.config import Config
     from claimtrack.records.store import open_database
-    from claimtrack.web import publish
+    from claimtrack.web import publish, static_copy
     from claimtrack.web.app import create_app
     from claimtrack.web.site import Site
 
@@ -188,12 +188,12 @@ def sample(db_path: Path, count: int, out: Path) -> list[tuple[str, int, float]]
 
     async def one(address: str) -> None:
         path, _, query = address.partition("?")
-        status, content_type, body = await publish._get(app, BASE, path, query)
+        status, content_type, body = await static_copy.ask(app, BASE, path, query)
         if status != 200:
             raise SystemExit(f"{address}: {status}")
-        name = publish.file_for(path, query)
+        name = static_copy.file_for(path, query)
         if content_type.startswith("text/html"):
-            body, _ = publish._rewrite_page(body, address, name, BASE)
+            body, _ = static_copy.rewrite_page(body, address, name, BASE)
         publish._write(out, name, body)
 
     async def timed() -> list[tuple[str, int, float]]:

@@ -21,7 +21,7 @@ import feedparser
 import lxml.html
 import pytest
 
-from claimtrack.web import publish
+from claimtrack.web import publish, static_copy
 from tests.conftest import assert_refused
 
 pytestmark = pytest.mark.sqlite_only  # the crawl is the same on both; the data is the CLI's
@@ -200,18 +200,19 @@ def test_publish_needs_the_sites_address(run, seeded, tmp_path):
 
 
 def test_file_names_keep_what_a_web_server_looks_for():
-    assert publish.file_for("/") == "index.html"
-    assert publish.file_for("/", "status=due") == "index@status=due.html"
+    assert static_copy.file_for("/") == "index.html"
+    assert static_copy.file_for("/", "status=due") == "index@status=due.html"
     assert (
-        publish.file_for("/claimants/Government%20of%20Iraq") == "claimants/Government of Iraq.html"
+        static_copy.file_for("/claimants/Government%20of%20Iraq")
+        == "claimants/Government of Iraq.html"
     )
-    assert publish.file_for("/claimants/US%2FIraq") == "claimants/US%2FIraq.html"
-    assert publish.file_for("/api/claims/1/history") == "api/claims/1/history.json"
-    assert publish.file_for("/tags/iraq/feed.atom") == "tags/iraq/feed.atom"
-    assert publish.href_for("claimants/Government of Iraq.html", "claims/1.html") == (
+    assert static_copy.file_for("/claimants/US%2FIraq") == "claimants/US%2FIraq.html"
+    assert static_copy.file_for("/api/claims/1/history") == "api/claims/1/history.json"
+    assert static_copy.file_for("/tags/iraq/feed.atom") == "tags/iraq/feed.atom"
+    assert static_copy.href_for("claimants/Government of Iraq.html", "claims/1.html") == (
         "../claimants/Government%20of%20Iraq.html"
     )
-    assert publish.href_for("claimants/US%2FIraq.html", "index.html") == (
+    assert static_copy.href_for("claimants/US%2FIraq.html", "index.html") == (
         "claimants/US%252FIraq.html"
     )
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import posixpath
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -37,16 +36,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import anyio
-import lxml.etree
-import lxml.html
 
 from claimtrack.config import Config
 from claimtrack.errors import BadInput
 from claimtrack.records import versions
 from claimtrack.records.store import Database
+from claimtrack.web.static_copy import ask, file_for, rewrite_feed, rewrite_page
 
 MANIFEST = ".claimtrack-publish.json"
 # What nothing links to but readers and programs ask for, besides the home page.
@@ -59,11 +57,7 @@ SEEDS = (
     "/openapi.json",
     "/static/site.css",
 )
-NOT_PUBLISHED = ("/docs",)  # the OpenAPI viewer runs scripts from a CDN: live servers only
-KEPT_SUFFIXES = (".html", ".atom", ".ics", ".css", ".json", ".png", ".svg", ".ico")
-APP = "http://app.invalid"  # how the crawl resolves the pages' own links
 CHUNK = 64  # addresses a worker process answers per task: few round trips, even shares
-ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @dataclass
@@ -135,33 +129,6 @@ def base_url_of(value: str | None, config: Config) -> str:
             "https://example.org/tracker/",
         )
     return given if given.endswith("/") else given + "/"
-
-
-def file_for(path: str, query: str = "") -> str:
-    """Where the answer to ``path?query`` (as written in a link) lives in the published tree.
-
-    Each segment is stored decoded (the name a web server looks for), except that ``%`` and
-    ``/`` inside one stay escaped; a query goes into the name after ``@``."""
-    if path in ("", "/"):
-        stem, suffix = "index", ".html"
-    else:
-        segments = [
-            unquote(part).replace("%", "%25").replace("/", "%2F")
-            for part in path.strip("/").split("/")
-        ]
-        name = "/".join(segments)
-        suffix = posixpath.splitext(name)[1]
-        if suffix in KEPT_SUFFIXES:
-            stem = name[: -len(suffix)]
-        else:
-            stem, suffix = name, ".json" if path.startswith("/api/") else ".html"
-    return f"{stem}@{query}{suffix}" if query else stem + suffix
-
-
-def href_for(name: str, page: str) -> str:
-    """The link from the file ``page`` to the file ``name``, relative and URL-escaped."""
-    here = posixpath.dirname(page) or "."
-    return quote(posixpath.relpath(name, here), safe="/")
 
 
 def publish(
@@ -294,15 +261,15 @@ class _Answerer:
         written if its bytes changed."""
         path, _, query = address.partition("?")
         asked = path.removesuffix(".html")  # an address claim_url's pages are linked by
-        status, content_type, body = await _get(self.app, self.base_url, asked or "/", query)
+        status, content_type, body = await ask(self.app, self.base_url, asked or "/", query)
         if status != 200:
             return Answer(address, status)
         name = file_for(path, query)
         links: list[str] = []
         if content_type.startswith("text/html"):
-            body, links = _rewrite_page(body, address, name, self.base_url)
+            body, links = rewrite_page(body, address, name, self.base_url)
         elif content_type.startswith("application/atom+xml"):
-            body = _rewrite_feed(body, self.base_url)
+            body = rewrite_feed(body, self.base_url)
         written = _write(self.directory, name, body)
         return Answer(address, status, name, len(body), written, tuple(links))
 
@@ -329,96 +296,6 @@ def _answer_in(pool: ProcessPoolExecutor, addresses: list[str]) -> Iterator[Answ
     chunks = [addresses[i : i + CHUNK] for i in range(0, len(addresses), CHUNK)]
     for answers in pool.map(_answer_in_worker, chunks):
         yield from answers
-
-
-async def _get(app: Any, base_url: str, path: str, query: str) -> tuple[int, str, bytes]:
-    """One GET answered by the application in this process, as if ``base_url`` served it."""
-    base = urlsplit(base_url)
-    root = base.path.rstrip("/")
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0", "spec_version": "2.3"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": base.scheme,
-        "server": (base.hostname, base.port or (443 if base.scheme == "https" else 80)),
-        "client": ("127.0.0.1", 0),
-        "root_path": root,
-        "path": root + unquote(path),
-        "raw_path": (root + path).encode(),
-        "query_string": query.encode(),
-        "headers": [(b"host", base.netloc.encode())],
-    }
-    answer: dict[str, Any] = {"status": 500, "headers": [], "body": []}
-    asked = False
-    done = anyio.Event()
-
-    async def receive() -> dict[str, Any]:
-        nonlocal asked
-        if not asked:  # the request (it has no body); then the client "leaves" when served
-            asked = True
-            return {"type": "http.request", "body": b"", "more_body": False}
-        await done.wait()
-        return {"type": "http.disconnect"}
-
-    async def send(message: dict[str, Any]) -> None:
-        if message["type"] == "http.response.start":
-            answer["status"], answer["headers"] = message["status"], message["headers"]
-        elif message["type"] == "http.response.body":
-            answer["body"].append(message.get("body", b""))
-            if not message.get("more_body", False):
-                done.set()
-
-    await app(scope, receive, send)
-    content_type = dict(answer["headers"]).get(b"content-type", b"").decode()
-    return answer["status"], content_type, b"".join(answer["body"])
-
-
-def _site_address(link: str, page: str, base_url: str) -> tuple[str, str] | None:
-    """The site address a link leads to (path?query, fragment), or None if it leads off
-    the site. The pages' links are the application's own paths; absolute ones (structured
-    data, feeds) start with the base URL."""
-    if link.startswith(base_url):
-        link = "/" + link[len(base_url) :]
-    resolved = urlsplit(urljoin(APP + page, link))
-    if f"{resolved.scheme}://{resolved.netloc}" != APP:
-        return None
-    address = resolved.path + (f"?{resolved.query}" if resolved.query else "")
-    return address, resolved.fragment
-
-
-def _rewrite_page(body: bytes, address: str, name: str, base_url: str) -> tuple[bytes, list[str]]:
-    """The page with its links made relative to its file, and the addresses they lead to."""
-    document = lxml.html.document_fromstring(body)
-    found: list[str] = []
-    for element, attribute, link, position in list(document.iterlinks()):
-        if attribute is None or position != 0:
-            continue  # a url() inside a style: none on these pages
-        target = _site_address(link, address, base_url)
-        if target is None:
-            continue
-        site_address, fragment = target
-        path, _, query = site_address.partition("?")
-        if path.startswith(NOT_PUBLISHED):
-            del element.attrib[attribute]  # no such page on a static site
-            continue
-        if path == urlsplit(APP + address).path and not query and fragment:
-            continue  # a link within the page
-        found.append(site_address)
-        href = href_for(file_for(path, query), name)
-        element.set(attribute, href + (f"#{fragment}" if fragment else ""))
-    return lxml.html.tostring(document, doctype="<!DOCTYPE html>", encoding="utf-8"), found
-
-
-def _rewrite_feed(body: bytes, base_url: str) -> bytes:
-    """A feed's links to the site's pages, made to lead to their published files."""
-    feed = lxml.etree.fromstring(body)
-    for link in feed.iter(f"{ATOM}link"):
-        href = link.get("href", "")
-        if href.startswith(base_url):
-            path, _, query = ("/" + href[len(base_url) :]).partition("?")
-            link.set("href", base_url + quote(file_for(path, query), safe="/"))
-    return lxml.etree.tostring(feed, xml_declaration=True, encoding="utf-8")
 
 
 def _write(directory: Path, name: str, body: bytes) -> bool:
