@@ -96,26 +96,27 @@ def site_files(db_path: Path, as_of: str, picks: int = 2000) -> dict[str, tuple[
 
     with db.read() as session:
         ids = [i for (i,) in session.execute(select(Claim.id).where(live()))]
-        files("claim page", len(ids), *(f"/claims/{i}" for i in ids[:: max(1, len(ids) // picks)]))
-        files(
-            "claim JSON", len(ids), *(f"/api/claims/{i}" for i in ids[:: max(1, len(ids) // picks)])
-        )
-        files(
-            "claim history JSON",
-            len(ids),
-            *(f"/api/claims/{i}/history" for i in ids[:: max(1, len(ids) // picks)]),
-        )
+        sampled = ids[:: max(1, len(ids) // picks)]  # claims spread across the record
+        for kind, address in (
+            ("claim page", "/claims/{}"),
+            ("claim JSON", "/api/claims/{}"),
+            ("claim history JSON", "/api/claims/{}/history"),
+        ):
+            files(kind, len(ids), *(address.format(i) for i in sampled))
         pages("list of every claim", "/?every=1", len(ids))
         for name, n in session.execute(select(status, func.count()).where(live()).group_by(status)):
             pages("list by status", "/?" + urlencode({"status": name}), n)
-        tagged = (
-            select(ClaimTag.tag, status, func.count())
-            .join(Claim, Claim.id == ClaimTag.claim_id)
-            .where(live())
-            .group_by(ClaimTag.tag, status)
-        )
+
+        def by_status(name: Any, *joins: tuple[Any, Any]) -> Any:
+            """Live claims counted by ``name`` and status, through ``joins``."""
+            query = select(name, status, func.count())
+            for table, on in joins:
+                query = query.join(table, on)
+            return session.execute(query.where(live()).group_by(name, status))
+
+        tagged = by_status(ClaimTag.tag, (Claim, Claim.id == ClaimTag.claim_id))
         tags: Counter[str] = Counter()
-        for tag, name, n in session.execute(tagged):
+        for tag, name, n in tagged:
             pages("list by status and tag", "/?" + urlencode({"status": name, "tag": tag}), n)
             tags[tag] += n
         for tag, n in tags.items():
@@ -126,15 +127,13 @@ def site_files(db_path: Path, as_of: str, picks: int = 2000) -> dict[str, tuple[
                 f"/tags/{quote(tag)}/feed.atom",
                 f"/tags/{quote(tag)}/deadlines.ics",
             )
-        named = (
-            select(Actor.name, status, func.count())
-            .join(ClaimActor, ClaimActor.actor_id == Actor.id)
-            .join(Claim, Claim.id == ClaimActor.claim_id)
-            .where(live())
-            .group_by(Actor.name, status)
+        named = by_status(
+            Actor.name,
+            (ClaimActor, ClaimActor.actor_id == Actor.id),
+            (Claim, Claim.id == ClaimActor.claim_id),
         )
         claimants: set[str] = set()
-        for actor, name, n in session.execute(named):
+        for actor, name, n in named:
             pages("list by status and claimant", "/?" + urlencode({"status": name, "by": actor}), n)
             claimants.add(actor)
         for actor in sorted(claimants):
@@ -149,7 +148,7 @@ def site_files(db_path: Path, as_of: str, picks: int = 2000) -> dict[str, tuple[
             .join(ClaimActor, (ClaimActor.claim_id == Claim.id) & (ClaimActor.position == 0))
             .join(Actor, Actor.id == ClaimActor.actor_id)
             .join(ClaimTag, ClaimTag.claim_id == Claim.id)
-            .where(live(), Claim.id.in_(ids[:: max(1, len(ids) // picks)]))
+            .where(live(), Claim.id.in_(sampled))
         )
         for claim, name, actor, tag in session.execute(drawn):  # a page after each
             files("list of every claim", 0, f"/?every=1&after={claim}")

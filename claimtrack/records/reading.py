@@ -161,9 +161,15 @@ def search_claims(session: Session, query: str, *, limit: int = 50) -> list[Clai
     return [claims[i] for i in ids if i in claims]
 
 
-def history(session: Session, claim_id: int) -> list[Event]:
-    """Every change to the claim, oldest first; a removed claim's too (its removal is one)."""
-    check_claim(session, claim_id, removed=True)
+def history(session: Session, claim_id: int, *, removed: bool = True) -> list[Event]:
+    """Every change to the claim, oldest first; a removed claim's too (its removal is one),
+    unless ``removed`` is False: then a removed claim is refused, as its pages refuse it."""
+    check_claim(session, claim_id, removed=removed)
+    return events_of(session, claim_id)
+
+
+def events_of(session: Session, claim_id: int) -> list[Event]:
+    """The claim's changes, oldest first, for a caller that already holds the claim."""
     return list(
         session.exec(
             select(Event).where(Event.claim_id == claim_id).order_by(col(Event.at), col(Event.id))

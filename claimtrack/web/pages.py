@@ -272,7 +272,7 @@ def claim_page(
     with site.database.read() as session:
         claim = claims.get_claim(session, claim_id)
         status = reading.status_of(claim, moment)
-        events = reading.history(session, claim_id)
+        events = reading.events_of(session, claim_id)  # get_claim refused a removed one
         return page(
             request,
             "claim.html",

@@ -29,7 +29,6 @@ import json
 import multiprocessing
 import os
 import tempfile
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -43,6 +42,7 @@ import anyio
 from claimtrack.config import Config
 from claimtrack.errors import BadInput
 from claimtrack.records import versions
+from claimtrack.records.sql import chunks
 from claimtrack.records.store import Database
 from claimtrack.web.static_copy import ask, file_for, rewrite_feed, rewrite_page
 
@@ -199,13 +199,12 @@ def _crawl(answer: Callable[[list[str]], Iterable[Answer]], result: Published) -
     """Breadth first from the seeds: each round answers every address found so far and
     queues the new ones its pages link to; what a run wrote is listed in address order
     whatever answered it."""
-    queue: deque[str] = deque(SEEDS)
+    queue = list(SEEDS)
     seen = set(SEEDS)
     linked_from: dict[str, str] = {}
     names: set[str] = set()
     while queue:
-        batch = list(queue)
-        queue.clear()
+        batch, queue = queue, []
         for found in answer(batch):
             if found.name is None:
                 result.broken.append(
@@ -293,8 +292,7 @@ def _answer_in_worker(addresses: list[str]) -> list[Answer]:
 
 
 def _answer_in(pool: ProcessPoolExecutor, addresses: list[str]) -> Iterator[Answer]:
-    chunks = [addresses[i : i + CHUNK] for i in range(0, len(addresses), CHUNK)]
-    for answers in pool.map(_answer_in_worker, chunks):
+    for answers in pool.map(_answer_in_worker, chunks(addresses, CHUNK)):
         yield from answers
 
 
