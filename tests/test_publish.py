@@ -79,6 +79,15 @@ def published(run, out: Path, *more: str) -> dict[str, Any]:
     return result.json()
 
 
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file of a published site but the manifest, by name."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in root.rglob("*")
+        if p.is_file() and p.name != publish.MANIFEST
+    }
+
+
 def test_the_published_site_has_no_broken_link_from_the_root_or_a_sub_path(run, seeded, tmp_path):
     www = tmp_path / "www"
     summary = published(run, www)
@@ -125,6 +134,54 @@ def test_a_run_after_one_verdict_rewrites_only_what_changed(run, seeded, tmp_pat
     assert "Still there." in (www / "claims" / "1.html").read_text()
 
 
+def test_a_run_renders_only_the_claims_that_changed_and_leaves_the_site_a_fresh_run_would(
+    run, seeded, tmp_path
+):
+    """A run keeps the page, JSON and history of each claim whose rows did not change since
+    the last run, unread; after each kind of change a user makes, the site it leaves is byte
+    for byte the one a run into an empty folder writes."""
+    kept = tmp_path / "kept"
+    assert published(run, kept)["reused"] == 0  # nothing to keep from
+    assert published(run, kept)["reused"] == 9  # three claims, three files each
+    iraq_source = "https://www.state.gov/joint-statement"
+    changes = [  # (a change, how many claims' files it leaves as they were)
+        (("verdict", "1", "broken", "--note", "Still there.", "--checked-on", "2025-10-15"), 2),
+        (("edit", "2", "--context", "Announced with the Iraq end date."), 2),
+        (("retract", "1", "{verdict}", "--reason", "Recorded by mistake."), 2),
+        # claim 1 cites that source: its page shows the new title, with nothing in its history
+        (("source", "2", iraq_source, "--title", "Joint statement (State)", "--quote", "x"), 1),
+        (("actor", "Sabrina Singh", "--role", "Pentagon deputy press secretary"), 2),
+        (("link", "3", "1", "--as", "contradicts", "--note", "Said the opposite."), 1),
+        (("unlink", "3", "1"), 1),  # the history of both says so
+        (("remove", "3", "--reason", "Duplicate."), 2),
+        (("restore", "3"), 2),
+        (("check",), None),  # the monitor flags what is due: their histories grow
+    ]
+    for number, (change, unchanged) in enumerate(changes):
+        verdict = run("show", "1", "--json").json()["verdicts"]
+        said = [part.format(verdict=verdict[0]["id"] if verdict else "") for part in change]
+        done = run(*said)
+        assert done.code == 0, (said, done.err)
+        again = published(run, kept)
+        fresh = tmp_path / f"fresh-{number}"
+        published(run, fresh)
+        assert tree(kept) == tree(fresh), said
+        if unchanged is not None:
+            assert again["reused"] == 3 * unchanged, said
+    assert "Joint statement (State)" in (kept / "claims" / "1.html").read_text()
+
+
+def test_a_new_configuration_renders_every_file_again(run, seeded, tmp_path):
+    www = tmp_path / "www"
+    published(run, www)
+    config = tmp_path / "claimtrack.toml"
+    config.write_text('[publishing]\nname = "Promise watch"\n')
+    again = published(run, www, "--config", str(config))
+    assert again["reused"] == 0
+    assert "Promise watch" in (www / "claims" / "1.html").read_text()
+    assert published(run, www, "--config", str(config))["reused"] == 9
+
+
 def test_several_workers_publish_the_same_site_byte_for_byte(run, seeded, tmp_path):
     """--workers N answers the addresses in N processes; the files, the summary and the
     manifest are the one process's, and a second run by workers rewrites nothing."""
@@ -134,13 +191,9 @@ def test_several_workers_publish_the_same_site_byte_for_byte(run, seeded, tmp_pa
     assert {k: v for k, v in two.items() if k != "directory"} == {
         k: v for k, v in one.items() if k != "directory"
     }
-
-    def tree(root: Path) -> dict[str, bytes]:
-        return {
-            p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()
-        }
-
     assert tree(together) == tree(alone)
+    manifest = (together / publish.MANIFEST).read_bytes()
+    assert manifest == (alone / publish.MANIFEST).read_bytes()
     again = published(run, together, "--workers", "2")
     assert (again["written"], again["removed"]) == (0, 0)
 

@@ -229,3 +229,38 @@ def test_a_bulk_update_sets_each_row_to_its_own_values_nulls_included(database, 
     assert after[2] is None
     assert after[3] is None
     assert {k: v for k, v in after.items() if k > 3} == {k: v for k, v in before.items() if k > 3}
+
+
+def test_a_claims_number_moves_with_its_rows_and_its_deadline_and_nothing_else(
+    database, seeded, run
+):
+    """What a publish keeps a claim's files by (records/fingerprints.py): a verdict moves
+    that claim's number only; the monitor's own column moves none; the deadline passing
+    moves the claim's; two linked claims have none (each shows the other: always rendered)."""
+    from sqlalchemy import update
+
+    from claimtrack.records.fingerprints import claim_numbers
+
+    with database.read() as session:
+        due = session.get(Claim, 2).due_at
+        at = due - timedelta(hours=1)
+        before = claim_numbers(session, at)
+        assert claim_numbers(session, at) == before  # the same rows, the same numbers
+        passed = claim_numbers(session, due)
+    assert set(before) == {1, 2, 3}
+    assert all(before.values())
+    assert passed[2] != before[2]
+    assert {k: passed[k] for k in (1, 3)} == {k: before[k] for k in (1, 3)}
+    verdict = ("verdict", "1", "broken", "--note", "Still there.", "--checked-on", "2025-10-15")
+    assert run(*verdict).code == 0
+    with database.write() as session:
+        session.execute(update(Claim).values(watch_at=datetime(2031, 1, 1, tzinfo=UTC)))
+    with database.read() as session:
+        after = claim_numbers(session, at)
+    assert after[1] != before[1]
+    assert {k: after[k] for k in (2, 3)} == {k: before[k] for k in (2, 3)}
+    assert run("link", "3", "2", "--as", "contradicts").code == 0
+    with database.read() as session:
+        linked = claim_numbers(session, at)
+    assert (linked[2], linked[3]) == (None, None)
+    assert linked[1] == after[1]

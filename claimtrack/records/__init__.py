@@ -7,5 +7,6 @@ log (corrections), links between claims and moved deadlines (links), statuses an
 twin (status, status_sql), reading and listing (reading), claimants' scorecards
 (scorecards), what changed lately (changes), silences of alerts (silences), full-text
 search, the JSON shape of a claim (shapes), the deadlines a served calendar holds
-(calendar_window), and the data version every served write raises (versions). Everything
-above reads and writes claims through here."""
+(calendar_window), the data version every served write raises (versions), and a number
+per claim that moves with its rows, which a publish keeps files by (fingerprints).
+Everything above reads and writes claims through here."""

@@ -36,9 +36,10 @@ from claimtrack.web.schemas import (
 from claimtrack.web.site import (
     DATE,
     ENV_TOKEN,
+    After,
     AsOfParam,
+    Before,
     ClaimId,
-    Cursor,
     Offset,
     Site,
     SiteDep,
@@ -140,8 +141,8 @@ def list_claims(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Offset = 0,
-    after: Cursor = None,
-    before: Cursor = None,
+    after: After = None,
+    before: Before = None,
 ) -> Response:
     """Claims with their status, soonest deadline first: `claimtrack list --json`. Deep in
     a large list, page with `after` (the last id of a page), not `offset`: it reads from

@@ -12,7 +12,7 @@ from claimtrack.language import gettext as _
 from claimtrack.records import reading, scorecards
 from claimtrack.records.status import STATUSES
 from claimtrack.web.pages import kept, meter, page, pages_of, row
-from claimtrack.web.site import AsOfParam, Cursor, Offset, SiteDep
+from claimtrack.web.site import After, AsOfParam, Before, Offset, SiteDep
 
 router = APIRouter(include_in_schema=False)
 
@@ -75,8 +75,8 @@ def tag_page(
     tag: str,
     as_of: AsOfParam = None,
     offset: Offset = 0,
-    after: Cursor = None,
-    before: Cursor = None,
+    after: After = None,
+    before: Before = None,
 ) -> Response:
     """The claims of one tag, soonest deadline first, page by page."""
     moment = site.as_of(as_of)

@@ -42,7 +42,7 @@ from claimtrack.reports.prose import (
     status_words,
     word_for,
 )
-from claimtrack.web.site import AsOfParam, ClaimId, Cursor, Offset, SiteDep
+from claimtrack.web.site import After, AsOfParam, Before, ClaimId, Offset, SiteDep
 from claimtrack.web.speaking import chosen_language
 
 router = APIRouter(include_in_schema=False)
@@ -177,8 +177,8 @@ def home(
     q: str | None = None,
     offset: Offset = 0,
     every: bool = False,
-    after: Cursor = None,
-    before: Cursor = None,
+    after: After = None,
+    before: Before = None,
 ) -> Response:
     """The meter, then the claims awaiting a check (most overdue first) and the deadlines to
     come; with a filter or a search (or ``every``: all claims), the claims that match, page

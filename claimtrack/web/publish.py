@@ -18,6 +18,16 @@ guessed), through a temporary file in the same folder renamed over it, so a read
 old file or the new one, never half of one. Files a previous run wrote that this run did not
 are removed at the end (the list is kept in .claimtrack-publish.json).
 
+A run renders only what may have changed since the last one. The manifest keeps each
+claim's number (records/fingerprints.py: a digest of every row its files are made of), and
+what the whole site is made of besides (this code, the configuration, the address, the
+language and the day every page shows: the frame). With the same frame, a claim whose
+number is the same keeps its page, JSON and history as they are, unread; every other file
+(the lists, the indexes, the feeds, the changed claims) is rendered and compared. A claim
+page's links lead to its JSON and history and otherwise to pages the lists and indexes
+link to, so a kept page adds those two to the crawl (tests/test_publish.py checks that a
+run that keeps files leaves the same tree as a run from nothing).
+
 With ``workers`` above one, the addresses are answered by that many processes, each with
 its own application and connection, while this one keeps the crawl (what was seen, what is
 left): the files are the same, written sooner on a machine with the cores.
@@ -28,20 +38,25 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import anyio
 
+import claimtrack
+from claimtrack import language
 from claimtrack.config import Config
 from claimtrack.errors import BadInput
-from claimtrack.records import versions
+from claimtrack.records import fingerprints, versions
+from claimtrack.records.moments import AsOf
 from claimtrack.records.sql import chunks
 from claimtrack.records.store import Database
 from claimtrack.web.static_copy import ask, file_for, rewrite_feed, rewrite_page
@@ -58,6 +73,13 @@ SEEDS = (
     "/static/site.css",
 )
 CHUNK = 64  # addresses a worker process answers per task: few round trips, even shares
+# A claim's three files, as the crawl meets their addresses, and what each links to that
+# the lists and indexes do not.
+CLAIM_FILES = (
+    (re.compile(r"/claims/(\d+)(?:\.html)?"), ("/api/claims/{}", "/api/claims/{}/history")),
+    (re.compile(r"/api/claims/(\d+)"), ()),
+    (re.compile(r"/api/claims/(\d+)/history"), ()),
+)
 
 
 @dataclass
@@ -68,6 +90,7 @@ class Published:
     files: int = 0
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    reused: int = 0  # files of unchanged claims kept without rendering them
     size: int = 0
     broken: list[tuple[str, int, str]] = field(default_factory=list)  # (address, status, from)
     skipped: bool = False  # nothing changed since the last run (the monitor's check)
@@ -79,6 +102,7 @@ class Published:
             "written": len(self.written),
             "unchanged": self.files - len(self.written),
             "removed": len(self.removed),
+            "reused": self.reused,
             "bytes": self.size,
             "broken": [{"address": a, "status": s, "linked_from": f} for a, s, f in self.broken],
             "skipped": self.skipped,
@@ -87,10 +111,11 @@ class Published:
     def summary(self) -> str:
         if self.skipped:
             return f"claimtrack: {self.directory} is current; nothing to publish"
+        kept = f"; {self.reused:,} of unchanged claims kept unrendered" if self.reused else ""
         return (
             f"claimtrack: published {self.files:,} files to {self.directory} "
             f"({len(self.written):,} written, {self.files - len(self.written):,} unchanged, "
-            f"{len(self.removed):,} removed; {self.size / 1e6:,.1f} MB)"
+            f"{len(self.removed):,} removed; {self.size / 1e6:,.1f} MB{kept})"
         )
 
 
@@ -105,6 +130,7 @@ class Answer:
     size: int = 0
     written: bool = False
     links: tuple[str, ...] = ()
+    reused: bool = False  # kept as the last run left it, not rendered
 
 
 def base_url_of(value: str | None, config: Config) -> str:
@@ -178,34 +204,102 @@ def _publish(
     stamp = {"version": state.version, "as_of": began.isoformat(), "base_url": base_url}
     if only_if_changed and all(before.get(k) == v for k, v in stamp.items()):
         return Published(directory, files=len(before.get("files", [])), skipped=True)
+    with db.read() as session:
+        numbers = fingerprints.claim_numbers(session, moment)
+    frame = _frame(config, base_url, moment, as_given)
+    kept = _Kept(directory, before, frame, numbers)
     result = Published(directory)
     if workers == 1:
-        names = _crawl(_Answerer(db, config, base_url, moment, directory).answer_all, result)
+        answer = _Answerer(db, config, base_url, moment, directory).answer_all
+        names = _crawl(answer, result, kept)
     else:
         spawn = multiprocessing.get_context("spawn")  # no copy of this process's connections
         start = (db.url, config, base_url, moment, directory)
         with ProcessPoolExecutor(workers, spawn, initializer=_start_worker, initargs=start) as pool:
-            names = _crawl(lambda batch: _answer_in(pool, batch), result)
+            names = _crawl(lambda batch: _answer_in(pool, batch), result, kept)
     for stale in sorted(set(before.get("files", [])) - names):
         target = directory / stale
         if target.is_file():
             target.unlink()
             result.removed.append(stale)
-    _write(directory, MANIFEST, json.dumps({**stamp, "files": sorted(names)}).encode())
+    claims = {str(k): v for k, v in numbers.items()}
+    manifest = {**stamp, "frame": frame, "files": sorted(names), "claims": claims}
+    _write(directory, MANIFEST, json.dumps(manifest).encode())
     return result
 
 
-def _crawl(answer: Callable[[list[str]], Iterable[Answer]], result: Published) -> set[str]:
-    """Breadth first from the seeds: each round answers every address found so far and
-    queues the new ones its pages link to; what a run wrote is listed in address order
-    whatever answered it."""
+def _frame(config: Config, base_url: str, moment: datetime, as_given: bool) -> str:
+    """What every file is made of besides the record: this code (templates and catalogues
+    included), the configuration, the site's address and language, and the day the pages
+    show (with --as-of, the moment itself)."""
+    code = blake2b(digest_size=16)
+    package = Path(claimtrack.__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            code.update(path.relative_to(package).as_posix().encode() + b"\0")
+            code.update(path.read_bytes())
+    when = moment.isoformat() if as_given else AsOf(moment, config.tz).day.isoformat()
+    said = language.from_environment(config.publishing.language)
+    parts = (code.hexdigest(), config.model_dump_json(), base_url, said, when)
+    return blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+class _Kept:
+    """Which of a claim's files the last run left as they are now: same frame, same claim
+    number, the file still there."""
+
+    def __init__(
+        self,
+        directory: Path,
+        before: dict[str, Any],
+        frame: str,
+        numbers: dict[int, str | None],
+    ) -> None:
+        self.directory = directory
+        same = before.get("frame") == frame and isinstance(before.get("claims"), dict)
+        self.numbers = numbers if same else {}
+        self.before: dict[str, Any] = before["claims"] if same else {}
+        self.files = set(before.get("files", [])) if same else set()
+
+    def answer(self, address: str) -> Answer | None:
+        """The address's answer as it is on disk, or None: render it."""
+        if not self.before:
+            return None
+        for pattern, links in CLAIM_FILES:
+            matched = pattern.fullmatch(address)
+            if matched is None:
+                continue
+            claim_id = matched.group(1)
+            number = self.numbers.get(int(claim_id))
+            if number is None or self.before.get(claim_id) != number:
+                return None
+            name = file_for(address)
+            if name not in self.files:
+                return None
+            try:
+                size = (self.directory / name).stat().st_size
+            except OSError:
+                return None
+            found = tuple(link.format(claim_id) for link in links)
+            return Answer(address, 200, name, size, links=found, reused=True)
+        return None
+
+
+def _crawl(
+    answer: Callable[[list[str]], Iterable[Answer]], result: Published, kept: _Kept
+) -> set[str]:
+    """Breadth first from the seeds: each round answers every address found so far (or
+    finds it kept) and queues the new ones its pages link to; what a run wrote is listed in
+    address order whatever answered it."""
     queue = list(SEEDS)
     seen = set(SEEDS)
     linked_from: dict[str, str] = {}
     names: set[str] = set()
     while queue:
         batch, queue = queue, []
-        for found in answer(batch):
+        reused = [kept.answer(address) for address in batch]
+        asked = [address for address, found in zip(batch, reused, strict=True) if found is None]
+        for found in [*(found for found in reused if found is not None), *answer(asked)]:
             if found.name is None:
                 result.broken.append(
                     (found.address, found.status, linked_from.get(found.address, ""))
@@ -214,6 +308,7 @@ def _crawl(answer: Callable[[list[str]], Iterable[Answer]], result: Published) -
             names.add(found.name)
             result.files += 1
             result.size += found.size
+            result.reused += found.reused
             if found.written:
                 result.written.append(found.name)
             for link in found.links:
