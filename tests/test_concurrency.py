@@ -34,7 +34,7 @@ from tests.processes import (
     write_config,
 )
 
-WORKERS, ADDS = 4, 200
+WORKERS, ADDS = 4, 100
 
 
 @pytest.mark.slow

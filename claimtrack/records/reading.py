@@ -73,6 +73,52 @@ def list_claims(
     """Claims with their status at ``as_of``, filtered (``matching``: words to search for),
     soonest deadline first; those after (or before) the claim ``after`` (``before``) in that
     order, when given, instead of from ``offset``."""
+    query = _listed(session, as_of, status, claimant, tag, due_before, matching)
+    if after is not None or before is not None:
+        return [
+            (c, status_of(c, as_of)) for c in _from_cursor(session, query, after, before, limit)
+        ]
+    # Soonest deadline first, claims without one last: two queries, each in the order of an
+    # index, rather than one that sorts every claim to put NULLs last.
+    dated = query.where(col(Claim.due_at).is_not(None)).order_by(col(Claim.due_at), col(Claim.id))
+    found = list(session.exec(dated.offset(offset).limit(limit)))
+    if limit is None or len(found) < limit:
+        # Past the dated claims: how many there were tells where the undated ones start.
+        before = offset + len(found) if found or not offset else count_rows(session, dated)
+        undated = query.where(col(Claim.due_at).is_(None)).order_by(col(Claim.id))
+        rest = None if limit is None else limit - len(found)
+        found += session.exec(undated.offset(max(0, offset - before)).limit(rest))
+    return [(claim, status_of(claim, as_of)) for claim in found]
+
+
+def ids_before(
+    session: Session,
+    as_of: AsOf,
+    before: int,
+    limit: int,
+    *,
+    status: str | None = None,
+    claimant: str | None = None,
+    tag: str | None = None,
+    matching: str | None = None,
+) -> list[int]:
+    """The ids of the ``limit`` claims just before the claim ``before`` in the list, in its
+    order: where a list page's link back goes, read as ids from the index, not ``limit``
+    claims loaded whole with everything that hangs from them."""
+    query = _listed(session, as_of, status, claimant, tag, None, matching)
+    return _from_cursor(session, query.with_only_columns(col(Claim.id)), None, before, limit)
+
+
+def _listed(
+    session: Session,
+    as_of: AsOf,
+    status: str | None,
+    claimant: str | None,
+    tag: str | None,
+    due_before: date | None,
+    matching: str | None,
+) -> Any:
+    """The claims a list holds, in no order yet: the live ones, filtered."""
     if status is not None:
         check_choice(status, STATUSES, "--status")
     query = select(Claim).where(live())
@@ -96,26 +142,12 @@ def list_claims(
         query = query.where(col(Claim.deadline_date) < due_before)
     if status is not None:  # in SQL: only the page asked for is read, whatever the size
         query = query.where(has_status(status, as_of.moment, as_of.day))
-    if after is not None or before is not None:
-        return [
-            (c, status_of(c, as_of)) for c in _from_cursor(session, query, after, before, limit)
-        ]
-    # Soonest deadline first, claims without one last: two queries, each in the order of an
-    # index, rather than one that sorts every claim to put NULLs last.
-    dated = query.where(col(Claim.due_at).is_not(None)).order_by(col(Claim.due_at), col(Claim.id))
-    found = list(session.exec(dated.offset(offset).limit(limit)))
-    if limit is None or len(found) < limit:
-        # Past the dated claims: how many there were tells where the undated ones start.
-        before = offset + len(found) if found or not offset else count_rows(session, dated)
-        undated = query.where(col(Claim.due_at).is_(None)).order_by(col(Claim.id))
-        rest = None if limit is None else limit - len(found)
-        found += session.exec(undated.offset(max(0, offset - before)).limit(rest))
-    return [(claim, status_of(claim, as_of)) for claim in found]
+    return query
 
 
 def _from_cursor(
     session: Session, query: Any, after: int | None, before: int | None, limit: int | None
-) -> list[Claim]:
+) -> list[Any]:
     """The page of ``query`` that follows the claim ``after`` (or precedes ``before``) in
     the lists' order (deadline, then id; claims without a deadline last), read from the
     ``due_at`` index where that claim stands: the cost of a page, however deep. An offset
@@ -142,7 +174,7 @@ def _from_cursor(
             dated if at is None else dated.where(or_(due_at < at, and_(due_at == at, id_ < before)))
         )
         parts = [(first, (id_.desc(),)), (then, (due_at.desc(), id_.desc()))]
-    rows: list[Claim] = []
+    rows: list[Any] = []
     for part, order in parts:
         if part is None or (limit is not None and len(rows) >= limit):
             continue

@@ -3,13 +3,11 @@ claimant (their scorecard) and per tag, at stable, readable addresses."""
 
 from __future__ import annotations
 
-from functools import partial
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from claimtrack.language import gettext as _
-from claimtrack.records import reading, scorecards
+from claimtrack.records import scorecards
 from claimtrack.records.status import STATUSES
 from claimtrack.web.pages import kept, meter, page, pages_of, row
 from claimtrack.web.site import After, AsOfParam, Before, Offset, SiteDep
@@ -81,8 +79,7 @@ def tag_page(
     """The claims of one tag, soonest deadline first, page by page."""
     moment = site.as_of(as_of)
     with site.database.read() as session:
-        listing = partial(reading.list_claims, session, moment, tag=tag)
-        shown, newer, older = pages_of(listing, offset, after, before)
+        shown, newer, older = pages_of(session, moment, {"tag": tag}, offset, after, before)
         named = tag.strip().lower()
         lines = site.once(
             ("tag", named, moment.moment), lambda: scorecards.tag_lines(session, moment, named)

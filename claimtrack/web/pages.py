@@ -5,10 +5,8 @@ everything a claim holds goes through Jinja2's escaping.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -16,6 +14,7 @@ from urllib.parse import urlencode, urlsplit
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
+from sqlmodel import Session
 
 from claimtrack import language
 from claimtrack.deadlines.deadline import Deadline, days_left, days_overdue
@@ -206,10 +205,8 @@ def home(
                 more_due="?" + _query(status="due", **keep),
                 keep=keep,
             )
-        listing = partial(
-            reading.list_claims, session, moment, status=status, claimant=by, tag=tag, matching=q
-        )
-        shown, newer, older = pages_of(listing, offset, after, before)
+        listed = {"status": status, "claimant": by, "tag": tag, "matching": q}
+        shown, newer, older = pages_of(session, moment, listed, offset, after, before)
         counts = site.counts(session, moment)
     return page(
         request,
@@ -236,18 +233,23 @@ class Previous:
 
 
 def pages_of(
-    listing: Callable[..., list[tuple[Claim, str]]],
+    session: Session,
+    moment: AsOf,
+    listed: dict[str, Any],
     offset: int,
     after: int | None,
     before: int | None,
 ) -> tuple[list[tuple[Claim, str]], Previous | None, int | None]:
-    """A list page's claims, its link to the previous page (None: it is the first) and the
-    claim its next page starts after (None: it is the last).
+    """A page of the list ``listed`` names (reading.list_claims' filters): its claims, its
+    link to the previous page (None: it is the first) and the claim its next page starts
+    after (None: it is the last).
 
     Links only ever say ``after``, counted in whole pages from the start, so each page of a
     list has one address however it was reached: a static copy holds it once. One claim
     more than the page is read each way to tell whether there is a page beyond."""
-    found = listing(limit=PAGE_SIZE + 1, offset=offset, after=after, before=before)
+    found = reading.list_claims(
+        session, moment, **listed, limit=PAGE_SIZE + 1, offset=offset, after=after, before=before
+    )
     if before is not None:
         shown, later = found[-PAGE_SIZE:], True
     else:
@@ -256,9 +258,10 @@ def pages_of(
         return shown, None, None
     previous = None
     if after is not None or before is not None or offset:
-        earlier = listing(limit=PAGE_SIZE + 1, before=shown[0][0].id)
+        first = shown[0][0].id or 0
+        earlier = reading.ids_before(session, moment, first, PAGE_SIZE + 1, **listed)
         if earlier:
-            previous = Previous(earlier[0][0].id if len(earlier) > PAGE_SIZE else None)
+            previous = Previous(earlier[0] if len(earlier) > PAGE_SIZE else None)
     return shown, previous, shown[-1][0].id if later else None
 
 
