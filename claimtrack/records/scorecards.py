@@ -9,12 +9,14 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import exists, func, select
+from sqlalchemy.orm import lazyload
 from sqlmodel import Session, col
 
 from claimtrack.deadlines.deadline import days_left as days_left_to
 from claimtrack.errors import NotFound
 from claimtrack.records.models import Actor, Claim, ClaimActor, ClaimTag, Verdict
 from claimtrack.records.moments import AsOf
+from claimtrack.records.reading import ROW_LOADING
 from claimtrack.records.status import STATUSES
 from claimtrack.records.status_sql import (
     has_status,
@@ -169,10 +171,14 @@ class Scorecard:
         }
 
 
-def scorecard(session: Session, name: str, as_of: AsOf, limit: int = LIMIT) -> Scorecard:
+def scorecard(
+    session: Session, name: str, as_of: AsOf, limit: int = LIMIT, *, rows_only: bool = False
+) -> Scorecard:
     """One claimant's meter, their claims by status (``limit`` of each, soonest deadline
     first; the meter has the totals) and their latest ``limit`` verdicts in the order they
-    were checked. Index searches by claimant and status: flat in the size of the record."""
+    were checked. Index searches by claimant and status: flat in the size of the record.
+    With ``rows_only`` (a page), the claims are read as a list's rows need them
+    (reading.ROW_LOADING); the JSON, which shows each claim whole, reads them whole."""
     actor = session.exec(select(Actor).where(Actor.name == name.strip())).scalars().first()
     if actor is None:
         raise NotFound("claimant", f"no claimant is named '{name}'; see: claimtrack scorecard")
@@ -187,6 +193,8 @@ def scorecard(session: Session, name: str, as_of: AsOf, limit: int = LIMIT) -> S
             .order_by(col(Claim.due_at).is_(None), col(Claim.due_at), col(Claim.id))
             .limit(limit)
         )
+        if rows_only:
+            query = query.options(*ROW_LOADING)
         by_status[status] = list(session.exec(query).scalars())
     latest = (
         select(Verdict, Claim)
@@ -194,6 +202,7 @@ def scorecard(session: Session, name: str, as_of: AsOf, limit: int = LIMIT) -> S
         .where(mine, live(), col(Verdict.checked_on) <= as_of.day, verdict_counts(as_of.moment))
         .order_by(col(Verdict.checked_on).desc(), col(Verdict.recorded_at).desc())
         .limit(limit)
+        .options(*ROW_LOADING, lazyload(Verdict.evidence))  # type: ignore[arg-type]
     )
     timeline = [(v, c) for v, c in session.execute(latest)][::-1]
     return Scorecard(actor, line, by_status, timeline)

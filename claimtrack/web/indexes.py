@@ -38,7 +38,7 @@ def claimant_page(request: Request, site: SiteDep, name: str, as_of: AsOfParam =
     """One claimant's scorecard: meter, claims by status, verdicts in order, the term."""
     moment = site.as_of(as_of)
     with site.database.read() as session:
-        card = scorecards.scorecard(session, name, moment)
+        card = scorecards.scorecard(session, name, moment, rows_only=True)
         return page(
             request,
             "claimant.html",

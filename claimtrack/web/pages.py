@@ -248,7 +248,14 @@ def pages_of(
     list has one address however it was reached: a static copy holds it once. One claim
     more than the page is read each way to tell whether there is a page beyond."""
     found = reading.list_claims(
-        session, moment, **listed, limit=PAGE_SIZE + 1, offset=offset, after=after, before=before
+        session,
+        moment,
+        **listed,
+        limit=PAGE_SIZE + 1,
+        offset=offset,
+        after=after,
+        before=before,
+        rows_only=True,
     )
     if before is not None:
         shown, later = found[-PAGE_SIZE:], True
