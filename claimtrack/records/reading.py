@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import func, tuple_
 from sqlalchemy.orm import lazyload, selectinload
 from sqlmodel import Session, col, select
 
@@ -180,17 +180,18 @@ def _from_cursor(
         raise NotFound(name, said % {"id": cursor})
     at = found[1]  # the cursor claim's deadline, None for one without
     dated, undated = query.where(due_at.is_not(None)), query.where(due_at.is_(None))
+    # Past the cursor in (due_at, id) order, said as a row value (with a plain range on
+    # due_at beside it, which either planner reads from the index): "due_at > at OR
+    # (due_at = at AND id > after)" made SQLite join two index searches and sort every claim
+    # they gave, about a second a page in the middle of a million claims.
+    pair = tuple_(due_at, id_)
     if after is not None:
-        first = (
-            None if at is None else dated.where(or_(due_at > at, and_(due_at == at, id_ > after)))
-        )
+        first = None if at is None else dated.where(due_at >= at, pair > tuple_(at, after))
         then = undated.where(id_ > after) if at is None else undated
         parts = [(first, (due_at, id_)), (then, (id_,))]
     else:
         first = undated.where(id_ < before) if at is None else None
-        then = (
-            dated if at is None else dated.where(or_(due_at < at, and_(due_at == at, id_ < before)))
-        )
+        then = dated if at is None else dated.where(due_at <= at, pair < tuple_(at, before))
         parts = [(first, (id_.desc(),)), (then, (due_at.desc(), id_.desc()))]
     rows: list[Any] = []
     for part, order in parts:
