@@ -130,7 +130,8 @@ def test_verdicts_recorded_by_the_cli_and_by_import_keep_the_standing(run, seede
 
 def _varied_claims(database) -> tuple[list[date], list[datetime], set[int]]:
     """400 claims: deadlines on 30 days (many sharing one) or none, 0 to 3 verdicts each,
-    some retracted, 20 claims removed. Returns the days, the record moments, the removed."""
+    some retracted, 20 claims removed; two claims in three tagged "common", five "rare".
+    Returns the days, the record moments, the removed."""
     import random
     import uuid
     from datetime import timedelta
@@ -138,7 +139,7 @@ def _varied_claims(database) -> tuple[list[date], list[datetime], set[int]]:
     from sqlalchemy import insert
 
     from claimtrack.records import verdicts
-    from claimtrack.records.models import Claim, Verdict
+    from claimtrack.records.models import Claim, ClaimTag, Verdict
 
     rng = random.Random(5)
     start = date(2025, 1, 1)
@@ -182,6 +183,9 @@ def _varied_claims(database) -> tuple[list[date], list[datetime], set[int]]:
     with database.write() as session:
         session.execute(insert(Claim), claim_rows)
         session.execute(insert(Verdict), verdict_rows)
+        tags = [{"claim_id": n, "tag": "common"} for n in range(1, 401) if n % 3]
+        tags += [{"claim_id": n, "tag": "rare"} for n in (7, 77, 177, 277, 377)]
+        session.execute(insert(ClaimTag), tags)
         verdicts.restand(session, [row["id"] for row in claim_rows])  # as every writer does
     return days, stamps, removed
 
@@ -240,23 +244,33 @@ def test_a_list_walked_page_by_page_either_way_is_the_list_in_order(database):
 
     _, _, removed = _varied_claims(database)
     as_of = AsOf(datetime(2025, 7, 1, 12, tzinfo=UTC))
+    lists = [{"status": s} for s in (None, "due", "pending", "unrated")]
+    lists += [{"tag": "common"}, {"tag": "rare"}]  # read claim by claim, and from the tag
     with database.read() as session:
-        for status in (None, "due", "pending", "unrated"):
-            whole = [c.id for c, _ in reading.list_claims(session, as_of, status=status)]
-            assert len(whole) > 6  # pages of 3: three pages at least
-            forwards, page = [], reading.list_claims(session, as_of, status=status, limit=3)
+        everything = [c.id for c, _ in reading.list_claims(session, as_of)]
+        tagged = {
+            "common": [i for i in everything if i % 3],
+            "rare": [i for i in everything if i in (7, 77, 177, 277, 377)],
+        }
+        for listed in lists:
+            whole = [c.id for c, _ in reading.list_claims(session, as_of, **listed)]
+            assert len(whole) > 3  # pages of 3: two pages at least
+            if "tag" in listed:
+                assert whole == tagged[listed["tag"]]
+            forwards, page = [], reading.list_claims(session, as_of, **listed, limit=3)
             while page:
                 forwards += [c.id for c, _ in page]
                 last = page[-1][0].id
-                page = reading.list_claims(session, as_of, status=status, limit=3, after=last)
+                page = reading.list_claims(session, as_of, **listed, limit=3, after=last)
             assert forwards == whole
             backwards, first = [], whole[-1]
-            page = reading.list_claims(session, as_of, status=status, limit=3, before=first)
+            page = reading.list_claims(session, as_of, **listed, limit=3, before=first)
             while page:
                 backwards = [c.id for c, _ in page] + backwards
                 first = page[0][0].id
-                page = reading.list_claims(session, as_of, status=status, limit=3, before=first)
+                page = reading.list_claims(session, as_of, **listed, limit=3, before=first)
             assert [*backwards, whole[-1]] == whole
+            assert reading.ids_before(session, as_of, whole[-1], 2, **listed) == whole[-3:-1]
         # a removed claim still marks its place; a claim never recorded is refused
         gone = min(removed)
         after = reading.list_claims(session, as_of, limit=3, after=gone)

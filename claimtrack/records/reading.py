@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from math import isqrt
 from typing import Any
 
-from sqlalchemy import func, tuple_
+from sqlalchemy import exists, func, tuple_
 from sqlalchemy.orm import lazyload, selectinload
 from sqlmodel import Session, col, select
 
@@ -57,6 +58,7 @@ def claim_statuses(
     return [(claim.id or 0, status_of(claim, as_of)) for claim in claims]
 
 
+DENSE = 64  # about a list page (50) and the one more read: see _tagged
 # A list's row shows a claim's text, claimants, deadline and status (from its verdicts): the
 # claim's other collections, and each verdict's evidence, are left to load if touched. A
 # page of 50 claims read them all: five more queries, and most of its objects.
@@ -153,14 +155,33 @@ def _listed(
             )
         )
     if tag:
-        query = query.where(
-            col(Claim.id).in_(select(ClaimTag.claim_id).where(ClaimTag.tag == tag.strip().lower()))
-        )
+        query = query.where(_tagged(session, tag.strip().lower()))
     if due_before is not None:
         query = query.where(col(Claim.deadline_date) < due_before)
     if status is not None:  # in SQL: only the page asked for is read, whatever the size
         query = query.where(has_status(status, as_of.moment, as_of.day))
     return query
+
+
+def _tagged(session: Session, tag: str) -> Any:
+    """The condition that a claim carries ``tag``, in the form that reads a list's page
+    fastest for a tag that size.
+
+    A tag a large share of the claims carry is tested claim by claim as the list walks its
+    deadline index (EXISTS on claim_tag's key): a page costs about PAGE x claims / tagged
+    lookups. A rarer tag's claims are read from the tag index first (IN), which costs the
+    tag's size and a sort. The first wins once the tag's size squared passes PAGE x claims.
+    SQLite keeps no statistics per value to choose by itself: at a million claims a page of
+    a tag of 67,000 took 140 to 740 ms by IN and 9 to 30 ms by EXISTS, and a tag of ten
+    claims would take a walk of the whole index by EXISTS. The tag is counted only up to
+    where the choice is made (an index range of a few thousand entries at most)."""
+    top = session.exec(select(func.max(Claim.id))).one() or 0  # about how many claims
+    enough = isqrt(DENSE * top) + 1
+    carrying = select(ClaimTag.claim_id).where(ClaimTag.tag == tag)
+    counted = select(func.count()).select_from(carrying.limit(enough).subquery())
+    if session.exec(counted).one() >= enough:
+        return exists().where(ClaimTag.claim_id == Claim.id, ClaimTag.tag == tag)
+    return col(Claim.id).in_(carrying)
 
 
 def _from_cursor(
