@@ -171,7 +171,7 @@ def test_a_run_renders_only_the_claims_that_changed_and_leaves_the_site_a_fresh_
     assert "Joint statement (State)" in (kept / "claims" / "1.html").read_text()
 
 
-def test_a_new_configuration_renders_every_file_again(run, seeded, tmp_path):
+def test_a_new_configuration_or_all_renders_every_file_again(run, seeded, tmp_path):
     www = tmp_path / "www"
     published(run, www)
     config = tmp_path / "claimtrack.toml"
@@ -180,6 +180,13 @@ def test_a_new_configuration_renders_every_file_again(run, seeded, tmp_path):
     assert again["reused"] == 0
     assert "Promise watch" in (www / "claims" / "1.html").read_text()
     assert published(run, www, "--config", str(config))["reused"] == 9
+    page = www / "claims" / "1.html"
+    page.write_text("edited by hand")  # a kept file is not read back: --all puts it right
+    assert published(run, www, "--config", str(config))["reused"] == 9
+    assert page.read_text() == "edited by hand"
+    again = published(run, www, "--config", str(config), "--all")
+    assert (again["reused"], again["written"]) == (0, 1)
+    assert "Promise watch" in page.read_text()
 
 
 def test_several_workers_publish_the_same_site_byte_for_byte(run, seeded, tmp_path):

@@ -71,6 +71,12 @@ def serve(host: str, port: int, workers: int, config_path: str | None, db: str |
     "(default: [publishing] url).",
 )
 @click.option("--list", "list_files", is_flag=True, help="Name every file written and removed.")
+@click.option(
+    "--all",
+    "render_all",
+    is_flag=True,
+    help="Render every file, the unchanged claims' too (e.g. after editing the folder by hand).",
+)
 @workers_option("Processes that render the pages at once (up to the machine's cores).")
 @as_of_option
 @json_option
@@ -80,6 +86,7 @@ def publish_command(
     directory: Path,
     base_url: str | None,
     list_files: bool,
+    render_all: bool,
     workers: int,
     as_of: str | None,
     as_json: bool,
@@ -96,8 +103,9 @@ def publish_command(
     with database(db) as opened:
         moment = moment_of(as_of, cfg.tz).moment
         given = as_of is not None
+        keep = not render_all
         result = publish.publish(
-            opened, cfg, directory, base, moment, as_given=given, workers=workers
+            opened, cfg, directory, base, moment, as_given=given, workers=workers, keep=keep
         )
     if as_json:
         data = result.to_json()

@@ -167,14 +167,17 @@ def publish(
     as_given: bool = False,
     only_if_changed: bool = False,
     workers: int = 1,
+    keep: bool = True,
 ) -> Published:
     """Write the site into ``directory`` as it stands at ``now`` (dated from the moment that
     state began; ``as_given``: dated ``now`` itself, for --as-of); with ``only_if_changed``
     (the monitor), do nothing when neither the data nor that moment moved since last time;
-    ``workers``: how many processes answer the addresses."""
+    ``workers``: how many processes answer the addresses; ``keep``: leave the files of the
+    claims unchanged since the last run unrendered (else every file is rendered and
+    compared, which also puts right a file edited by hand)."""
     try:
         return _publish(
-            db, config, directory, base_url, now, as_given, only_if_changed, max(1, workers)
+            db, config, directory, base_url, now, as_given, only_if_changed, max(1, workers), keep
         )
     except OSError as error:  # a folder that cannot be made or written, a full disk
         where = error.filename or directory
@@ -192,6 +195,7 @@ def _publish(
     as_given: bool,
     only_if_changed: bool,
     workers: int,
+    keep: bool,
 ) -> Published:
     directory.mkdir(parents=True, exist_ok=True)
     before = _manifest(directory)
@@ -207,7 +211,7 @@ def _publish(
     with db.read() as session:
         numbers = fingerprints.claim_numbers(session, moment)
     frame = _frame(config, base_url, moment, as_given)
-    kept = _Kept(directory, before, frame, numbers)
+    kept = _Kept(directory, before if keep else {}, frame, numbers)
     result = Published(directory)
     if workers == 1:
         answer = _Answerer(db, config, base_url, moment, directory).answer_all
@@ -240,7 +244,10 @@ def _frame(config: Config, base_url: str, moment: datetime, as_given: bool) -> s
             code.update(path.read_bytes())
     when = moment.isoformat() if as_given else AsOf(moment, config.tz).day.isoformat()
     said = language.from_environment(config.publishing.language)
-    parts = (code.hexdigest(), config.model_dump_json(), base_url, said, when)
+    # Not the channels: they make no page, and they hold passwords, whose digest would be
+    # in a file served with the site.
+    settings = config.model_dump_json(exclude={"channels"})
+    parts = (code.hexdigest(), settings, base_url, said, when)
     return blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
