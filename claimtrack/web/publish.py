@@ -21,12 +21,13 @@ are removed at the end (the list is kept in .claimtrack-publish.json).
 A run renders only what may have changed since the last one. The manifest keeps each
 claim's number (records/fingerprints.py: a digest of every row its files are made of), and
 what the whole site is made of besides (this code, the configuration, the address, the
-language and the day every page shows: the frame). With the same frame, a claim whose
-number is the same keeps its page, JSON and history as they are, unread; every other file
-(the lists, the indexes, the feeds, the changed claims) is rendered and compared. A claim
-page's links lead to its JSON and history and otherwise to pages the lists and indexes
-link to, so a kept page adds those two to the crawl (tests/test_publish.py checks that a
-run that keeps files leaves the same tree as a run from nothing).
+language and the day every page shows: the frame; web/keeping.py). With the same frame, a
+claim whose number is the same keeps its page, JSON and history as they are, unread; every
+other file (the lists, the indexes, the feeds, the changed claims) is rendered and
+compared. A claim page's links lead to its JSON and history and otherwise to pages the
+lists and indexes link to, so a kept page adds those two to the crawl
+(tests/test_publish.py checks that a run that keeps files leaves the same tree as a run
+from nothing).
 
 With ``workers`` above one, the addresses are answered by that many processes, each with
 its own application and connection, while this one keeps the crawl (what was seen, what is
@@ -38,28 +39,24 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import anyio
 
-import claimtrack
-from claimtrack import language
 from claimtrack.config import Config
 from claimtrack.errors import BadInput
 from claimtrack.records import fingerprints, versions
-from claimtrack.records.moments import AsOf
 from claimtrack.records.sql import chunks
 from claimtrack.records.store import Database
-from claimtrack.web.static_copy import ask, file_for, rewrite_feed, rewrite_page
+from claimtrack.web import keeping
+from claimtrack.web.static_copy import Answer, ask, file_for, rewrite_feed, rewrite_page
 
 MANIFEST = ".claimtrack-publish.json"
 # What nothing links to but readers and programs ask for, besides the home page.
@@ -73,13 +70,6 @@ SEEDS = (
     "/static/site.css",
 )
 CHUNK = 64  # addresses a worker process answers per task: few round trips, even shares
-# A claim's three files, as the crawl meets their addresses, and what each links to that
-# the lists and indexes do not.
-CLAIM_FILES = (
-    (re.compile(r"/claims/(\d+)(?:\.html)?"), ("/api/claims/{}", "/api/claims/{}/history")),
-    (re.compile(r"/api/claims/(\d+)"), ()),
-    (re.compile(r"/api/claims/(\d+)/history"), ()),
-)
 
 
 @dataclass
@@ -117,20 +107,6 @@ class Published:
             f"({len(self.written):,} written, {self.files - len(self.written):,} unchanged, "
             f"{len(self.removed):,} removed; {self.size / 1e6:,.1f} MB{kept})"
         )
-
-
-@dataclass(frozen=True)
-class Answer:
-    """What answering one address gave: its file (None: the address answered ``status``,
-    an error) and the site addresses its page links to."""
-
-    address: str
-    status: int
-    name: str | None = None
-    size: int = 0
-    written: bool = False
-    links: tuple[str, ...] = ()
-    reused: bool = False  # kept as the last run left it, not rendered
 
 
 def base_url_of(value: str | None, config: Config) -> str:
@@ -210,8 +186,8 @@ def _publish(
         return Published(directory, files=len(before.get("files", [])), skipped=True)
     with db.read() as session:
         numbers = fingerprints.claim_numbers(session, moment)
-    frame = _frame(config, base_url, moment, as_given)
-    kept = _Kept(directory, before if keep else {}, frame, numbers)
+    frame = keeping.frame(config, base_url, moment, as_given)
+    kept = keeping.Kept(directory, before if keep else {}, frame, numbers)
     result = Published(directory)
     if workers == 1:
         answer = _Answerer(db, config, base_url, moment, directory).answer_all
@@ -232,68 +208,8 @@ def _publish(
     return result
 
 
-def _frame(config: Config, base_url: str, moment: datetime, as_given: bool) -> str:
-    """What every file is made of besides the record: this code (templates and catalogues
-    included), the configuration, the site's address and language, and the day the pages
-    show (with --as-of, the moment itself)."""
-    code = blake2b(digest_size=16)
-    package = Path(claimtrack.__file__).parent
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            code.update(path.relative_to(package).as_posix().encode() + b"\0")
-            code.update(path.read_bytes())
-    when = moment.isoformat() if as_given else AsOf(moment, config.tz).day.isoformat()
-    said = language.from_environment(config.publishing.language)
-    # Not the channels: they make no page, and they hold passwords, whose digest would be
-    # in a file served with the site.
-    settings = config.model_dump_json(exclude={"channels"})
-    parts = (code.hexdigest(), settings, base_url, said, when)
-    return blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-
-
-class _Kept:
-    """Which of a claim's files the last run left as they are now: same frame, same claim
-    number, the file still there."""
-
-    def __init__(
-        self,
-        directory: Path,
-        before: dict[str, Any],
-        frame: str,
-        numbers: dict[int, str | None],
-    ) -> None:
-        self.directory = directory
-        same = before.get("frame") == frame and isinstance(before.get("claims"), dict)
-        self.numbers = numbers if same else {}
-        self.before: dict[str, Any] = before["claims"] if same else {}
-        self.files = set(before.get("files", [])) if same else set()
-
-    def answer(self, address: str) -> Answer | None:
-        """The address's answer as it is on disk, or None: render it."""
-        if not self.before:
-            return None
-        for pattern, links in CLAIM_FILES:
-            matched = pattern.fullmatch(address)
-            if matched is None:
-                continue
-            claim_id = matched.group(1)
-            number = self.numbers.get(int(claim_id))
-            if number is None or self.before.get(claim_id) != number:
-                return None
-            name = file_for(address)
-            if name not in self.files:
-                return None
-            try:
-                size = (self.directory / name).stat().st_size
-            except OSError:
-                return None
-            found = tuple(link.format(claim_id) for link in links)
-            return Answer(address, 200, name, size, links=found, reused=True)
-        return None
-
-
 def _crawl(
-    answer: Callable[[list[str]], Iterable[Answer]], result: Published, kept: _Kept
+    answer: Callable[[list[str]], Iterable[Answer]], result: Published, kept: keeping.Kept
 ) -> set[str]:
     """Breadth first from the seeds: each round answers every address found so far (or
     finds it kept) and queues the new ones its pages link to; what a run wrote is listed in

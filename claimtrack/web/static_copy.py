@@ -6,6 +6,7 @@ crawls the site with these."""
 from __future__ import annotations
 
 import posixpath
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, unquote, urljoin, urlsplit
@@ -18,6 +19,20 @@ NOT_PUBLISHED = ("/docs",)  # the OpenAPI viewer runs scripts from a CDN: live s
 KEPT_SUFFIXES = (".html", ".atom", ".ics", ".css", ".json", ".png", ".svg", ".ico")
 APP = "http://app.invalid"  # how the crawl resolves the pages' own links
 ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What answering one address gave: its file (None: the address answered ``status``,
+    an error) and the site addresses its page links to."""
+
+    address: str
+    status: int
+    name: str | None = None
+    size: int = 0
+    written: bool = False
+    links: tuple[str, ...] = ()
+    reused: bool = False  # kept as the last run left it, not rendered
 
 
 def file_for(path: str, query: str = "") -> str:
