@@ -125,6 +125,9 @@ def test_each_page_of_a_list_has_one_address_whichever_way_it_is_reached(
     while 'rel="prev"' in (text := client.get(backwards[-1]).text):
         backwards.append(re.search(r'href="(/[^"]*)" rel="prev"', text)[1].replace("&amp;", "&"))
     assert backwards[::-1] == forwards
+    second = client.get(forwards[1]).text
+    both = client.get(forwards[1] + "&before=" + forwards[2].rsplit("=", 1)[1]).text
+    assert re.findall(r'href="/claims/(\d+)', both) == re.findall(r'href="/claims/(\d+)', second)
     tagged = ["/tags/city"]
     for n in range(25):
         assert run("add", f"Works {n}", "--by", "Mayor", "--tag", "city").code == 0

@@ -257,7 +257,7 @@ def pages_of(
         before=before,
         rows_only=True,
     )
-    if before is not None:
+    if before is not None and after is None:  # read backwards (after wins, as in the list)
         shown, later = found[-PAGE_SIZE:], True
     else:
         shown, later = found[:PAGE_SIZE], len(found) > PAGE_SIZE

@@ -154,11 +154,10 @@ ClaimId = Annotated[
     int, PathParam(ge=1, le=MAX_ID, description="The claim's number, as the CLI shows it (#1).")
 ]
 Offset = Annotated[int, Query(ge=0, le=BIGGEST // 2)]
-# A page of a list that starts after (ends before) this claim: what the pages' links use,
-# since an offset deep in a large list costs the database every row before it.
-# A list's pages by cursor (reading.list_claims): the links of a page give ``after``;
-# ``before`` reads backwards, and OpenAPI cannot say two parameters exclude each other, so
-# the description says which one wins.
+# A list's pages by cursor (reading.list_claims), since an offset deep in a large list costs
+# the database every row before it: the links of a page give ``after``; ``before`` reads
+# backwards. OpenAPI cannot say two parameters exclude each other, so the description says
+# which one wins.
 After = Annotated[
     int | None,
     Query(ge=1, le=MAX_ID, description="The page of the list that starts after this claim."),
