@@ -215,6 +215,20 @@ def test_a_broken_link_is_named_with_its_page_by_workers_too(run, seeded, tmp_pa
         assert "/claims/999 answered 404" in result.err
 
 
+def test_a_manifest_that_is_not_one_is_taken_as_none(run, seeded, tmp_path):
+    """A run goes by the last run's manifest to remove the files it no longer makes; one
+    edited or planted by hand neither stops the run nor reaches outside the folder."""
+    www, outside = tmp_path / "www", tmp_path / "keep-me.txt"
+    outside.write_text("not the site's")
+    published(run, www)
+    for planted in ('{"files": 3}', "[1, 2]", '{"files": ["../keep-me.txt", "/etc/hostname"]}'):
+        (www / publish.MANIFEST).write_text(planted)
+        again = published(run, www)
+        assert (again["written"], again["removed"]) == (0, 0), planted
+        assert outside.read_text() == "not the site's"
+    assert (www / "claims" / "1.html").exists()
+
+
 def test_a_removed_claim_loses_its_files(run, seeded, tmp_path):
     www = tmp_path / "www"
     published(run, www)

@@ -336,7 +336,18 @@ def _write(directory: Path, name: str, body: bytes) -> bool:
 
 
 def _manifest(directory: Path) -> dict[str, Any]:
+    """The last run's manifest, or nothing to go by if it is not one this code wrote. Its
+    files are names inside the folder only: the run removes those it did not make."""
     try:
-        return json.loads((directory / MANIFEST).read_text())
+        found = json.loads((directory / MANIFEST).read_text())
     except (OSError, ValueError):
         return {}
+    files = found.get("files") if isinstance(found, dict) else None
+    if not isinstance(files, list):
+        return {}
+    inside = [
+        name
+        for name in files
+        if isinstance(name, str) and not Path(name).is_absolute() and ".." not in Path(name).parts
+    ]
+    return {**found, "files": inside}
