@@ -72,10 +72,12 @@ def backend(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
-def postgres_admin() -> Any:
-    """An autocommit engine on the test server (CREATE DATABASE runs outside a transaction)."""
+def postgres_admin(server: str | None = None) -> Any:
+    """An autocommit engine on the test server, or on ``server`` (CREATE DATABASE runs
+    outside a transaction)."""
     # No pool: a test may restart the server between the CREATE and the DROP.
-    return create_engine(os.environ[POSTGRES_ENV], isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    url = server or os.environ[POSTGRES_ENV]
+    return create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
 
 
 @pytest.fixture
@@ -86,18 +88,19 @@ def db_url(backend: str, tmp_path: Path) -> Iterator[str]:
 
 
 @contextmanager
-def new_database(backend: str, path: Path) -> Iterator[str]:
+def new_database(backend: str, path: Path, server: str | None = None) -> Iterator[str]:
     """An empty database of its own: the SQLite file ``path``, or a new PostgreSQL database
-    (dropped afterwards)."""
+    (dropped afterwards) on the test server or on ``server``."""
     if backend == "sqlite":
         yield str(path)
         return
     name = f"claimtrack_test_{uuid4().hex[:16]}"
-    admin = postgres_admin()
+    admin = postgres_admin(server)
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield make_url(os.environ[POSTGRES_ENV]).set(database=name).render_as_string(False)
+        url = server or os.environ[POSTGRES_ENV]
+        yield make_url(url).set(database=name).render_as_string(False)
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -1,9 +1,11 @@
 """The PostgreSQL server restarted under a running monitor: the monitor logs the outage,
 keeps running, and catches up when the server is back.
 
-Stopping the server needs the command that controls it, in CLAIMTRACK_TEST_POSTGRES_CTL
-(``.ci/run`` sets it to this machine's ``pg_ctlcluster … main``); without it the test is
-skipped, with that reason.
+The server it stops is one of its own, so that the rest of the suite (on the server of
+CLAIMTRACK_TEST_POSTGRES_URL) can run beside it, in other processes: its address in
+CLAIMTRACK_TEST_OUTAGE_URL and the command that stops and starts it in
+CLAIMTRACK_TEST_POSTGRES_CTL (``.ci/run`` makes that server, a cluster named ``outage`` on
+port 5433, and sets both). Without them the test is skipped, with that reason.
 """
 
 from __future__ import annotations
@@ -18,18 +20,31 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tests.conftest import new_database
 from tests.invariants import assert_each_due_claim_flagged_once
 from tests.processes import Lines, file_channel, start, write_config
 
 CTL_ENV = "CLAIMTRACK_TEST_POSTGRES_CTL"
+URL_ENV = "CLAIMTRACK_TEST_OUTAGE_URL"
 
 
 def server_control() -> list[str]:
-    """The command that stops and starts the test server; the test is skipped without it."""
+    """The command that stops and starts the test's server; the test is skipped without it."""
     command = os.environ.get(CTL_ENV)
-    if not command:
-        pytest.skip(f"stopping the PostgreSQL server needs {CTL_ENV}, e.g. 'pg_ctlcluster 15 main'")
+    if not command or not os.environ.get(URL_ENV):
+        pytest.skip(
+            f"stopping a PostgreSQL server needs {CTL_ENV} and {URL_ENV}, e.g. "
+            "'pg_ctlcluster 15 outage' and postgresql+psycopg://postgres@127.0.0.1:5433/postgres"
+        )
     return shlex.split(command)
+
+
+@pytest.fixture
+def db_url(backend: str, tmp_path):
+    """The test's database, on the server the test stops (not the one the others share)."""
+    server_control()  # skips now, with the reason, if there is no such server
+    with new_database(backend, tmp_path / "claims.db", server=os.environ[URL_ENV]) as url:
+        yield url
 
 
 def server(action: str) -> None:
@@ -58,7 +73,6 @@ def wait_until_accepting(url: str) -> None:
 @pytest.mark.slow
 @pytest.mark.postgres_only
 def test_a_server_restart_under_the_monitor_is_logged_and_caught_up(db, tmp_path, run):
-    server_control()  # skips now, with the reason, if the server cannot be controlled
     assert run("add", "Avant la panne", "--by", "A", "--due", "2025-01-31").code == 0
     out = tmp_path / "alerts.jsonl"
     config = write_config(tmp_path / "monitor.toml", "sweep_interval = 1\n", file_channel(out))
