@@ -104,6 +104,12 @@ def _explained(verdict: VerdictRecord, record: ClaimRecord) -> str:
     return " ".join(p for p in parts if p)
 
 
+def reviewed(status: str) -> bool:
+    """Whether a claim of that status has a ClaimReview: a final verdict with a rating.
+    A claim's page asks first, so most pages (no verdict yet) read nothing more for it."""
+    return is_final(status) and status in LABELS
+
+
 def review(
     record: ClaimRecord,
     sources: dict[str, SourceRecord],
@@ -115,7 +121,7 @@ def review(
     """The ClaimReview of one claim, or None when it has no final verdict at ``as_of``.
     ``url`` is the page that shows the review (the claim's page), ``author`` who publishes it."""
     status = derive_status(record.due_at, record.verdicts, as_of.moment, as_of.day)
-    if not is_final(status) or status not in LABELS:
+    if not reviewed(status):
         return None
     verdict = [v for v in record.verdicts if v.verdict == status and v.checked_on <= as_of.day][-1]
     origins: list[CitationRecord] = [c for c in record.citations if c.role == "origin"]

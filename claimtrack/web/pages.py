@@ -296,7 +296,7 @@ def claim_page(
             events=events,
             links=links.related(claim),
             moved=_moved(session, claim),
-            review=_review(request, session, claim, moment),
+            review=_review(request, session, claim, moment, status),
             keep=kept(request, as_of),
         )
 
@@ -308,12 +308,17 @@ def _moved(session: Any, claim: Claim) -> str | None:
     return moves_line(chain) if len(chain) > 1 else None
 
 
-def _review(request: Request, session: Any, claim: Claim, as_of: AsOf) -> dict[str, Any] | None:
+def _review(
+    request: Request, session: Any, claim: Claim, as_of: AsOf, status: str
+) -> dict[str, Any] | None:
     """The claim's ClaimReview, embedded in its page as JSON-LD for search engines: the same
     object ``export --format claimreview`` writes, its ``url`` this page (or the public
-    address ``[publishing] claim_url`` gives it), its author the publisher or the site."""
+    address ``[publishing] claim_url`` gives it), its author the publisher or the site.
+    None, read without a query, for a claim of a ``status`` that has none."""
     from claimtrack.formats import claimreview, collect
 
+    if not claimreview.reviewed(status):
+        return None
     site = request.app.state.site
     publishing = site.config.publishing
     record, sources, actors = collect.one_claim(session, claim)
