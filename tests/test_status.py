@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from claimtrack.records.status import Standing, derive_status, standing
+from claimtrack.records.status_sql import any_stale
 
 DUE = datetime(2025, 10, 1, tzinfo=UTC)
 
@@ -213,6 +214,10 @@ def test_the_sql_status_filter_agrees_with_derive_status(database):
         seen = set()
         moments = [datetime(d.year, d.month, d.day, 12, tzinfo=UTC) for d in days[::3]]
         moments += [datetime(d.year, d.month, d.day, 14, tzinfo=UTC) for d in days[::3]]
+        moments.append(datetime(2030, 1, 1, tzinfo=UTC))  # after every check: none stale
+        # Lists read from the standing alone when no claim's is stale, else claim by claim
+        # from the verdicts: both ways are asked here.
+        assert {any_stale(session, m, m.date()) for m in moments} == {True, False}
         for moment in moments:
             day = moment.date()
             as_of = AsOf(moment)
@@ -243,37 +248,55 @@ def test_a_list_walked_page_by_page_either_way_is_the_list_in_order(database):
     from claimtrack.records.moments import AsOf
 
     _, _, removed = _varied_claims(database)
-    as_of = AsOf(datetime(2025, 7, 1, 12, tzinfo=UTC))
-    lists = [{"status": s} for s in (None, "due", "pending", "unrated")]
+    # A moment some claims were checked after (statuses read from the verdicts), and one
+    # after every check (from the standing, through the (verdict, due_at) index).
+    past, later = (AsOf(datetime(y, 7, 1, 12, tzinfo=UTC)) for y in (2025, 2030))
+    lists = [{"status": s} for s in (None, "due", "pending", "unrated", "kept")]
     lists += [{"tag": "common"}, {"tag": "rare"}]  # read claim by claim, and from the tag
+    lists += [{"status": "due", "tag": "common"}, {"status": "kept", "tag": "common"}]
     with database.read() as session:
-        everything = [c.id for c, _ in reading.list_claims(session, as_of)]
-        tagged = {
-            "common": [i for i in everything if i % 3],
-            "rare": [i for i in everything if i in (7, 77, 177, 277, 377)],
-        }
-        for listed in lists:
-            whole = [c.id for c, _ in reading.list_claims(session, as_of, **listed)]
-            assert len(whole) > 3  # pages of 3: two pages at least
-            if "tag" in listed:
-                assert whole == tagged[listed["tag"]]
-            forwards, page = [], reading.list_claims(session, as_of, **listed, limit=3)
-            while page:
-                forwards += [c.id for c, _ in page]
-                last = page[-1][0].id
-                page = reading.list_claims(session, as_of, **listed, limit=3, after=last)
-            assert forwards == whole
-            backwards, first = [], whole[-1]
-            page = reading.list_claims(session, as_of, **listed, limit=3, before=first)
-            while page:
-                backwards = [c.id for c, _ in page] + backwards
-                first = page[0][0].id
-                page = reading.list_claims(session, as_of, **listed, limit=3, before=first)
-            assert [*backwards, whole[-1]] == whole
-            assert reading.ids_before(session, as_of, whole[-1], 2, **listed) == whole[-3:-1]
+        assert any_stale(session, past.moment, past.day)
+        assert not any_stale(session, later.moment, later.day)
+        _walk_each(session, past, lists)
+        # Nothing is pending once every check is past: the checks fall on the deadlines' days.
+        _walk_each(session, later, [x for x in lists if x.get("status") != "pending"])
         # a removed claim still marks its place; a claim never recorded is refused
         gone = min(removed)
-        after = reading.list_claims(session, as_of, limit=3, after=gone)
+        after = reading.list_claims(session, past, limit=3, after=gone)
         assert all(c.id not in removed for c, _ in after)
         with pytest.raises(NotFound, match="after: no claim 999999 to page from"):
-            reading.list_claims(session, as_of, limit=3, after=999999)
+            reading.list_claims(session, past, limit=3, after=999999)
+
+
+def _walk_each(session, as_of, lists) -> None:
+    """Each list walked by pages of three, forwards and back, is the whole list in order."""
+    from claimtrack.records import reading
+
+    statuses = {c.id: s for c, s in reading.list_claims(session, as_of)}  # in list order
+    tagged = {
+        "common": {i for i in statuses if i % 3},
+        "rare": {i for i in statuses if i in (7, 77, 177, 277, 377)},
+    }
+    for listed in lists:
+        whole = [c.id for c, _ in reading.list_claims(session, as_of, **listed)]
+        assert len(whole) > 3  # pages of 3: two pages at least
+        status, tag = listed.get("status"), listed.get("tag")
+        assert whole == [  # the claims of that status (as derived) and tag, in order
+            i
+            for i, s in statuses.items()
+            if status in (None, s) and (tag is None or i in tagged[tag])
+        ], listed
+        forwards, page = [], reading.list_claims(session, as_of, **listed, limit=3)
+        while page:
+            forwards += [c.id for c, _ in page]
+            last = page[-1][0].id
+            page = reading.list_claims(session, as_of, **listed, limit=3, after=last)
+        assert forwards == whole
+        backwards, first = [], whole[-1]
+        page = reading.list_claims(session, as_of, **listed, limit=3, before=first)
+        while page:
+            backwards = [c.id for c, _ in page] + backwards
+            first = page[0][0].id
+            page = reading.list_claims(session, as_of, **listed, limit=3, before=first)
+        assert [*backwards, whole[-1]] == whole
+        assert reading.ids_before(session, as_of, whole[-1], 2, **listed) == whole[-3:-1]
