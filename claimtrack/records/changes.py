@@ -56,10 +56,17 @@ def changes(
     limit: int = LIMIT,
 ) -> list[Change]:
     """The latest ``limit`` changes at ``as_of``, newest first."""
+    kinds = col(Event.kind).in_(KINDS)
+    if claimant is not None:
+        # A claimant's history is read from their claims (a few hundred), not found by
+        # walking everyone's by kind and date: said as ``kind || ''``, the kind is no index
+        # range SQLite could prefer, as it did without statistics (280 ms against 10 for a
+        # claimant's feed at a million claims).
+        kinds = (col(Event.kind) + "").in_(KINDS)
     events = _scope(
         select(Event, Claim)
         .join(Claim, col(Claim.id) == col(Event.claim_id))
-        .where(col(Event.kind).in_(KINDS), col(Event.at) <= as_of.moment)
+        .where(kinds, col(Event.at) <= as_of.moment)
         .order_by(col(Event.at).desc(), col(Event.id).desc())
         .limit(limit),
         claimant,
