@@ -29,7 +29,7 @@ from claimtrack.records.models import (
 from claimtrack.records.moments import AsOf
 from claimtrack.records.sql import count_rows
 from claimtrack.records.status import STATUSES, derive_status
-from claimtrack.records.status_sql import live, status_condition
+from claimtrack.records.status_sql import has_status, live, status_condition
 from claimtrack.records.validation import check_choice
 
 
@@ -162,11 +162,21 @@ def _listed(
             )
         )
     if tag:
-        query = query.where(_tagged(session, tag.strip().lower()))
+        tag = tag.strip().lower()
+        query = query.where(_tagged(session, tag))
     if due_before is not None:
         query = query.where(col(Claim.deadline_date) < due_before)
     if status is not None:  # in SQL: only the page asked for is read, whatever the size
-        query = query.where(status_condition(session, status, as_of.moment, as_of.day))
+        # A list narrowed to a few claims (a claimant's, a search's, a rare tag's) is read
+        # from those, each one's status tested: from the (verdict, due_at) index, SQLite
+        # would walk every claim of that status to find the few (a claimant's pending
+        # claims: 30 -> 98 ms a page at a million claims).
+        narrow = claimant or matching is not None or (tag and not _common(session, tag))
+        moment, day = as_of.moment, as_of.day
+        if narrow:
+            query = query.where(has_status(status, moment, day))
+        else:
+            query = query.where(status_condition(session, status, moment, day))
     return query
 
 
@@ -181,14 +191,24 @@ def _tagged(session: Session, tag: str) -> Any:
     SQLite keeps no statistics per value to choose by itself: at a million claims a page of
     a tag of 67,000 took 140 to 740 ms by IN and 9 to 30 ms by EXISTS, and a tag of ten
     claims would take a walk of the whole index by EXISTS. The tag is counted only up to
-    where the choice is made (an index range of a few thousand entries at most)."""
-    top = session.exec(select(func.max(Claim.id))).one() or 0  # about how many claims
-    enough = isqrt(DENSE * top) + 1
-    carrying = select(ClaimTag.claim_id).where(ClaimTag.tag == tag)
-    counted = select(func.count()).select_from(carrying.limit(enough).subquery())
-    if session.exec(counted).one() >= enough:
+    where the choice is made (an index range of a few thousand entries at most), once a
+    session: a page reads its claims and then its link back."""
+    if _common(session, tag):
         return exists().where(ClaimTag.claim_id == Claim.id, ClaimTag.tag == tag)
-    return col(Claim.id).in_(carrying)
+    return col(Claim.id).in_(select(ClaimTag.claim_id).where(ClaimTag.tag == tag))
+
+
+def _common(session: Session, tag: str) -> bool:
+    """Whether a page of the tag's list is found sooner by walking the deadline index than
+    from the tag's own claims (_tagged says when)."""
+    chosen: dict[str, bool] = session.info.setdefault("common tags", {})
+    if tag not in chosen:
+        top = session.exec(select(func.max(Claim.id))).one() or 0  # about how many claims
+        enough = isqrt(DENSE * top) + 1
+        carrying = select(ClaimTag.claim_id).where(ClaimTag.tag == tag).limit(enough)
+        counted = select(func.count()).select_from(carrying.subquery())
+        chosen[tag] = session.exec(counted).one() >= enough
+    return chosen[tag]
 
 
 def _from_cursor(
