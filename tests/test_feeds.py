@@ -99,3 +99,29 @@ def test_export_writes_the_same_feed_and_needs_the_public_address(story, tmp_pat
     assert not parsed.bozo
     assert parsed.feed.title == "Desk: changes on the record"
     assert any(e.link == "https://factcheck.example/claims/1" for e in parsed.entries)
+
+
+def test_a_feed_cut_at_its_limit_keeps_the_newest_changes_of_every_kind(story, database):
+    """Each kind of change is read newest first on its own and the kinds merged: cut at a
+    limit, a feed keeps the newest changes whatever their kind, as the whole feed lists
+    them."""
+    from claimtrack.records import changes
+    from claimtrack.records.moments import AsOf
+
+    # Links that move no deadline are in the history but not in a feed: newer than the
+    # moved deadline, they fill a first read of the links that the feed must read past.
+    for other in ("4", "5", "6"):
+        assert story("link", "1", other, "--as", "contradicts").code == 0
+    as_of = AsOf(datetime.fromisoformat(LATER).replace(tzinfo=UTC) + timedelta(days=1))
+    with database.read() as session:
+        whole = [(c.kind, c.key) for c in changes.changes(session, as_of, limit=100)]
+        assert {"created", "verdict", "retracted", "moved"} <= {kind for kind, _ in whole}
+        assert ("moved", "11") in whole[:4]
+        for limit in (1, 3, 4, 5):
+            cut = [(c.kind, c.key) for c in changes.changes(session, as_of, limit=limit)]
+            assert cut == whole[:limit], limit
+        tagged = [(c.kind, c.key) for c in changes.changes(session, as_of, tag="iraq")]
+        assert tagged
+        assert [(c.kind, c.key) for c in changes.changes(session, as_of, tag="iraq", limit=2)] == (
+            tagged[:2]
+        )

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy import tuple_
 from sqlmodel import Session, col, select
 
 from claimtrack.language import gettext as _
 from claimtrack.records.claims import deadline_of
-from claimtrack.records.models import Actor, Claim, ClaimActor, ClaimTag, Event
+from claimtrack.records.models import Actor, Claim, ClaimActor, Event
 from claimtrack.records.moments import AsOf
+from claimtrack.records.reading import tagged
 from claimtrack.records.status_sql import live
 
 LIMIT = 50
@@ -31,15 +34,13 @@ class Change:
     key: str  # unique within the claim: the history entry's id, or "deadline"
 
 
-def _scope(query: object, claimant: str | None, tag: str | None) -> object:
+def _scope(session: Session, query: object, claimant: str | None, tag: str | None) -> object:
     if claimant is not None:
         query = query.where(  # type: ignore[attr-defined]
             col(Claim.id).in_(select(ClaimActor.claim_id).join(Actor).where(Actor.name == claimant))
         )
-    if tag is not None:
-        query = query.where(  # type: ignore[attr-defined]
-            col(Claim.id).in_(select(ClaimTag.claim_id).where(ClaimTag.tag == tag.lower()))
-        )
+    if tag is not None:  # a common tag tested claim by claim, a rare one read first
+        query = query.where(tagged(session, tag.lower()))  # type: ignore[attr-defined]
     return query
 
 
@@ -56,28 +57,9 @@ def changes(
     limit: int = LIMIT,
 ) -> list[Change]:
     """The latest ``limit`` changes at ``as_of``, newest first."""
-    kinds = col(Event.kind).in_(KINDS)
-    if claimant is not None:
-        # A claimant's history is read from their claims (a few hundred), not found by
-        # walking everyone's by kind and date: said as ``kind || ''``, the kind is no index
-        # range SQLite could prefer, as it did without statistics (280 ms against 10 for a
-        # claimant's feed at a million claims).
-        kinds = (col(Event.kind) + "").in_(KINDS)
-    events = _scope(
-        select(Event, Claim)
-        .join(Claim, col(Claim.id) == col(Event.claim_id))
-        .where(kinds, col(Event.at) <= as_of.moment)
-        .order_by(col(Event.at).desc(), col(Event.id).desc())
-        .limit(limit),
-        claimant,
-        tag,
-    )
-    found: list[Change] = []
-    for event, claim in session.execute(events):  # type: ignore[call-overload]
-        change = _of_event(event, claim)
-        if change is not None:
-            found.append(change)
+    found = _event_changes(session, as_of, claimant, tag, limit)
     passed = _scope(
+        session,
         select(Claim)
         .where(live(), col(Claim.due_at) <= as_of.moment)
         .where(col(Claim.due_at) > as_of.moment - PASSED_WITHIN)
@@ -106,6 +88,44 @@ def changes(
             )
         found.append(Change(claim.due_at, "deadline", claim, title, summary % said, "deadline"))
     found.sort(key=lambda c: c.at, reverse=True)
+    return found[:limit]
+
+
+def _event_changes(
+    session: Session, as_of: AsOf, claimant: str | None, tag: str | None, limit: int
+) -> list[Change]:
+    """The latest ``limit`` changes the history holds, newest first.
+
+    Kind by kind, each the newest of that kind from the (kind, at) index in its order, then
+    merged: asked for all kinds at once, SQLite read every entry of those kinds and sorted
+    them (0.8 s for the site's feed or a tag's at a million claims). A claimant's are read
+    from their claims instead (a few hundred): said as ``kind || ''``, the kind is no index
+    range SQLite could prefer, as it did without statistics (280 ms against 10 for a
+    claimant's feed at a million claims). A link shows only when it moved a deadline, so
+    each is read on, ``limit`` entries at a time, until ``limit`` of them show."""
+
+    def shown(kinds: Any) -> list[Change]:
+        found: list[Change] = []
+        query = (
+            select(Event, Claim)
+            .join(Claim, col(Claim.id) == col(Event.claim_id))
+            .where(kinds, col(Event.at) <= as_of.moment)
+            .order_by(col(Event.at).desc(), col(Event.id).desc())
+            .limit(limit)
+        )
+        query = _scope(session, query, claimant, tag)
+        while True:
+            rows = session.execute(query).all()  # type: ignore[call-overload]
+            found += [c for event, claim in rows if (c := _of_event(event, claim)) is not None]
+            if len(found) >= limit or len(rows) < limit:
+                return found[:limit]
+            last = rows[-1][0]
+            query = query.where(tuple_(col(Event.at), col(Event.id)) < (last.at, last.id))
+
+    if claimant is not None:
+        return shown((col(Event.kind) + "").in_(KINDS))
+    found = [change for kind in KINDS for change in shown(col(Event.kind) == kind)]
+    found.sort(key=lambda change: (change.at, int(change.key)), reverse=True)
     return found[:limit]
 
 

@@ -59,7 +59,7 @@ def claim_statuses(
 
 
 UNDATED = "unrated"  # the one status only claims without a deadline have
-DENSE = 64  # about a list page (50) and the one more read: see _tagged
+DENSE = 64  # about a list page (50) and the one more read: see tagged
 # A list's row shows a claim's text, claimants, deadline and status (from its verdicts): the
 # claim's other collections, and each verdict's evidence, are left to load if touched. A
 # page of 50 claims read them all: five more queries, and most of its objects.
@@ -163,7 +163,7 @@ def _listed(
         )
     if tag:
         tag = tag.strip().lower()
-        query = query.where(_tagged(session, tag))
+        query = query.where(tagged(session, tag))
     if due_before is not None:
         query = query.where(col(Claim.deadline_date) < due_before)
     if status is not None:  # in SQL: only the page asked for is read, whatever the size
@@ -180,7 +180,7 @@ def _listed(
     return query
 
 
-def _tagged(session: Session, tag: str) -> Any:
+def tagged(session: Session, tag: str) -> Any:
     """The condition that a claim carries ``tag``, in the form that reads a list's page
     fastest for a tag that size.
 
@@ -200,7 +200,7 @@ def _tagged(session: Session, tag: str) -> Any:
 
 def _common(session: Session, tag: str) -> bool:
     """Whether a page of the tag's list is found sooner by walking the deadline index than
-    from the tag's own claims (_tagged says when)."""
+    from the tag's own claims (tagged says when)."""
     chosen: dict[str, bool] = session.info.setdefault("common tags", {})
     if tag not in chosen:
         top = session.exec(select(func.max(Claim.id))).one() or 0  # about how many claims
