@@ -57,6 +57,17 @@ def _server_database(url: str, name: str, create: bool, template: str | None = N
     engine.dispose()
 
 
+def _checkpoint(url: str) -> None:
+    """Have the server write every page the copy dirtied (CREATE DATABASE writes the new
+    database through the WAL): otherwise its checkpointer writes them during the sweep."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("CHECKPOINT"))
+    engine.dispose()
+
+
 def _postgres_copy(url: str, size: int) -> tuple[str, float]:
     """The same synthetic claims (bench/synth.py, same seed) on a new PostgreSQL database,
     brought to the monitor's steady state as bench/run.py brings the SQLite one."""
@@ -96,7 +107,7 @@ def _postgres_copy(url: str, size: int) -> tuple[str, float]:
     return server, time.perf_counter() - started
 
 
-def _sweep(url: str, source: str, folder: Path, made: list[str]) -> float:
+def _sweep(url: str, source: str, folder: Path, made: list[str], idle_warmup: bool) -> float:
     """One monitor sweep (bench/monitor.py) on a fresh copy of ``source``, in its own
     process; the seconds of the pass alone."""
     import json
@@ -108,6 +119,7 @@ def _sweep(url: str, source: str, folder: Path, made: list[str]) -> float:
         _server_database(url, name, create=True, template=source.rsplit("/", 1)[1])
         made.append(name)
         work = source.rsplit("/", 1)[0] + f"/{name}"
+        _checkpoint(url)  # the copy written out before the timing, as os.sync() below
     else:
         work = str(folder / "sweep-work.db")
         for suffix in ("-wal", "-shm"):
@@ -121,7 +133,8 @@ def _sweep(url: str, source: str, folder: Path, made: list[str]) -> float:
             "--sweep",
             work,
             str(folder / "sweep.txt"),
-        ],
+        ]
+        + (["--idle-warmup"] if idle_warmup else []),
         capture_output=True,
         text=True,
         check=True,
@@ -132,7 +145,14 @@ def _sweep(url: str, source: str, folder: Path, made: list[str]) -> float:
 
 
 def measure(
-    info: dict[str, Any], url: str, runs: int, folder: Path, env: dict[str, str], imports: bool
+    info: dict[str, Any],
+    url: str,
+    runs: int,
+    folder: Path,
+    env: dict[str, str],
+    imports: bool,
+    commands: bool = True,
+    idle_warmup: bool = False,
 ) -> dict:
     from bench import importing
 
@@ -159,7 +179,8 @@ def measure(
         made.append(server.rsplit("/", 1)[1])
         print(f"  PostgreSQL copy built in {built:.0f} s", file=sys.stderr)
         lite = str(run.working_copy(info, "postgres-bench"))
-        for command, args in run.commands(info["claim_id"], info["claimant"]).items():
+        timed = run.commands(info["claim_id"], info["claimant"]) if commands else {}
+        for command, args in timed.items():
             for label, db in (("sqlite", lite), ("postgresql", server)):
                 _timed([*args, "--db", db], env)  # warm-up
                 found[f"{command}|{label}"] = [
@@ -167,7 +188,9 @@ def measure(
                 ]
                 print(f"  {command} {label}: {found[f'{command}|{label}']}", file=sys.stderr)
         for label, source in (("sqlite", lite), ("postgresql", server)):
-            found[f"sweep|{label}"] = [_sweep(url, source, folder, made) for _ in range(runs)]
+            found[f"sweep|{label}"] = [
+                _sweep(url, source, folder, made, idle_warmup) for _ in range(runs)
+            ]
             print(f"  sweep {label}: {found[f'sweep|{label}']}", file=sys.stderr)
     finally:
         for name in made:
@@ -180,6 +203,12 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--skip-import", action="store_true", help="only the commands")
+    parser.add_argument("--only-sweep", action="store_true", help="no import, no commands")
+    parser.add_argument(
+        "--idle-warmup",
+        action="store_true",
+        help="the sweep's warm-up pass delivers nothing (bench/monitor.py; before stop 35)",
+    )
     parser.add_argument("--url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     parser.add_argument(
         "--folder", type=Path, default=Path(tempfile.gettempdir()) / "claimtrack-bench"
@@ -192,9 +221,23 @@ def main() -> None:
     for size in args.sizes:
         print(f"{size:,} claims: setting up", file=sys.stderr)
         info = run.database(args.folder, size) | {"claims": size}
-        results[size] = measure(info, args.url, args.runs, args.folder, env, not args.skip_import)
+        results[size] = measure(
+            info,
+            args.url,
+            args.runs,
+            args.folder,
+            env,
+            imports=not (args.skip_import or args.only_sweep),
+            commands=not args.only_sweep,
+            idle_warmup=args.idle_warmup,
+        )
     sizes = " ".join(map(str, args.sizes))
-    skipped = " --skip-import" if args.skip_import else ""
+    flags = {
+        "--skip-import": args.skip_import,
+        "--only-sweep": args.only_sweep,
+        "--idle-warmup": args.idle_warmup,
+    }
+    skipped = "".join(f" {flag}" for flag, given in flags.items() if given)
     print(
         f"Taken {started}, `python bench/postgres.py --sizes {sizes} --runs {args.runs}{skipped}`"
     )
@@ -202,7 +245,11 @@ def main() -> None:
     header = " | ".join(f"{s:,} SQLite | {s:,} PostgreSQL | ×" for s in args.sizes)
     print(f"| command | {header} |")
     print("|---|" + "---:|---:|---:|" * len(args.sizes))
-    names = [*([] if args.skip_import else ["import"]), *run.commands(1, "x"), "sweep"]
+    names = [
+        *([] if args.skip_import or args.only_sweep else ["import"]),
+        *([] if args.only_sweep else run.commands(1, "x")),
+        "sweep",
+    ]
     for command in names:
         cells = []
         for size in args.sizes:

@@ -207,7 +207,7 @@ def test_a_bulk_insert_that_breaks_a_unique_key_is_a_conflict(database, seeded):
 
 def test_a_bulk_update_sets_each_row_to_its_own_values_nulls_included(database, seeded):
     """The monitor's pass updates a batch of claims and alerts in one statement on
-    PostgreSQL (UPDATE … FROM (VALUES …)); each row gets its own value, a NULL among them,
+    PostgreSQL (UPDATE … FROM unnest(…)); each row gets its own value, a NULL among them,
     and rows not named are left alone."""
     from sqlmodel import select
 
@@ -229,6 +229,47 @@ def test_a_bulk_update_sets_each_row_to_its_own_values_nulls_included(database, 
     assert after[2] is None
     assert after[3] is None
     assert {k: v for k, v in after.items() if k > 3} == {k: v for k, v in before.items() if k > 3}
+
+
+def test_an_insert_of_rows_some_already_there_adds_and_returns_only_the_new_ones(database, seeded):
+    """How the monitor flags exactly once (one statement per batch, ``unnest`` arrays on
+    PostgreSQL): a row already there on its unique key is skipped, not doubled and not
+    an error, and only the rows this call added come back."""
+    from sqlmodel import select
+
+    from claimtrack.records.models import ClaimTag
+    from claimtrack.records.sql import insert_absent
+
+    table = ClaimTag.__table__
+    there = {"claim_id": 1, "tag": seeded[0]["tags"][0]}
+    new = [{"claim_id": 1, "tag": "zz-new"}, {"claim_id": 2, "tag": "zz-new"}]
+    with database.write() as session:
+        added = insert_absent(
+            session, table, [there, *new], ["claim_id", "tag"], [table.c.claim_id]
+        )
+        again = insert_absent(session, table, new, ["claim_id", "tag"], [table.c.claim_id])
+        nothing = insert_absent(session, table, [], ["claim_id", "tag"], [table.c.claim_id])
+    assert sorted(row[0] for row in added) == [1, 2]
+    assert again == []
+    assert nothing == []
+    with database.read() as session:
+        tags = session.exec(select(ClaimTag.claim_id, ClaimTag.tag)).all()
+    assert sorted(t for t in tags if t[1] == "zz-new") == [(1, "zz-new"), (2, "zz-new")]
+    assert tags.count((1, there["tag"])) == 1
+
+
+def test_one_of_a_list_of_ids_picks_those_rows_and_none_for_an_empty_list(database, seeded):
+    """The outbox reads its alerts and claims by id (``= ANY(array)`` on PostgreSQL, ``IN``
+    on SQLite): the same rows either way, and an empty list matches nothing."""
+    from sqlmodel import col, select
+
+    from claimtrack.records.sql import one_of
+
+    with database.read() as session:
+        picked = session.exec(select(Claim.id).where(one_of(session, col(Claim.id), [3, 1, 99])))
+        empty = session.exec(select(Claim.id).where(one_of(session, col(Claim.id), [])))
+        assert sorted(picked.all()) == [1, 3]
+        assert empty.all() == []
 
 
 def test_a_claims_number_moves_with_its_rows_and_its_deadline_and_nothing_else(

@@ -20,7 +20,12 @@ from claimtrack.records.models import (
     Event,
     MonitorState,
 )
-from claimtrack.records.sql import bulk_insert, bulk_update, insert_skipping_existing
+from claimtrack.records.sql import (
+    bulk_insert,
+    bulk_update,
+    insert_absent,
+    insert_skipping_existing,
+)
 from claimtrack.records.store import Database
 
 BATCH = 500  # claims looked at per transaction: short write locks, flat memory
@@ -51,12 +56,12 @@ class Flagged:
 def _insert_if_absent(session: Session, rows: list[dict[str, Any]]) -> list[Flagged]:
     """Insert alerts, skipping any that exist; return those this call inserted."""
     table = Alert.__table__  # type: ignore[attr-defined]
-    statement = (
-        insert_skipping_existing(session, table)
-        .on_conflict_do_nothing(
-            index_elements=["claim_id", "kind", "due_at", "days_before", "reopening"]
-        )
-        .returning(
+    inserted = insert_absent(
+        session,
+        table,
+        rows,
+        keys=["claim_id", "kind", "due_at", "days_before", "reopening"],
+        returning=[
             table.c.id,
             table.c.claim_id,
             table.c.kind,
@@ -64,9 +69,8 @@ def _insert_if_absent(session: Session, rows: list[dict[str, Any]]) -> list[Flag
             table.c.days_before,
             table.c.fires_at,
             table.c.reopening,
-        )
+        ],
     )
-    inserted = session.execute(statement, rows).all()
     return [Flagged(*row) for row in inserted]
 
 

@@ -31,7 +31,13 @@ from claimtrack.records.models import (
 )
 from claimtrack.records.moments import AsOf
 from claimtrack.records.silences import HELD, held_by, holding
-from claimtrack.records.sql import bulk_insert, bulk_update, chunks, insert_skipping_existing
+from claimtrack.records.sql import (
+    bulk_insert,
+    bulk_update,
+    chunks,
+    insert_skipping_existing,
+    one_of,
+)
 from claimtrack.records.store import Database
 
 log = logging.getLogger("claimtrack.monitor")
@@ -74,7 +80,7 @@ def _lease(
         for chunk in chunks(taken):  # one statement, not a round trip per alert
             session.execute(
                 update(Alert)
-                .where(col(Alert.id).in_(chunk))
+                .where(one_of(session, col(Alert.id), chunk))
                 .values(
                     attempts=col(Alert.attempts) + 1,
                     next_attempt_at=now + timedelta(seconds=config.lease),
@@ -115,16 +121,20 @@ def deliver(
     as_of = AsOf(now, config.tz)
     with db.read() as session:
         alerts = session.exec(
-            select(Alert).where(col(Alert.id).in_(leased)).order_by(col(Alert.id))
+            select(Alert).where(one_of(session, col(Alert.id), leased)).order_by(col(Alert.id))
         ).all()
         claim_ids = {alert.claim_id for alert in alerts}
         claims = {
             claim.id: claim
-            for claim in session.exec(select(Claim).where(col(Claim.id).in_(claim_ids))).all()
+            for claim in session.exec(
+                select(Claim).where(one_of(session, col(Claim.id), claim_ids))
+            ).all()
         }
         accepted = {
             (row.alert_id, row.channel)
-            for row in session.exec(select(Delivery).where(col(Delivery.alert_id).in_(leased)))
+            for row in session.exec(
+                select(Delivery).where(one_of(session, col(Delivery.alert_id), leased))
+            )
         }
         items = [
             AlertItem(alert, claim, status_of(claim, as_of))
@@ -215,7 +225,7 @@ def _record(
         )
         current = session.exec(
             select(Alert.id, Alert.claim_id, Alert.attempts)
-            .where(col(Alert.id).in_(ids))
+            .where(one_of(session, col(Alert.id), ids))
             .where(col(Alert.delivered_at).is_(None))
             .order_by(col(Alert.id))
         ).all()
@@ -257,7 +267,7 @@ def _record(
         for chunk in chunks(result.delivered):
             session.execute(
                 update(Alert)
-                .where(col(Alert.id).in_(chunk))
+                .where(one_of(session, col(Alert.id), chunk))
                 .values(delivered_at=now, next_attempt_at=None, last_error=None)
                 .execution_options(synchronize_session=False)
             )

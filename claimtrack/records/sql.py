@@ -4,11 +4,11 @@ batches, bulk inserts and updates, and the ids they take.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import bindparam, cast, column, func, insert, select, update, values
+from sqlalchemy import any_, bindparam, cast, column, func, insert, literal, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
@@ -35,6 +35,23 @@ def count_rows(session: Session, query: Any) -> int:
     """How many rows ``query`` gives, counted by the database, its order left out."""
     counted = select(func.count()).select_from(query.order_by(None).subquery())
     return int(session.execute(counted).scalar_one())
+
+
+def one_of(session: Session, column: Any, ids: Iterable[Any]) -> Any:
+    """``column IN (ids)``, which PostgreSQL is sent as ``column = ANY(:ids)``.
+
+    On PostgreSQL an ``IN`` list is one parameter per value: each pass of the monitor sent
+    its statements with 100 to 1,000 of them, a text that changes with the count, so that
+    psycopg parsed it again every time (it caches statements up to 4 KB) and the server
+    planned it again; one array parameter keeps the text the same, which psycopg caches
+    and, from the fifth run in a connection, prepares on the server. SQLite has no arrays:
+    there it stays ``IN``."""
+    values = list(ids)
+    if is_postgres(session):
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        return column == any_(literal(values, ARRAY(column.type)))
+    return column.in_(values)
 
 
 def chunks(values: Sequence[Any], size: int = 1000) -> Iterator[Sequence[Any]]:
@@ -71,24 +88,20 @@ def bulk_insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> Non
 def bulk_update(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
     """``UPDATE`` many rows by ``id``, each to its own values (all rows with the same keys).
 
-    On PostgreSQL it is one statement, ``UPDATE … FROM (VALUES …)``: an executemany is a
-    round trip and a plan per row there, which made the monitor's pass twice as slow as on
-    SQLite (docs/benchmarks.md). SQLite has no column names for a ``VALUES`` table, and
-    its executemany stays in the process, so it keeps that."""
+    On PostgreSQL it is one statement, ``UPDATE … FROM unnest(…)`` with an array per column:
+    an executemany is a round trip and a plan per row there, which made the monitor's pass
+    twice as slow as on SQLite (docs/benchmarks.md), and a ``VALUES`` list is a text that
+    changes with the number of rows (see ``one_of``). SQLite has no arrays, and its
+    executemany stays in the process, so it keeps that."""
     if not rows:
         return
     names = [name for name in rows[0] if name != "id"]
     if is_postgres(session):
-        given = values(
-            column("id", table.c.id.type),
-            *(column(name, table.c[name].type) for name in names),
-            name="given",
-        ).data([(row["id"], *(row[name] for name in names)) for row in rows])
+        given = _unnested(table, ["id", *names], rows)
         statement = (
             update(table)
             .where(table.c.id == given.c.id)
-            # cast: a column of NULLs in VALUES is text to PostgreSQL
-            .values({name: cast(given.c[name], table.c[name].type) for name in names})
+            .values({name: given.c[name] for name in names})
         )
         session.execute(statement)
     else:
@@ -100,6 +113,40 @@ def bulk_update(session: Session, table: Any, rows: list[dict[str, Any]]) -> Non
         session.execute(
             statement, [{f"_{key}": value for key, value in row.items()} for row in rows]
         )
+
+
+def insert_absent(
+    session: Session, table: Any, rows: list[dict[str, Any]], keys: list[str], returning: list[Any]
+) -> list[Any]:
+    """``INSERT`` the rows (all with the same keys) that are not there yet, by the unique
+    ``keys``; the ``returning`` columns of the rows this call inserted.
+
+    On PostgreSQL, one ``INSERT … SELECT … FROM unnest(…)`` with an array per column: a text
+    that does not change with the number of rows (see ``one_of``). SQLite takes the rows
+    as a multi-row ``VALUES``."""
+    if not rows:
+        return []
+    if is_postgres(session):
+        names = list(rows[0])
+        given = _unnested(table, names, rows)
+        statement = insert_skipping_existing(session, table).from_select(
+            names, select(*(given.c[name] for name in names))
+        )
+        parameters: Any = None
+    else:
+        statement, parameters = insert_skipping_existing(session, table), rows
+    statement = statement.on_conflict_do_nothing(index_elements=keys).returning(*returning)
+    return list(session.execute(statement, parameters).all())
+
+
+def _unnested(table: Any, names: list[str], rows: list[dict[str, Any]]) -> Any:
+    """The rows as a table on PostgreSQL: ``unnest`` of one array parameter per column,
+    each typed as its column (a column of NULLs is then no longer text to the server)."""
+    from sqlalchemy.dialects.postgresql import ARRAY
+
+    arrays = (literal([row[name] for row in rows], ARRAY(table.c[name].type)) for name in names)
+    columns = (column(name, table.c[name].type) for name in names)
+    return func.unnest(*arrays).table_valued(*columns).render_derived()
 
 
 def _tuples(connection: Any, table: Any, order: list[str], rows: list[dict[str, Any]]) -> Any:
