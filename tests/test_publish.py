@@ -205,6 +205,37 @@ def test_several_workers_publish_the_same_site_byte_for_byte(run, seeded, tmp_pa
     assert (again["written"], again["removed"]) == (0, 0)
 
 
+def test_each_claims_files_are_what_the_server_answers_for_it(run, seeded, database, tmp_path):
+    """A publish reads each batch of addresses in one session, the batch's claims loaded
+    together: every claim's page, JSON and history are still the served answers, byte for
+    byte (the page with its links made relative, as every published page)."""
+    from fastapi.testclient import TestClient
+
+    from claimtrack.config import Config, Publishing
+    from claimtrack.web.app import create_app
+    from claimtrack.web.site import Site
+    from tests.conftest import NOW
+
+    out = tmp_path / "site"
+    published(run, out, "--as-of", NOW.isoformat())
+    config = Config(publishing=Publishing(claim_url=f"{BASE}claims/{{id}}.html"))
+    site = Site(database, config, clock=lambda: NOW)
+    site.languages = (site.language,)
+    with TestClient(create_app(site, cache=False), base_url=BASE.rstrip("/")) as client:
+        for claim in seeded:
+            number = claim["id"]
+            for address, name in (
+                (f"/api/claims/{number}", f"api/claims/{number}.json"),
+                (f"/api/claims/{number}/history", f"api/claims/{number}/history.json"),
+            ):
+                assert (out / name).read_bytes() == client.get(address).content, name
+            served = client.get(f"/claims/{number}").content
+            page, _ = static_copy.rewrite_page(
+                served, f"/claims/{number}.html", f"claims/{number}.html", BASE
+            )
+            assert (out / f"claims/{number}.html").read_bytes() == page
+
+
 def test_a_broken_link_is_named_with_its_page_by_workers_too(run, seeded, tmp_path, monkeypatch):
     """A link to an address that answers an error is reported, the page naming it, and
     the command fails, however many processes answered."""

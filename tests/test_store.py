@@ -258,6 +258,25 @@ def test_an_insert_of_rows_some_already_there_adds_and_returns_only_the_new_ones
     assert tags.count((1, there["tag"])) == 1
 
 
+def test_reads_together_share_one_session_until_the_block_ends_even_by_an_error(database, seeded):
+    """A publish answers a batch of addresses with every read in one session (the claims
+    loaded once); outside the block, and after a block that failed, each read has its own
+    session again."""
+    from claimtrack.records.claims import get_claim, load_claims
+
+    with database.reading_together() as shared:
+        loaded = load_claims(shared, [1, 2])
+        with database.read() as first, database.read() as second:
+            assert first is shared
+            assert second is shared
+            assert get_claim(first, 2) is loaded[1]
+    with pytest.raises(RuntimeError), database.reading_together():
+        raise RuntimeError("a page failed")
+    with database.read() as first, database.read() as second:
+        assert first is not second
+        assert first is not shared
+
+
 def test_one_of_a_list_of_ids_picks_those_rows_and_none_for_an_empty_list(database, seeded):
     """The outbox reads its alerts and claims by id (``= ANY(array)`` on PostgreSQL, ``IN``
     on SQLite): the same rows either way, and an empty list matches nothing."""

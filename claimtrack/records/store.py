@@ -199,6 +199,7 @@ class Database:
     created: bool = False
     read_only: str | None = None  # why this file cannot be written here; reads still work
     _writer: Engine | None = field(default=None, repr=False)
+    _shared: Session | None = field(default=None, repr=False)  # see reading_together
 
     @property
     def is_sqlite(self) -> bool:
@@ -273,11 +274,28 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        if self._shared is not None:
+            yield self._shared
+            return
         try:
             with Session(self.engine, expire_on_commit=False) as session:
                 yield session
         except OperationalError as error:
             raise unavailable(self.url, error) from error
+
+    @contextmanager
+    def reading_together(self) -> Iterator[Session]:
+        """Every ``read()`` inside is this one session, one read transaction: what a claim's
+        answers load (the claim with its claimants, sources, verdicts and links, a dozen
+        queries) is loaded once for a batch of claims and found in the session after. Only
+        for one thread of work at a time, which a publish is (a served site is not: its
+        requests run together, each in its own session)."""
+        with self.read() as session:
+            self._shared = session
+            try:
+                yield session
+            finally:
+                self._shared = None
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -39,6 +39,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -52,7 +53,7 @@ import anyio
 
 from claimtrack.config import Config
 from claimtrack.errors import BadInput
-from claimtrack.records import fingerprints, versions
+from claimtrack.records import claims, fingerprints, versions
 from claimtrack.records.sql import chunks
 from claimtrack.records.store import Database
 from claimtrack.web import keeping
@@ -70,6 +71,8 @@ SEEDS = (
     "/static/site.css",
 )
 CHUNK = 64  # addresses a worker process answers per task: few round trips, even shares
+# The addresses about one claim: its page, its JSON and its history.
+CLAIM_ADDRESS = re.compile(r"/(?:api/)?claims/(\d+)(?:\.html|/history)?")
 
 
 @dataclass
@@ -264,11 +267,21 @@ class _Answerer:
         site.languages = (site.language,)  # a static copy is in the site's language only
         site.taken_once = {}
         self.app = create_app(site, cache=False)
+        self.database = db
         self.base_url = base_url
         self.directory = directory
 
     def answer_all(self, addresses: list[str]) -> list[Answer]:
-        return anyio.run(self._answer_each, addresses)
+        """Each chunk of addresses in one read session, the claims they are about loaded
+        together first (a claim's page, JSON and history ask for the same claim)."""
+        answers: list[Answer] = []
+        for chunk in chunks(addresses, CHUNK):
+            with self.database.reading_together() as session:
+                ids = {int(found[1]) for a in chunk if (found := CLAIM_ADDRESS.fullmatch(a))}
+                loaded = claims.load_claims(session, ids)  # held: the session keeps them
+                answers += anyio.run(self._answer_each, chunk)
+                del loaded
+        return answers
 
     async def _answer_each(self, addresses: list[str]) -> list[Answer]:
         return [await self._answer(address) for address in addresses]
