@@ -157,7 +157,7 @@ def measure(
     from bench import importing
 
     document = folder / f"import-{info['claims']}.json"
-    if not document.exists():
+    if imports and not document.exists():  # a gigabyte at 1M: only when it is imported
         importing.make_file(document, info["claims"])
     sqlite_import = folder / f"imported-{info['claims']}.db"
     found: dict[str, Any] = {}
