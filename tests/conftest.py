@@ -55,10 +55,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" not in metafunc.fixturenames:
         return
     names = BACKENDS
-    if metafunc.definition.get_closest_marker("sqlite_only"):
-        names = ("sqlite",)
-    elif metafunc.definition.get_closest_marker("postgres_only"):
-        names = ("postgresql",)
+    only = {"sqlite_only": ("sqlite",), "postgres_only": ("postgresql",)}
+    for marker in metafunc.definition.iter_markers():  # the closest first: a test's own mark
+        if marker.name in only:  # wins over its module's
+            names = only[marker.name]
+            break
     metafunc.parametrize("backend", names, indirect=True)
 
 

@@ -236,6 +236,36 @@ def test_each_claims_files_are_what_the_server_answers_for_it(run, seeded, datab
             assert (out / f"claims/{number}.html").read_bytes() == page
 
 
+@pytest.mark.postgres_only
+def test_a_page_that_fails_on_the_database_leaves_the_rest_of_its_batch_published(
+    run, seeded, tmp_path, monkeypatch
+):
+    """A batch of addresses is read in one transaction. On PostgreSQL a statement that
+    fails aborts that transaction: the pages after it in the batch would fail too. The one
+    page fails and is reported; the others are published."""
+    from sqlalchemy import text
+
+    from claimtrack.records import claims
+
+    get_claim = claims.get_claim
+
+    def failing_for_the_first(session, claim_id, **kwargs):
+        if claim_id == seeded[0]["id"]:
+            session.execute(text("SELECT * FROM no_such_table"))
+        return get_claim(session, claim_id, **kwargs)
+
+    monkeypatch.setattr(claims, "get_claim", failing_for_the_first)
+    out = tmp_path / "site"
+    result = run("publish", str(out), "--base-url", BASE)
+    assert result.code == 1
+    first = seeded[0]["id"]
+    assert f"/claims/{first}" in result.err
+    assert not (out / f"claims/{first}.html").exists()
+    for claim in seeded[1:]:
+        assert (out / f"claims/{claim['id']}.html").is_file()
+        assert (out / f"api/claims/{claim['id']}.json").is_file()
+
+
 def test_a_broken_link_is_named_with_its_page_by_workers_too(run, seeded, tmp_path, monkeypatch):
     """A link to an address that answers an error is reported, the page naming it, and
     the command fails, however many processes answered."""
