@@ -119,7 +119,10 @@ class Site:
         return hmac.compare_digest(token.encode(), self.token.encode())
 
 
-def site_of(request: Request) -> Site:
+async def site_of(request: Request) -> Site:
+    """The tracker a request is for. ``async``, as every dependency that does no I/O: FastAPI
+    runs a plain function in its thread pool, a hand-over to and from another thread at
+    every request."""
     return request.app.state.site
 
 
@@ -238,7 +241,7 @@ def problems(error: RequestValidationError) -> str:
     return " ".join(f"{where}: {said}{more}".split())
 
 
-def storable_query(request: Request) -> None:
+async def storable_query(request: Request) -> None:
     """Refuses a query parameter that no database could compare (a NUL): it would be sent
     to PostgreSQL as a filter and fail there."""
     for key, value in request.query_params.multi_items():
