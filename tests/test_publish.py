@@ -236,6 +236,27 @@ def test_each_claims_files_are_what_the_server_answers_for_it(run, seeded, datab
             assert (out / f"claims/{number}.html").read_bytes() == page
 
 
+def test_the_claims_of_a_batch_are_read_in_one_session_whose_thread_answers_them(
+    run, seeded, tmp_path, monkeypatch
+):
+    """The answers run in FastAPI's threads; the batch's session reaches them, so each
+    claim's page and JSON find the claim loaded, not one session (and a dozen queries)
+    each."""
+    from claimtrack.records import claims
+
+    get_claim = claims.get_claim
+    sessions: list[object] = []  # held, so that no two sessions share an id()
+
+    def noting_the_session(session, claim_id, **kwargs):
+        sessions.append(session)
+        return get_claim(session, claim_id, **kwargs)
+
+    monkeypatch.setattr(claims, "get_claim", noting_the_session)
+    published(run, tmp_path / "site")
+    assert len(sessions) >= 2 * len(seeded)  # each claim's page and JSON
+    assert len({id(session) for session in sessions}) <= 3  # one a batch, not one an answer
+
+
 @pytest.mark.postgres_only
 def test_a_page_that_fails_on_the_database_leaves_the_rest_of_its_batch_published(
     run, seeded, tmp_path, monkeypatch

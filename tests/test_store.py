@@ -1,5 +1,6 @@
 """The database: schema from migrations matching the models, SQLite settings, UTC time stamps."""
 
+import threading
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -8,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 from claimtrack.records import claims, migrations, moments, reading, search, store
 from claimtrack.records.models import Claim
@@ -260,8 +261,8 @@ def test_an_insert_of_rows_some_already_there_adds_and_returns_only_the_new_ones
 
 def test_reads_together_share_one_session_until_the_block_ends_even_by_an_error(database, seeded):
     """A publish answers a batch of addresses with every read in one session (the claims
-    loaded once); outside the block, and after a block that failed, each read has its own
-    session again."""
+    loaded once); another thread meanwhile, reads outside the block, and reads after a
+    block that failed each have their own session."""
     from claimtrack.records.claims import get_claim, load_claims
 
     with database.reading_together() as shared:
@@ -270,6 +271,17 @@ def test_reads_together_share_one_session_until_the_block_ends_even_by_an_error(
             assert first is shared
             assert second is shared
             assert get_claim(first, 2) is loaded[1]
+        elsewhere: list[Session] = []  # another thread (a monitor's digest, say)
+
+        def read_elsewhere() -> None:
+            with database.read() as session:
+                elsewhere.append(session)
+
+        thread = threading.Thread(target=read_elsewhere)
+        thread.start()
+        thread.join()
+        assert elsewhere
+        assert elsewhere[0] is not shared
     with pytest.raises(RuntimeError), database.reading_together():
         raise RuntimeError("a page failed")
     with database.read() as first, database.read() as second:

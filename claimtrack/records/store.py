@@ -12,6 +12,7 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -190,6 +191,12 @@ def unavailable(url: str, error: BaseException) -> DatabaseUnavailable:
     return DatabaseUnavailable(f"cannot open database {_describe(url)}: {_reason(error)}")
 
 
+# The session Database.reading_together shares, with the database it reads.
+_shared: ContextVar[tuple[Database, Session] | None] = ContextVar(
+    "claimtrack_shared_read", default=None
+)
+
+
 @dataclass
 class Database:
     """An open database whose schema is at the revision this code knows."""
@@ -199,7 +206,6 @@ class Database:
     created: bool = False
     read_only: str | None = None  # why this file cannot be written here; reads still work
     _writer: Engine | None = field(default=None, repr=False)
-    _shared: Session | None = field(default=None, repr=False)  # see reading_together
 
     @property
     def is_sqlite(self) -> bool:
@@ -274,8 +280,9 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        if self._shared is not None:
-            yield self._shared
+        shared = _shared.get()
+        if shared is not None and shared[0] is self:
+            yield shared[1]
             return
         try:
             with Session(self.engine, expire_on_commit=False) as session:
@@ -287,15 +294,19 @@ class Database:
     def reading_together(self) -> Iterator[Session]:
         """Every ``read()`` inside is this one session, one read transaction: what a claim's
         answers load (the claim with its claimants, sources, verdicts and links, a dozen
-        queries) is loaded once for a batch of claims and found in the session after. Only
-        for one thread of work at a time, which a publish is (a served site is not: its
-        requests run together, each in its own session)."""
+        queries) is loaded once for a batch of claims and found in the session after.
+
+        For one line of work at a time, which a publish is: the session is held in a
+        context variable, which reaches the threads FastAPI answers the publish's requests
+        in (they run in a copy of the caller's context) and no other thread, such as the
+        monitor's digest beside its publish. A served site does not use it: its requests
+        run together, each in its own session."""
         with self.read() as session:
-            self._shared = session
+            token = _shared.set((self, session))
             try:
                 yield session
             finally:
-                self._shared = None
+                _shared.reset(token)
 
     def dispose(self) -> None:
         self.engine.dispose()
