@@ -197,6 +197,17 @@ _shared: ContextVar[tuple[Database, Session] | None] = ContextVar(
 )
 
 
+def _sharing(session: Session) -> Iterator[Session]:
+    """One read in the shared session. A statement that fails aborts PostgreSQL's
+    transaction: it is rolled back, so that the reads after this one start a new one (the
+    claims loaded for them are read again as they are asked for)."""
+    try:
+        yield session
+    except DBAPIError:
+        session.rollback()
+        raise
+
+
 @dataclass
 class Database:
     """An open database whose schema is at the revision this code knows."""
@@ -281,10 +292,10 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Session]:
         shared = _shared.get()
-        if shared is not None and shared[0] is self:
-            yield shared[1]
-            return
         try:
+            if shared is not None and shared[0] is self:
+                yield from _sharing(shared[1])
+                return
             with Session(self.engine, expire_on_commit=False) as session:
                 yield session
         except OperationalError as error:

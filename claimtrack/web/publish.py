@@ -50,7 +50,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import anyio
-from sqlmodel import Session
 
 from claimtrack.config import Config
 from claimtrack.errors import BadInput
@@ -269,7 +268,6 @@ class _Answerer:
         site.taken_once = {}
         self.app = create_app(site, cache=False)
         self.database = db
-        self.session: Session | None = None  # the batch's, while it is answered
         self.base_url = base_url
         self.directory = directory
 
@@ -281,11 +279,7 @@ class _Answerer:
             with self.database.reading_together() as session:
                 ids = {int(found[1]) for a in chunk if (found := CLAIM_ADDRESS.fullmatch(a))}
                 loaded = claims.load_claims(session, ids)  # held: the session keeps them
-                self.session = session
-                try:
-                    answers += anyio.run(self._answer_each, chunk)
-                finally:
-                    self.session = None
+                answers += anyio.run(self._answer_each, chunk)
                 del loaded
         return answers
 
@@ -298,10 +292,6 @@ class _Answerer:
         path, _, query = address.partition("?")
         asked = path.removesuffix(".html")  # an address claim_url's pages are linked by
         status, content_type, body = await ask(self.app, self.base_url, asked or "/", query)
-        if status >= 500 and self.session is not None:
-            # A failed statement aborts PostgreSQL's transaction: the batch's next answers
-            # start a new one (their claims are read again as they are asked for).
-            self.session.rollback()
         if status != 200:
             return Answer(address, status)
         name = file_for(path, query)
