@@ -44,28 +44,22 @@ def _timed(args: list[str], env: dict[str, str]) -> float:
     return elapsed
 
 
+def _on_server(url: str, statement: str) -> None:
+    """One statement that runs outside a transaction (CREATE DATABASE, CHECKPOINT)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(statement))
+    engine.dispose()
+
+
 def _server_database(url: str, name: str, create: bool, template: str | None = None) -> None:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        if create:
-            copy = f' TEMPLATE "{template}"' if template else ""
-            connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
-        else:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
-
-
-def _checkpoint(url: str) -> None:
-    """Have the server write every page the copy dirtied (CREATE DATABASE writes the new
-    database through the WAL): otherwise its checkpointer writes them during the sweep."""
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text("CHECKPOINT"))
-    engine.dispose()
+    if create:
+        copy = f' TEMPLATE "{template}"' if template else ""
+        _on_server(url, f'CREATE DATABASE "{name}"{copy}')
+    else:
+        _on_server(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _postgres_copy(url: str, size: int) -> tuple[str, float]:
@@ -119,7 +113,9 @@ def _sweep(url: str, source: str, folder: Path, made: list[str], idle_warmup: bo
         _server_database(url, name, create=True, template=source.rsplit("/", 1)[1])
         made.append(name)
         work = source.rsplit("/", 1)[0] + f"/{name}"
-        _checkpoint(url)  # the copy written out before the timing, as os.sync() below
+        # CREATE DATABASE writes the copy through the WAL: written out before the timing
+        # (as os.sync() below), or the checkpointer writes it during the sweep.
+        _on_server(url, "CHECKPOINT")
     else:
         work = str(folder / "sweep-work.db")
         for suffix in ("-wal", "-shm"):
