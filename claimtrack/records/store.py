@@ -197,17 +197,6 @@ _shared: ContextVar[tuple[Database, Session] | None] = ContextVar(
 )
 
 
-def _sharing(session: Session) -> Iterator[Session]:
-    """One read in the shared session. A statement that fails aborts PostgreSQL's
-    transaction: it is rolled back, so that the reads after this one start a new one (the
-    claims loaded for them are read again as they are asked for)."""
-    try:
-        yield session
-    except DBAPIError:
-        session.rollback()
-        raise
-
-
 @dataclass
 class Database:
     """An open database whose schema is at the revision this code knows."""
@@ -294,7 +283,11 @@ class Database:
         shared = _shared.get()
         try:
             if shared is not None and shared[0] is self:
-                yield from _sharing(shared[1])
+                try:
+                    yield shared[1]
+                except DBAPIError:  # PostgreSQL aborts the transaction: the reads after
+                    shared[1].rollback()  # this one start a new one
+                    raise
                 return
             with Session(self.engine, expire_on_commit=False) as session:
                 yield session
