@@ -15,7 +15,7 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import feedparser
 import lxml.html
@@ -234,6 +234,63 @@ def test_each_claims_files_are_what_the_server_answers_for_it(run, seeded, datab
                 served, f"/claims/{number}.html", f"claims/{number}.html", BASE
             )
             assert (out / f"claims/{number}.html").read_bytes() == page
+
+
+def test_a_publish_asks_for_every_page_of_a_list_at_once_and_they_are_the_served_pages(
+    run, seeded, database, tmp_path, monkeypatch
+):
+    """A list's first page names all its later pages to the publish, which asks for them
+    together instead of one round of the crawl per page (one worker walking the longest
+    list alone), and takes each page's link back from where the pages start instead of
+    reading the claims before it. Every page is still the served page, byte for byte, and
+    every page written is one the site links to."""
+    from fastapi.testclient import TestClient
+
+    from claimtrack.records import reading
+    from claimtrack.web import pages
+    from claimtrack.web.app import create_app
+    from claimtrack.web.site import Site
+    from tests.conftest import NOW
+
+    monkeypatch.setattr(pages, "PAGE_SIZE", 1)
+    for n in range(7):
+        due = f"2025-{n % 3 + 1:02d}-1{n}"
+        assert run("add", f"Promise {n}", "--by", "Mayor", "--due", due, "--tag", "city").code == 0
+    read_back, rounds = [], []
+    ids_before, answer_all = reading.ids_before, publish._Answerer.answer_all
+
+    def noted(*args, **kwargs):
+        read_back.append(args)
+        return ids_before(*args, **kwargs)
+
+    def counted(self, addresses):
+        rounds.append(len(addresses))
+        return answer_all(self, addresses)
+
+    monkeypatch.setattr(reading, "ids_before", noted)
+    monkeypatch.setattr(publish._Answerer, "answer_all", counted)
+    out = tmp_path / "site"
+    published(run, out, "--as-of", NOW.isoformat())
+    assert read_back == []
+    # The list of every claim has 9 pages, a tag's 8: page by page, as many rounds and more.
+    assert len(rounds) <= 6, rounds
+    later_pages = sorted(p for p in out.rglob("*@*after=*.html"))
+    assert len(later_pages) >= 20  # the lists of every claim, by status, by tag, by claimant
+    site = Site(database, clock=lambda: NOW)
+    site.languages = (site.language,)
+    with TestClient(create_app(site, cache=False), base_url=BASE.rstrip("/")) as client:
+        for file in later_pages:
+            name = file.relative_to(out).as_posix()
+            stem, _, query = name.removesuffix(".html").partition("@")
+            path = "/" if stem == "index" else f"/{stem}"
+            served = client.get(f"{path}?{query}")
+            assert served.status_code == 200, name
+            page, _ = static_copy.rewrite_page(served.content, f"{path}?{query}", name, BASE)
+            assert file.read_bytes() == page, name
+    assert read_back  # the server, answering a page on its own, reads where the one before starts
+    with static_server(out) as root:
+        linked = {unquote(urlsplit(address).path)[1:] for address in crawl(root)}
+    assert {name for name in tree(out) if name.endswith(".html")} <= linked
 
 
 def test_the_claims_of_a_batch_are_read_in_one_session_whose_thread_answers_them(

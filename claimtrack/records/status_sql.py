@@ -140,9 +140,14 @@ def has_status(status: str, moment: datetime, day: date) -> Any:
 def any_stale(session: Session, moment: datetime, day: date) -> bool:
     """Whether any claim's stored standing may not be what was known at ``moment``: one
     checked after ``day`` or with a verdict retracted after ``moment``. Never so of now
-    (nothing is checked in the future), often so of a moment in the past."""
-    found = select(Claim.id).where(_stale(day, moment)).limit(1)
-    return session.execute(found).first() is not None
+    (nothing is checked in the future), often so of a moment in the past. Asked once a
+    session: a list page asks it for its claims and again for its link back, and a
+    publish's batch of pages shares one session (one state of the record)."""
+    known: dict[tuple[datetime, date], bool] = session.info.setdefault("any stale", {})
+    if (moment, day) not in known:
+        found = select(Claim.id).where(_stale(day, moment)).limit(1)
+        known[moment, day] = session.execute(found).first() is not None
+    return known[moment, day]
 
 
 def status_condition(session: Session, status: str, moment: datetime, day: date) -> Any:

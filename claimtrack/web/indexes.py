@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from jinja2.filters import do_urlencode
 
 from claimtrack.language import gettext as _
 from claimtrack.records import scorecards
 from claimtrack.records.status import STATUSES
-from claimtrack.web.pages import kept, meter, page, pages_of, row
+from claimtrack.web.pages import kept, meter, name_later_pages, page, pages_of, row
 from claimtrack.web.site import After, AsOfParam, Before, Offset, SiteDep
 
 router = APIRouter(include_in_schema=False)
@@ -79,7 +80,18 @@ def tag_page(
     """The claims of one tag, soonest deadline first, page by page."""
     moment = site.as_of(as_of)
     with site.database.read() as session:
-        shown, newer, older = pages_of(session, moment, {"tag": tag}, offset, after, before)
+        shown, newer, older = pages_of(
+            session, moment, {"tag": tag}, offset, after, before, site.taken_once
+        )
+        if older is not None and after is None and before is None and not offset:
+            keep = kept(request, as_of)  # as tag.html links to the next page
+            name_later_pages(
+                session,
+                moment,
+                {"tag": tag},
+                site.taken_once,
+                lambda start: "?" + do_urlencode({**keep, "after": start}),
+            )
         named = tag.strip().lower()
         lines = site.once(
             ("tag", named, moment.moment), lambda: scorecards.tag_lines(session, moment, named)

@@ -57,7 +57,15 @@ from claimtrack.records import claims, fingerprints, versions
 from claimtrack.records.sql import chunks
 from claimtrack.records.store import Database
 from claimtrack.web import keeping
-from claimtrack.web.static_copy import Answer, ask, file_for, rewrite_feed, rewrite_page
+from claimtrack.web.pages import LATER_PAGES
+from claimtrack.web.static_copy import (
+    Answer,
+    ask,
+    file_for,
+    rewrite_feed,
+    rewrite_page,
+    site_address,
+)
 
 MANIFEST = ".claimtrack-publish.json"
 # What nothing links to but readers and programs ask for, besides the home page.
@@ -199,7 +207,7 @@ def _publish(
         spawn = multiprocessing.get_context("spawn")  # no copy of this process's connections
         start = (db.url, config, base_url, moment, directory)
         with ProcessPoolExecutor(workers, spawn, initializer=_start_worker, initargs=start) as pool:
-            names = _crawl(lambda batch: _answer_in(pool, batch), result, kept)
+            names = _crawl(lambda batch: _answer_in(pool, batch, workers), result, kept)
     for stale in sorted(set(before.get("files", [])) - names):
         target = directory / stale
         if target.is_file():
@@ -291,13 +299,21 @@ class _Answerer:
         written if its bytes changed."""
         path, _, query = address.partition("?")
         asked = path.removesuffix(".html")  # an address claim_url's pages are linked by
-        status, content_type, body = await ask(self.app, self.base_url, asked or "/", query)
+        later: list[str] = []  # a list's first page names its later pages here
+        named = LATER_PAGES.set(later)
+        try:
+            status, content_type, body = await ask(self.app, self.base_url, asked or "/", query)
+        finally:
+            LATER_PAGES.reset(named)
         if status != 200:
             return Answer(address, status)
         name = file_for(path, query)
         links: list[str] = []
         if content_type.startswith("text/html"):
             body, links = rewrite_page(body, address, name, self.base_url)
+            for link in later:
+                if found := site_address(link, address, self.base_url):
+                    links.append(found[0])
         elif content_type.startswith("application/atom+xml"):
             body = rewrite_feed(body, self.base_url)
         written = _write(self.directory, name, body)
@@ -322,8 +338,11 @@ def _answer_in_worker(addresses: list[str]) -> list[Answer]:
     return _worker[0].answer_all(addresses)
 
 
-def _answer_in(pool: ProcessPoolExecutor, addresses: list[str]) -> Iterator[Answer]:
-    for answers in pool.map(_answer_in_worker, chunks(addresses, CHUNK)):
+def _answer_in(pool: ProcessPoolExecutor, addresses: list[str], workers: int) -> Iterator[Answer]:
+    """The addresses answered by the pool's workers, in chunks of at most CHUNK; a round of
+    the crawl smaller than that is still shared between them."""
+    size = max(1, min(CHUNK, -(-len(addresses) // workers)))
+    for answers in pool.map(_answer_in_worker, chunks(addresses, size)):
         yield from answers
 
 

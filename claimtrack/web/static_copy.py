@@ -111,7 +111,7 @@ async def ask(app: Any, base_url: str, path: str, query: str) -> tuple[int, str,
     return answer["status"], content_type, b"".join(answer["body"])
 
 
-def _site_address(link: str, page: str, base_url: str) -> tuple[str, str] | None:
+def site_address(link: str, page: str, base_url: str) -> tuple[str, str] | None:
     """The site address a link leads to (path?query, fragment), or None if it leads off
     the site. The pages' links are the application's own paths; absolute ones (structured
     data, feeds) start with the base URL."""
@@ -136,17 +136,17 @@ def rewrite_page(body: bytes, address: str, name: str, base_url: str) -> tuple[b
     for element, attribute, link, position in list(document.iterlinks()):
         if attribute is None or position != 0:
             continue  # a url() inside a style: none on these pages
-        target = _site_address(link, address, base_url)
+        target = site_address(link, address, base_url)
         if target is None:
             continue
-        site_address, fragment = target
-        path, _, query = site_address.partition("?")
+        target_address, fragment = target
+        path, _, query = target_address.partition("?")
         if path.startswith(NOT_PUBLISHED):
             del element.attrib[attribute]  # no such page on a static site
             continue
         if path == urlsplit(APP + address).path and not query and fragment:
             continue  # a link within the page
-        found.append(site_address)
+        found.append(target_address)
         href = href_for(file_for(path, query), name)
         element.set(attribute, href + (f"#{fragment}" if fragment else ""))
     return lxml.html.tostring(document, doctype="<!DOCTYPE html>", encoding="utf-8"), found
