@@ -5,6 +5,7 @@ after one verdict rewrites only what changed; a file is replaced whole or not at
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import threading
 import urllib.error
@@ -257,18 +258,21 @@ def test_a_publish_asks_for_every_page_of_a_list_at_once_and_they_are_the_served
         due = f"2025-{n % 3 + 1:02d}-1{n}"
         assert run("add", f"Promise {n}", "--by", "Mayor", "--due", due, "--tag", "city").code == 0
     read_back, rounds = [], []
-    ids_before, answer_all = reading.ids_before, publish._Answerer.answer_all
+    ids_before, crawl_rounds = reading.ids_before, publish._crawl
 
     def noted(*args, **kwargs):
         read_back.append(args)
         return ids_before(*args, **kwargs)
 
-    def counted(self, addresses):
-        rounds.append(len(addresses))
-        return answer_all(self, addresses)
+    def counted(answer, *args):
+        def answering(addresses):
+            rounds.append(len(addresses))
+            return answer(addresses)
+
+        return crawl_rounds(answering, *args)
 
     monkeypatch.setattr(reading, "ids_before", noted)
-    monkeypatch.setattr(publish._Answerer, "answer_all", counted)
+    monkeypatch.setattr(publish, "_crawl", counted)
     out = tmp_path / "site"
     published(run, out, "--as-of", NOW.isoformat())
     assert read_back == []
@@ -352,6 +356,30 @@ def test_a_broken_link_is_named_with_its_page_by_workers_too(run, seeded, tmp_pa
         result = run("publish", str(tmp_path / workers), "--base-url", BASE, "--workers", workers)
         assert result.code == 1
         assert "/claims/999 answered 404" in result.err
+
+
+def test_a_long_run_says_how_far_it_has_got_when_asked(run, seeded, tmp_path, monkeypatch):
+    """A first publish at a million claims takes an hour: with --progress (by default on a
+    terminal) it says on stderr how many files it has made so far, every few seconds."""
+    from claimtrack.cli import serving
+
+    monkeypatch.setattr(publish, "PROGRESS_EVERY", 5)
+    monkeypatch.setattr(serving, "PROGRESS_SECONDS", 0.0)
+    shown = run("publish", str(tmp_path / "site"), "--base-url", BASE, "--progress")
+    assert shown.code == 0, shown.err
+    counts = [
+        int(n.replace(",", ""))
+        for n in re.findall(r"^claimtrack: ([\d,]+) files so far", shown.err, re.M)
+    ]
+    files = int(re.search(r"([\d,]+) files", shown.out)[1].replace(",", ""))
+    assert counts == list(range(5, files + 1, 5))
+    assert len(counts) >= 5
+    again = run("publish", str(tmp_path / "site"), "--base-url", BASE, "--progress")
+    assert "of unchanged claims kept unrendered)" in again.err.splitlines()[-1]
+    for quiet in ((), ("--no-progress",)):  # not a terminal here, and asked not to
+        result = run("publish", str(tmp_path / "site"), "--base-url", BASE, *quiet)
+        assert result.code == 0
+        assert "so far" not in result.err
 
 
 def test_a_manifest_that_is_not_one_is_taken_as_none(run, seeded, tmp_path):

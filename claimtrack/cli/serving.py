@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +65,28 @@ def serve(host: str, port: int, workers: int, config_path: str | None, db: str |
             server.server(site.Site(opened, cfg, token)).run(sockets=[sock])
 
 
+PROGRESS_SECONDS = 5.0  # between two lines of a publish's progress
+
+
+def _progress_every(
+    seconds: float, clock: Callable[[], float] = time.monotonic
+) -> Callable[[Any], None]:
+    """A line on stderr with a publish's files so far, at most one every ``seconds`` of
+    ``clock``, which only spaces the lines out: the run itself never reads it."""
+    last = [clock()]
+
+    def report(result: Any) -> None:
+        if clock() - last[0] >= seconds:
+            last[0] = clock()
+            say(
+                f"claimtrack: {result.files:,} files so far ({len(result.written):,} written, "
+                f"{result.reused:,} of unchanged claims kept unrendered)",
+                err=True,
+            )
+
+    return report
+
+
 @cli.command("publish")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
@@ -78,6 +103,12 @@ def serve(host: str, port: int, workers: int, config_path: str | None, db: str |
     help="Render every file, the unchanged claims' too (e.g. after editing the folder by hand).",
 )
 @workers_option("Processes that render the pages at once (up to the machine's cores).")
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Say on stderr how far the run has got, every few seconds "
+    "(default: when stderr is a terminal).",
+)
 @as_of_option
 @json_option
 @config_option
@@ -88,6 +119,7 @@ def publish_command(
     list_files: bool,
     render_all: bool,
     workers: int,
+    progress: bool | None,
     as_of: str | None,
     as_json: bool,
     config_path: str | None,
@@ -104,8 +136,17 @@ def publish_command(
         moment = moment_of(as_of, cfg.tz).moment
         given = as_of is not None
         keep = not render_all
+        shown = sys.stderr.isatty() if progress is None else progress
         result = publish.publish(
-            opened, cfg, directory, base, moment, as_given=given, workers=workers, keep=keep
+            opened,
+            cfg,
+            directory,
+            base,
+            moment,
+            as_given=given,
+            workers=workers,
+            keep=keep,
+            progress=_progress_every(PROGRESS_SECONDS) if shown else None,
         )
     if as_json:
         data = result.to_json()

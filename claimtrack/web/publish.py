@@ -45,6 +45,8 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -78,6 +80,7 @@ SEEDS = (
     "/openapi.json",
     "/static/site.css",
 )
+PROGRESS_EVERY = 1000  # files between two reports of a run's progress
 CHUNK = 64  # addresses a worker process answers per task: few round trips, even shares
 # The addresses about one claim: its page, its JSON and its history.
 CLAIM_ADDRESS = re.compile(r"/(?:api/)?claims/(\d+)(?:\.html|/history)?")
@@ -155,16 +158,28 @@ def publish(
     only_if_changed: bool = False,
     workers: int = 1,
     keep: bool = True,
+    progress: Callable[[Published], None] | None = None,
 ) -> Published:
     """Write the site into ``directory`` as it stands at ``now`` (dated from the moment that
     state began; ``as_given``: dated ``now`` itself, for --as-of); with ``only_if_changed``
     (the monitor), do nothing when neither the data nor that moment moved since last time;
     ``workers``: how many processes answer the addresses; ``keep``: leave the files of the
     claims unchanged since the last run unrendered (else every file is rendered and
-    compared, which also puts right a file edited by hand)."""
+    compared, which also puts right a file edited by hand); ``progress``: told what the run
+    has done so far every PROGRESS_EVERY files (a first run at a million claims takes an
+    hour)."""
     try:
         return _publish(
-            db, config, directory, base_url, now, as_given, only_if_changed, max(1, workers), keep
+            db,
+            config,
+            directory,
+            base_url,
+            now,
+            as_given,
+            only_if_changed,
+            max(1, workers),
+            keep,
+            progress,
         )
     except OSError as error:  # a folder that cannot be made or written, a full disk
         where = error.filename or directory
@@ -183,6 +198,7 @@ def _publish(
     only_if_changed: bool,
     workers: int,
     keep: bool,
+    progress: Callable[[Published], None] | None,
 ) -> Published:
     directory.mkdir(parents=True, exist_ok=True)
     before = _manifest(directory)
@@ -201,13 +217,13 @@ def _publish(
     kept = keeping.Kept(directory, before if keep else {}, frame, numbers)
     result = Published(directory)
     if workers == 1:
-        answer = _Answerer(db, config, base_url, moment, directory).answer_all
-        names = _crawl(answer, result, kept)
+        answerer = _Answerer(db, config, base_url, moment, directory)
+        names = _crawl(partial(_by_chunk, answerer), result, kept, progress)
     else:
         spawn = multiprocessing.get_context("spawn")  # no copy of this process's connections
         start = (db.url, config, base_url, moment, directory)
         with ProcessPoolExecutor(workers, spawn, initializer=_start_worker, initargs=start) as pool:
-            names = _crawl(lambda batch: _answer_in(pool, batch, workers), result, kept)
+            names = _crawl(lambda batch: _answer_in(pool, batch, workers), result, kept, progress)
     for stale in sorted(set(before.get("files", [])) - names):
         target = directory / stale
         if target.is_file():
@@ -220,7 +236,10 @@ def _publish(
 
 
 def _crawl(
-    answer: Callable[[list[str]], Iterable[Answer]], result: Published, kept: keeping.Kept
+    answer: Callable[[list[str]], Iterable[Answer]],
+    result: Published,
+    kept: keeping.Kept,
+    progress: Callable[[Published], None] | None = None,
 ) -> set[str]:
     """Breadth first from the seeds: each round answers every address found so far (or
     finds it kept) and queues the new ones its pages link to; what a run wrote is listed in
@@ -233,7 +252,7 @@ def _crawl(
         batch, queue = queue, []
         reused = [kept.answer(address) for address in batch]
         asked = [address for address, found in zip(batch, reused, strict=True) if found is None]
-        for found in [*(found for found in reused if found is not None), *answer(asked)]:
+        for found in chain((found for found in reused if found is not None), answer(asked)):
             if found.name is None:
                 result.broken.append(
                     (found.address, found.status, linked_from.get(found.address, ""))
@@ -241,6 +260,8 @@ def _crawl(
                 continue
             names.add(found.name)
             result.files += 1
+            if progress is not None and result.files % PROGRESS_EVERY == 0:
+                progress(result)
             result.size += found.size
             result.reused += found.reused
             if found.written:
@@ -318,6 +339,12 @@ class _Answerer:
             body = rewrite_feed(body, self.base_url)
         written = _write(self.directory, name, body)
         return Answer(address, status, name, len(body), written, tuple(links))
+
+
+def _by_chunk(answerer: _Answerer, addresses: list[str]) -> Iterator[Answer]:
+    """The addresses answered in this process chunk by chunk, as they come (the progress)."""
+    for chunk in chunks(addresses, CHUNK):
+        yield from answerer.answer_all(list(chunk))
 
 
 # A worker process's answerer, made once at its start (the pool's initializer).
