@@ -81,7 +81,7 @@ def site_files(db_path: Path, as_of: str, picks: int = 2000) -> dict[str, tuple[
     from claimtrack.records.moments import AsOf
     from claimtrack.records.status_sql import live, status_of_row
     from claimtrack.records.store import open_database
-    from claimtrack.web.pages import PAGE_SIZE
+    from claimtrack.web.paging import PAGE_SIZE
 
     moment = AsOf(datetime.fromisoformat(as_of).replace(hour=23, minute=59, tzinfo=UTC), UTC)
     status = status_of_row(moment.moment, moment.day).label("status")

@@ -248,12 +248,12 @@ def test_a_publish_asks_for_every_page_of_a_list_at_once_and_they_are_the_served
     from fastapi.testclient import TestClient
 
     from claimtrack.records import reading
-    from claimtrack.web import pages
+    from claimtrack.web import paging
     from claimtrack.web.app import create_app
     from claimtrack.web.site import Site
     from tests.conftest import NOW
 
-    monkeypatch.setattr(pages, "PAGE_SIZE", 1)
+    monkeypatch.setattr(paging, "PAGE_SIZE", 1)
     for n in range(7):
         due = f"2025-{n % 3 + 1:02d}-1{n}"
         assert run("add", f"Promise {n}", "--by", "Mayor", "--due", due, "--tag", "city").code == 0

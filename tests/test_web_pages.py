@@ -109,9 +109,9 @@ def test_each_page_of_a_list_has_one_address_whichever_way_it_is_reached(
     """Next and previous links both say where a page starts, counted in whole pages from
     the first, so walking back arrives at the addresses walking forward gave (a static
     copy holds each page once)."""
-    from claimtrack.web import pages
+    from claimtrack.web import paging
 
-    monkeypatch.setattr(pages, "PAGE_SIZE", 20)
+    monkeypatch.setattr(paging, "PAGE_SIZE", 20)
     for n in range(55):
         assert (
             run("add", f"Promise {n}", "--by", "Mayor", "--due", f"2030-01-{n % 28 + 1:02d}").code

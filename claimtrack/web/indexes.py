@@ -10,7 +10,8 @@ from jinja2.filters import do_urlencode
 from claimtrack.language import gettext as _
 from claimtrack.records import scorecards
 from claimtrack.records.status import STATUSES
-from claimtrack.web.pages import kept, meter, name_later_pages, page, pages_of, row
+from claimtrack.web.pages import kept, meter, page, row
+from claimtrack.web.paging import name_later_pages, pages_of
 from claimtrack.web.site import After, AsOfParam, Before, Offset, SiteDep
 
 router = APIRouter(include_in_schema=False)

@@ -59,7 +59,7 @@ from claimtrack.records import claims, fingerprints, versions
 from claimtrack.records.sql import chunks
 from claimtrack.records.store import Database
 from claimtrack.web import keeping
-from claimtrack.web.pages import LATER_PAGES
+from claimtrack.web.paging import LATER_PAGES
 from claimtrack.web.static_copy import (
     Answer,
     ask,
