@@ -254,6 +254,9 @@ def test_a_publish_asks_for_every_page_of_a_list_at_once_and_they_are_the_served
     from tests.conftest import NOW
 
     monkeypatch.setattr(paging, "PAGE_SIZE", 1)
+    # "city" (7 claims in 9) counts as common, so that a served page of its list walks the
+    # deadline index (EXISTS) while the publish reads the whole list from the tag (IN).
+    monkeypatch.setattr(reading, "DENSE", 1)
     for n in range(7):
         due = f"2025-{n % 3 + 1:02d}-1{n}"
         assert run("add", f"Promise {n}", "--by", "Mayor", "--due", due, "--tag", "city").code == 0
