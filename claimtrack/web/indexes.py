@@ -11,7 +11,7 @@ from claimtrack.language import gettext as _
 from claimtrack.records import scorecards
 from claimtrack.records.status import STATUSES
 from claimtrack.web.pages import kept, meter, page, row
-from claimtrack.web.paging import name_later_pages, pages_of
+from claimtrack.web.paging import pages_of
 from claimtrack.web.site import After, AsOfParam, Before, Offset, SiteDep
 
 router = APIRouter(include_in_schema=False)
@@ -81,18 +81,17 @@ def tag_page(
     """The claims of one tag, soonest deadline first, page by page."""
     moment = site.as_of(as_of)
     with site.database.read() as session:
+        keep = kept(request, as_of)
         shown, newer, older = pages_of(
-            session, moment, {"tag": tag}, offset, after, before, site.taken_once
+            session,
+            moment,
+            {"tag": tag},
+            offset,
+            after,
+            before,
+            site.taken_once,
+            lambda start: "?" + do_urlencode({**keep, "after": start}),  # as tag.html links
         )
-        if older is not None and after is None and before is None and not offset:
-            keep = kept(request, as_of)  # as tag.html links to the next page
-            name_later_pages(
-                session,
-                moment,
-                {"tag": tag},
-                site.taken_once,
-                lambda start: "?" + do_urlencode({**keep, "after": start}),
-            )
         named = tag.strip().lower()
         lines = site.once(
             ("tag", named, moment.moment), lambda: scorecards.tag_lines(session, moment, named)
@@ -113,5 +112,5 @@ def tag_page(
         older=older,
         newer=newer,  # a Previous: after its claim, or the first page
         statuses=STATUSES,
-        keep=kept(request, as_of),
+        keep=keep,
     )

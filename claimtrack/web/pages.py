@@ -41,7 +41,7 @@ from claimtrack.reports.prose import (
     status_words,
     word_for,
 )
-from claimtrack.web.paging import name_later_pages, pages_of
+from claimtrack.web.paging import pages_of
 from claimtrack.web.site import After, AsOfParam, Before, ClaimId, Offset, SiteDep
 from claimtrack.web.speaking import chosen_language
 
@@ -206,14 +206,17 @@ def home(
                 keep=keep,
             )
         listed = {"status": status, "claimant": by, "tag": tag, "matching": q}
+        later = partial(_query, **filters, **keep)  # as the page links to the next
         shown, newer, older = pages_of(
-            session, moment, listed, offset, after, before, site.taken_once
+            session,
+            moment,
+            listed,
+            offset,
+            after,
+            before,
+            site.taken_once,
+            lambda start: f"/?{later(after=start)}",
         )
-        if older is not None and after is None and before is None and not offset:
-            later = partial(_query, **filters, **keep)  # as the page links to the next
-            name_later_pages(
-                session, moment, listed, site.taken_once, lambda start: f"/?{later(after=start)}"
-            )
         counts = site.counts(session, moment)
     return page(
         request,

@@ -41,6 +41,7 @@ def pages_of(
     after: int | None,
     before: int | None,
     run: dict[tuple[Any, ...], Any] | None = None,
+    href: Callable[[int], str] | None = None,
 ) -> tuple[list[tuple[Claim, str]], Previous | None, int | None]:
     """A page of the list ``listed`` names (reading.list_claims' filters): its claims, its
     link to the previous page (None: it is the first) and the claim its next page starts
@@ -53,7 +54,9 @@ def pages_of(
     ``run`` is a publish's memory (``Site.taken_once``; None when served): there, where
     every page of the list starts is read once (``list_pages``), and a page's link back is
     taken from it instead of reading the 51 claims before the page (a sixth of a list
-    page's time at a million claims)."""
+    page's time at a million claims); and the list's first page names all the later ones
+    to the publish (``LATER_PAGES``), each linked as ``href`` of the claim it starts after
+    (as the page links to the next)."""
     found = reading.list_claims(
         session,
         moment,
@@ -71,6 +74,8 @@ def pages_of(
     if not shown:
         return shown, None, None
     following = shown[-1][0].id if later else None
+    if following is not None and after is None and before is None and not offset:
+        _name_later_pages(session, moment, listed, run, href)
     previous = None
     if after is not None or before is not None or offset:
         starts = list_pages(session, moment, listed, run) if run is not None else {}
@@ -96,16 +101,16 @@ def list_pages(
     return cast(dict[int, int | None], run[key])
 
 
-def name_later_pages(
+def _name_later_pages(
     session: Session,
     moment: AsOf,
     listed: dict[str, Any],
     run: dict[tuple[Any, ...], Any] | None,
-    href: Callable[[int], str],
+    href: Callable[[int], str] | None,
 ) -> None:
     """From a list's first page, in a publish that asks (``LATER_PAGES``): the link to each
     of its later pages (``href`` of the claim it starts after), written as the pages' own
     links are."""
     wanted = LATER_PAGES.get()
-    if wanted is not None and run is not None:
+    if wanted is not None and run is not None and href is not None:
         wanted += [href(start) for start in list_pages(session, moment, listed, run)]
