@@ -35,31 +35,43 @@ from bench import run  # noqa: E402
 BASE = "https://tracker.example.org/"
 
 
-def _claimtrack(*args: str, env: dict[str, str]) -> tuple[float, dict[str, Any]]:
+def _claimtrack(
+    *args: str, env: dict[str, str], talk: bool = False
+) -> tuple[float, dict[str, Any]]:
+    """Run the CLI as a fresh process; with ``talk`` its stderr (a publish's progress lines)
+    goes to ours as it comes, not kept for the error message."""
     executable = str(Path(sys.executable).with_name("claimtrack"))
     started = time.perf_counter()
     done = subprocess.run(
-        [executable, *args, "--json"], env=env, capture_output=True, text=True, check=False
+        [executable, *args, "--json"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=None if talk else subprocess.PIPE,
+        text=True,
+        check=False,
     )
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
-        raise SystemExit(f"claimtrack {' '.join(args)} failed: {done.stderr.strip()[:500]}")
+        said = (done.stderr or "(above)").strip()[:500]
+        raise SystemExit(f"claimtrack {' '.join(args)} failed: {said}")
     return elapsed, json.loads(done.stdout) if done.stdout.strip() else {}
 
 
 def measure(
-    info: dict[str, Any], folder: Path, env: dict[str, str], workers: int = 1
+    info: dict[str, Any], folder: Path, env: dict[str, str], workers: int = 1, talk: bool = False
 ) -> dict[str, Any]:
     db = run.working_copy(info, "publish")
     out = folder / f"site-{info['claims']}"
     shutil.rmtree(out, ignore_errors=True)
     publish = ("publish", str(out), "--base-url", BASE, "--db", str(db), "--workers", str(workers))
-    first_s, first = _claimtrack(*publish, env=env)
+    if talk:
+        publish += ("--progress",)
+    first_s, first = _claimtrack(*publish, env=env, talk=talk)
     _, due = _claimtrack("list", "--status", "due", "--limit", "1", "--db", str(db), env=env)
     claim = str(due[0]["id"])  # a claim awaiting a check gets its verdict
     verdict = ("verdict", claim, "broken", "--note", "Bench.", "--checked-on", "2026-01-15")
     _claimtrack(*verdict, "--db", str(db), env=env)
-    again_s, again = _claimtrack(*publish, env=env)
+    again_s, again = _claimtrack(*publish, env=env, talk=talk)
     return {"first_s": first_s, "first": first, "again_s": again_s, "again": again}
 
 
@@ -224,6 +236,9 @@ def main() -> None:
     )
     parser.add_argument("--sample", type=int, help="time N files of each kind, not a whole run")
     parser.add_argument("--workers", type=int, default=1, help="claimtrack publish --workers")
+    parser.add_argument(
+        "--progress", action="store_true", help="show each publish's progress lines on stderr"
+    )
     args = parser.parse_args()
     args.folder.mkdir(parents=True, exist_ok=True)
     env = run.environment(args.folder)
@@ -256,7 +271,7 @@ def main() -> None:
     for size in args.sizes:
         print(f"{size:,} claims: setting up", file=sys.stderr)
         info = run.database(args.folder, size) | {"claims": size}
-        found = measure(info, args.folder, env, args.workers)
+        found = measure(info, args.folder, env, args.workers, args.progress)
         print(f"  {found}", file=sys.stderr)
         rows.append((size, found))
     sizes = " ".join(map(str, args.sizes))
