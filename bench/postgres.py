@@ -11,8 +11,8 @@ of bench/run.py runs --runs times on each, a fresh process each time (median kep
 warm-up. The import: bench/importing.py's file of N claims, `claimtrack import` into an
 empty database of each kind, one run. The monitor's sweep (bench/monitor.py's: one pass at
 the moment 100 deadlines have just passed, in a fresh process) runs --runs times on a fresh
-copy of each database (a file copy; CREATE DATABASE … TEMPLATE on the server). No test
-asserts a time.
+copy of each database (a file copy; CREATE DATABASE … TEMPLATE on the server), the two in
+turn, and each pair's ratio is printed too. No test asserts a time.
 """
 
 from __future__ import annotations
@@ -183,10 +183,14 @@ def measure(
                     _timed([*args, "--db", db], env) for _ in range(runs)
                 ]
                 print(f"  {command} {label}: {found[f'{command}|{label}']}", file=sys.stderr)
-        for label, source in (("sqlite", lite), ("postgresql", server)):
-            found[f"sweep|{label}"] = [
-                _sweep(url, source, folder, made, idle_warmup) for _ in range(runs)
-            ]
+        # Alternated, one of each in turn: SQLite's pass moves by half from one minute to
+        # the next on this machine, and a drift would otherwise fall on one side only.
+        for _ in range(runs):
+            for label, source in (("sqlite", lite), ("postgresql", server)):
+                found.setdefault(f"sweep|{label}", []).append(
+                    _sweep(url, source, folder, made, idle_warmup)
+                )
+        for label in ("sqlite", "postgresql"):
             print(f"  sweep {label}: {found[f'sweep|{label}']}", file=sys.stderr)
     finally:
         for name in made:
@@ -253,6 +257,13 @@ def main() -> None:
             pg = statistics.median(results[size][f"{command}|postgresql"])
             cells.append(f"{lite:.3f} | {pg:.3f} | {pg / lite:.2f}")
         print(f"| `{command}` | " + " | ".join(cells) + " |")
+    for size in args.sizes:  # the sweep's runs were taken in pairs, one of each in turn
+        lite, server = results[size]["sweep|sqlite"], results[size]["sweep|postgresql"]
+        pairs = list(zip(lite, server, strict=True))
+        shown = ", ".join(f"{1000 * a:.0f}/{1000 * b:.0f}" for a, b in pairs)
+        ratio = statistics.median(b / a for a, b in pairs)
+        print(f"\nThe sweep at {size:,}, ms SQLite/PostgreSQL run by run: {shown}.")
+        print(f"Median of the runs' ratios: {ratio:.2f}×.")
 
 
 if __name__ == "__main__":
