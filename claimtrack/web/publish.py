@@ -260,12 +260,12 @@ def _crawl(
                 continue
             names.add(found.name)
             result.files += 1
-            if progress is not None and result.files % PROGRESS_EVERY == 0:
-                progress(result)
             result.size += found.size
             result.reused += found.reused
             if found.written:
                 result.written.append(found.name)
+            if progress is not None and result.files % PROGRESS_EVERY == 0:
+                progress(result)  # after the file is counted whole: written or kept
             for link in found.links:
                 if link not in seen:
                     seen.add(link)
