@@ -2,7 +2,11 @@
 folder, then a run after one verdict (what it rewrites), each timed as a fresh process.
 
     python bench/publish.py --sizes 10000 100000
+    python bench/publish.py --sizes 1000000 --workers 2 --progress
     python bench/publish.py --sizes 1000000 --sample 200
+
+With ``--progress`` each publish says on stderr how far it has got (a whole run at a million
+claims takes over an hour).
 
 With ``--sample N`` it does not publish the whole site (at a million claims that is hours):
 it counts how many files of each kind the site has at that size (claim pages, their JSON,
