@@ -258,8 +258,8 @@ def main() -> None:
             cells.append(f"{lite:.3f} | {pg:.3f} | {pg / lite:.2f}")
         print(f"| `{command}` | " + " | ".join(cells) + " |")
     for size in args.sizes:  # the sweep's runs were taken in pairs, one of each in turn
-        lite, server = results[size]["sweep|sqlite"], results[size]["sweep|postgresql"]
-        pairs = list(zip(lite, server, strict=True))
+        sqlite_runs = results[size]["sweep|sqlite"]
+        pairs = list(zip(sqlite_runs, results[size]["sweep|postgresql"], strict=True))
         shown = ", ".join(f"{1000 * a:.0f}/{1000 * b:.0f}" for a, b in pairs)
         ratio = statistics.median(b / a for a, b in pairs)
         print(f"\nThe sweep at {size:,}, ms SQLite/PostgreSQL run by run: {shown}.")

@@ -74,10 +74,11 @@ def pages_of(
     if not shown:
         return shown, None, None
     following = shown[-1][0].id if later else None
-    if following is not None and after is None and before is None and not offset:
+    first_page = after is None and before is None and not offset
+    if following is not None and first_page:
         _name_later_pages(session, moment, listed, run, href)
     previous = None
-    if after is not None or before is not None or offset:
+    if not first_page:
         starts = list_pages(session, moment, listed, run) if run is not None else {}
         if after in starts and before is None and not offset:
             previous = Previous(starts[after])
